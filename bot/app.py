@@ -1,0 +1,95 @@
+"""Wiring of the Telegram side: bot, dispatcher, middlewares, routers, commands."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from gettext import GNUTranslations
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+from babel.support import Translations
+from redis.asyncio import Redis
+
+from bot import texts
+from bot.handlers import build_routers
+from bot.middlewares import AccountMiddleware, DbSessionMiddleware, LanguageMiddleware
+from core.config import Settings
+from core.database import SessionFactory
+from core.emails import EmailTemplates
+from core.i18n import DEFAULT_LOCALE, LOCALES_DIR
+from core.mail import Mailer
+
+
+class Catalogues(I18n):
+    """aiogram's I18n fed from catalogues loaded once by `core.i18n.load_translations`."""
+
+    def __init__(self, translations: dict[str, Translations]) -> None:
+        self._translations = translations
+        super().__init__(path=LOCALES_DIR, default_locale=DEFAULT_LOCALE)
+
+    def find_locales(self) -> dict[str, GNUTranslations]:
+        return dict(self._translations.items())
+
+    @contextmanager
+    def context(self) -> Iterator[I18n]:
+        # `gettext` looks the instance up on I18n's own context variable, not the subclass's.
+        token = I18n.set_current(self)
+        try:
+            yield self
+        finally:
+            I18n.reset_current(token)
+
+
+def build_bot(settings: Settings, token: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def build_storage(redis: Redis | None) -> BaseStorage:
+    return RedisStorage(redis) if redis is not None else MemoryStorage()
+
+
+def build_dispatcher(
+    *,
+    settings: Settings,
+    session_factory: SessionFactory,
+    storage: BaseStorage,
+    mailer: Mailer,
+    translations: dict[str, Translations],
+) -> Dispatcher:
+    dispatcher = Dispatcher(
+        storage=storage,
+        settings=settings,
+        mailer=mailer,
+        email_templates=EmailTemplates(sender=settings.smtp_from, translations=translations),
+    )
+    language = LanguageMiddleware(Catalogues(translations))
+    dispatcher.update.outer_middleware(language)
+    dispatcher.errors.outer_middleware(language)  # error handlers run outside the update's
+    dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
+    dispatcher.update.outer_middleware(AccountMiddleware())
+    dispatcher.include_routers(*build_routers())
+    return dispatcher
+
+
+async def set_commands(bot: Bot, translations: dict[str, Translations]) -> None:
+    """The command menu, in every language we speak."""
+    i18n = Catalogues(translations)
+    for locale in i18n.available_locales:
+        with i18n.context(), i18n.use_locale(locale):
+            commands = [
+                BotCommand(command=name, description=description)
+                for name, description in texts.command_descriptions().items()
+            ]
+        await bot.set_my_commands(
+            commands,
+            scope=BotCommandScopeDefault(),
+            language_code=None if locale == DEFAULT_LOCALE else locale,
+        )

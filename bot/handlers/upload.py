@@ -1,0 +1,84 @@
+"""Documents: a new file, a same-name replacement, or the version the Replace button waits for."""
+
+from io import BytesIO
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.types import Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import texts
+from bot.filters import NOT_COMMAND
+from bot.states import ReplaceFlow
+from core.config import Settings
+from core.services import files, uploads
+from core.services.accounts import AccountView
+
+
+async def on_replacement_document(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    session: AsyncSession,
+    settings: Settings,
+    account: AccountView,
+) -> None:
+    target_file_id = (await state.get_data()).get("file_id")
+    await _store_document(message, bot, session, settings, account, target_file_id)
+    await state.clear()
+
+
+async def on_replacement_not_document(message: Message) -> None:
+    await message.answer(texts.document_expected())
+
+
+async def on_document_upload(
+    message: Message, bot: Bot, session: AsyncSession, settings: Settings, account: AccountView
+) -> None:
+    await _store_document(message, bot, session, settings, account, target_file_id=None)
+
+
+async def _store_document(
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    settings: Settings,
+    account: AccountView,
+    target_file_id: int | None,
+) -> None:
+    uploader = files.Uploader(
+        user_id=account.require_user_id(),
+        account_id=account.account_id,
+        telegram_id=account.telegram_id,
+    )
+    document = message.document
+    assert document is not None  # guaranteed by the F.document filter
+    name = uploads.check_document(
+        document.file_name, document.file_size, settings.max_upload_bytes
+    )
+    buffer = BytesIO()
+    try:
+        await bot.download(document.file_id, destination=buffer)
+    except TelegramBadRequest:
+        await message.answer(texts.download_failed())
+        return
+    content = buffer.getvalue()
+    uploads.check_content(content, settings.max_upload_bytes)
+    stored = await files.store_upload(
+        session,
+        uploader,
+        name=name,
+        content=content,
+        telegram_file_id=document.file_id,
+        target_file_id=target_file_id,
+    )
+    await message.answer(texts.stored(stored.name, stored.version, replaced=stored.replaced))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.register(on_replacement_document, ReplaceFlow.document, F.document)
+    router.message.register(on_replacement_not_document, ReplaceFlow.document, NOT_COMMAND)
+    router.message.register(on_document_upload, F.document)
+    return router

@@ -1,0 +1,50 @@
+"""Outer middlewares: a database session per update, the caller's account, their language."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import Chat, TelegramObject, User
+from aiogram.utils.i18n import I18nMiddleware
+
+from core.database import SessionFactory
+from core.i18n import pick_locale
+from core.services.accounts import touch_account
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DbSessionMiddleware(BaseMiddleware):
+    """Opens one session per update as `session`; services commit their own use case."""
+
+    def __init__(self, session_factory: SessionFactory) -> None:
+        self._session_factory = session_factory
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self._session_factory() as session:
+            data["session"] = session
+            return await handler(event, data)
+
+
+class AccountMiddleware(BaseMiddleware):
+    """Puts the caller's `AccountView` into handler data as `account`."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        if user is not None:
+            data["account"] = await touch_account(
+                data["session"],
+                telegram_id=user.id,
+                chat_id=chat.id if chat is not None else user.id,
+                language_code=user.language_code,
+            )
+        return await handler(event, data)
+
+
+class LanguageMiddleware(I18nMiddleware):
+    """`ru*` gives Russian, anything else English (PRODUCT.md §3)."""
+
+    async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
+        user: User | None = data.get("event_from_user")
+        return pick_locale(user.language_code if user is not None else None)

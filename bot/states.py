@@ -1,0 +1,14 @@
+from aiogram.fsm.state import State, StatesGroup
+
+
+class AuthFlow(StatesGroup):
+    """Registration (/start) and login (/login): an address, then the code sent to it."""
+
+    email = State()
+    code = State()
+
+
+class ReplaceFlow(StatesGroup):
+    """After the Replace button: the next document becomes a new version of that file."""
+
+    document = State()

@@ -1,0 +1,358 @@
+"""Every text the bot shows. English is the source; translations live in `locales/`.
+
+Each function returns ready HTML; whatever came from a person passes through `quote` first.
+"""
+
+from datetime import datetime
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from aiogram.utils.text_decorations import html_decoration
+
+from core import errors
+from core.models import FileStatus
+from core.services.files import FileCard, FilePage, FileSummary, VersionView
+
+quote = html_decoration.quote
+
+STATUS_MARKS = {
+    FileStatus.NEW: "🆕",
+    FileStatus.REPLACED: "🔁",
+    FileStatus.CHECKING: "⏳",
+    FileStatus.CHECKED: "✅",
+    FileStatus.ERROR: "⚠️",
+    FileStatus.DELETED: "🗑",
+}
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def status_label(status: FileStatus) -> str:
+    labels = {
+        FileStatus.NEW: _("new"),
+        FileStatus.REPLACED: _("replaced"),
+        FileStatus.CHECKING: _("checking"),
+        FileStatus.CHECKED: _("checked"),
+        FileStatus.ERROR: _("check error"),
+        FileStatus.DELETED: _("deleted"),
+    }
+    return f"{STATUS_MARKS[status]} {labels[status]}"
+
+
+def size_label(size: int) -> str:
+    return ngettext("{count} byte", "{count} bytes", size).format(count=f"{size:,}")
+
+
+# --- commands shown in the Telegram menu (setMyCommands) ---
+
+
+def command_descriptions() -> dict[str, str]:
+    return {
+        "start": _("Register or see your account"),
+        "files": _("Your files"),
+        "help": _("What I can do"),
+        "login": _("Sign in to an existing account"),
+        "logout": _("Sign out in this chat"),
+        "cancel": _("Stop what is in progress"),
+    }
+
+
+# --- registration and login ---
+
+
+def welcome_new() -> str:
+    return _(
+        "Hi! I review Python files with <b>ruff</b>.\n\n"
+        "To begin, send me your email address. I will send a 6-digit code there to confirm it."
+    )
+
+
+def welcome_back(email: str) -> str:
+    return _(
+        "Welcome back! You are signed in as <b>{email}</b>.\n"
+        "Send me a <code>.py</code> file as a document, or open /files."
+    ).format(email=quote(email))
+
+
+def ask_login_email() -> str:
+    return _("Send the email address of your account. I will send a code there.")
+
+
+def code_sent(email: str) -> str:
+    return _(
+        "I sent a 6-digit code to <b>{email}</b>. Send it here; it works for 10 minutes.\n"
+        "No email? Check the spam folder, or ask for a new code below."
+    ).format(email=quote(email))
+
+
+def code_format() -> str:
+    return _("Please send the 6-digit code from the email, or /cancel.")
+
+
+def email_expected() -> str:
+    return _("Please send your email address as text, or /cancel.")
+
+
+def registered(email: str) -> str:
+    return _(
+        "Done: <b>{email}</b> is confirmed and your account is ready.\n"
+        "Send me a <code>.py</code> file as a document to get it reviewed."
+    ).format(email=quote(email))
+
+
+def logged_in(email: str) -> str:
+    return _("You are signed in as <b>{email}</b>. Your files: /files").format(email=quote(email))
+
+
+def logged_out(email: str) -> str:
+    return _(
+        "Signed out of <b>{email}</b> in this chat. The account and its files stay; "
+        "/login signs in again."
+    ).format(email=quote(email))
+
+
+def button_new_code() -> str:
+    return _("Send a new code")
+
+
+# --- general ---
+
+
+def help_text() -> str:
+    return _(
+        "I review Python files with <b>ruff</b> and send the result here and by email.\n\n"
+        "Send a <code>.py</code> file as a document to add it; a file with the same name "
+        "becomes its new version.\n\n"
+        "/files — your files: report, replace, download, history, delete\n"
+        "/start — register or see your account\n"
+        "/login — sign in to an existing account with its email\n"
+        "/logout — sign out in this chat\n"
+        "/cancel — stop what is in progress\n"
+        "/help — this message"
+    )
+
+
+def cancelled() -> str:
+    return _("Cancelled.")
+
+
+def nothing_to_cancel() -> str:
+    return _("There is nothing to cancel.")
+
+
+def unknown_text() -> str:
+    return _(
+        "Send me a <code>.py</code> file as a document to review it. /help lists the commands."
+    )
+
+
+def stale_button() -> str:
+    return _("This button is out of date. Open /files again.")
+
+
+def something_went_wrong() -> str:
+    return _("Something went wrong on my side. Please try again in a moment.")
+
+
+# --- uploads ---
+
+
+def stored(name: str, version: int, *, replaced: bool) -> str:
+    if replaced:
+        text = _("Replaced <b>{name}</b>: version {version} is queued for review.")
+    else:
+        text = _("Got <b>{name}</b>. It is queued for review.")
+    return (
+        text.format(name=quote(name), version=version)
+        + "\n"
+        + _("The result will come here and by email.")
+    )
+
+
+def download_failed() -> str:
+    return _("I could not fetch this file from Telegram. Please send it again.")
+
+
+def replace_prompt(name: str) -> str:
+    return _("Send the new version of <b>{name}</b> as a document, or /cancel.").format(
+        name=quote(name)
+    )
+
+
+def document_expected() -> str:
+    return _("Please send the new version as a document, or /cancel.")
+
+
+# --- files ---
+
+
+def file_button(item: FileSummary) -> str:
+    return f"{item.name} · v{item.version} · {STATUS_MARKS[item.status]}"
+
+
+def file_list(page: FilePage, notice: str = "") -> str:
+    head = f"{notice}\n\n" if notice else ""
+    if page.total == 0:
+        return head + _("You have no files yet. Send me a <code>.py</code> file as a document.")
+    text = ngettext("Your files: {count}.", "Your files: {count}.", page.total).format(
+        count=page.total
+    )
+    if page.pages > 1:
+        text += " " + _("Page {page} of {pages}.").format(page=page.page + 1, pages=page.pages)
+    return head + text
+
+
+def button_previous() -> str:
+    return _("« Previous")
+
+
+def button_next() -> str:
+    return _("Next »")
+
+
+def button_report() -> str:
+    return _("Report")
+
+
+def button_replace() -> str:
+    return _("Replace")
+
+
+def button_delete() -> str:
+    return _("Delete")
+
+
+def button_download() -> str:
+    return _("Download")
+
+
+def button_history() -> str:
+    return _("History")
+
+
+def button_back() -> str:
+    return _("« Back")
+
+
+def button_confirm_delete() -> str:
+    return _("Yes, delete")
+
+
+def button_keep() -> str:
+    return _("No, keep it")
+
+
+def file_card(card: FileCard) -> str:
+    lines = [
+        f"📄 <b>{quote(card.name)}</b>",
+        _("Version: {version}").format(version=card.version),
+        _("Size: {size}").format(size=size_label(card.size)),
+        _("Uploaded: {when}").format(when=_when(card.uploaded_at)),
+        _("Status: {status}").format(status=status_label(card.status)),
+        _("Last check: not run yet."),
+    ]
+    return "\n".join(lines)
+
+
+def report_pending(name: str, version: int) -> str:
+    return _(
+        "<b>{name}</b>, version {version}: no check has run yet. The result will appear here "
+        "and arrive in this chat and by email."
+    ).format(name=quote(name), version=version)
+
+
+def delete_confirm(name: str) -> str:
+    return _("Delete <b>{name}</b>? It leaves your list; its history is kept.").format(
+        name=quote(name)
+    )
+
+
+def deleted(name: str) -> str:
+    return _("Deleted <b>{name}</b>.").format(name=quote(name))
+
+
+def history(name: str, versions: list[VersionView]) -> str:
+    lines = [_("History of <b>{name}</b>:").format(name=quote(name))]
+    lines += [
+        _("v{number} — {when} — {size}").format(
+            number=version.number, when=_when(version.uploaded_at), size=size_label(version.size)
+        )
+        for version in versions
+    ]
+    return "\n".join(lines)
+
+
+def download_caption(name: str, version: int) -> str:
+    return _("{name}, version {version}").format(name=quote(name), version=version)
+
+
+def file_not_found() -> str:
+    return _("File not found.")
+
+
+# --- domain errors ---
+
+
+def refusal(error: errors.UploadRefusedError) -> str:
+    kind = errors.UploadRefusal
+    match error.refusal:
+        case kind.EMPTY_NAME:
+            return _("This document has no file name. Send it as <code>name.py</code>.")
+        case kind.NAME_TOO_LONG:
+            return _("The file name is too long. Please rename the file and send it again.")
+        case kind.NOT_PYTHON:
+            return _("I only review Python files: the name must end in <code>.py</code>.")
+        case kind.TOO_LARGE:
+            return _("This file is too large: the limit is {size}.").format(
+                size=size_label(error.limit_bytes)
+            )
+        case kind.NOT_UTF8:
+            return _("This file is not UTF-8 text. Save it as UTF-8 and send it again.")
+        case kind.NUL_BYTES:
+            return _("This file contains NUL bytes, so it is not a Python source file.")
+
+
+def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - one case per error
+    match error:
+        case errors.UploadRefusedError():
+            return refusal(error)
+        case errors.NotRegisteredError():
+            return _("You need an account first: send /start to register, or /login.")
+        case errors.AlreadyRegisteredError(email=email):
+            return _(
+                "You are already signed in as <b>{email}</b>. Use /logout first to switch."
+            ).format(email=quote(email))
+        case errors.InvalidEmailError(reason=reason):
+            return _(
+                "That address does not look right: {reason}\nPlease send another one."
+            ).format(reason=quote(reason))
+        case errors.EmailTakenError():
+            return _(
+                "This address already belongs to an account. Use /login to sign in with it, "
+                "or send another address."
+            )
+        case errors.UnknownEmailError():
+            return _("No account uses this address. Send another one, or /start to register.")
+        case errors.MailUnavailableError():
+            return _("I could not send the email right now. Please try again in a minute.")
+        case errors.CodeResendTooSoonError(wait_seconds=seconds):
+            return ngettext(
+                "You can ask for a new code in {count} second.",
+                "You can ask for a new code in {count} seconds.",
+                seconds,
+            ).format(count=seconds)
+        case errors.WrongCodeError(attempts_left=left):
+            return ngettext(
+                "Wrong code. {count} try left.", "Wrong code. {count} tries left.", left
+            ).format(count=left)
+        case errors.CodeExhaustedError():
+            return _("Too many wrong tries: this code no longer works. Ask for a new one.")
+        case errors.CodeExpiredError():
+            return _("This code has expired. Ask for a new one.")
+        case errors.ConfirmationNotFoundError():
+            return _("No code is waiting for this chat. Send /start or /login to get one.")
+        case errors.FileNotFoundForUserError():
+            return file_not_found()
+    return something_went_wrong()

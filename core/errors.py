@@ -1,0 +1,88 @@
+"""Domain errors: each names what went wrong in terms the bot can explain to the person.
+
+`core` never builds user-facing text itself; the bot maps each error type to a message in the
+person's language (see `bot/texts.py`).
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DomainError(Exception):
+    """Base of every error that is the person's to fix, not a bug."""
+
+
+class NotRegisteredError(DomainError):
+    """The Telegram account is not linked to any user."""
+
+
+class AlreadyRegisteredError(DomainError):
+    """The Telegram account is already linked to a user."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__(email)
+        self.email = email
+
+
+class InvalidEmailError(DomainError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class EmailTakenError(DomainError):
+    """The address already belongs to a user: the person should `/login` instead."""
+
+
+class UnknownEmailError(DomainError):
+    """No user has this address: the person should register with `/start`."""
+
+
+class CodeResendTooSoonError(DomainError):
+    def __init__(self, wait_seconds: int) -> None:
+        super().__init__(wait_seconds)
+        self.wait_seconds = wait_seconds
+
+
+class MailUnavailableError(DomainError):
+    """The mail server did not take the message; trying again later may work."""
+
+
+class WrongCodeError(DomainError):
+    def __init__(self, attempts_left: int) -> None:
+        super().__init__(attempts_left)
+        self.attempts_left = attempts_left
+
+
+class CodeExhaustedError(DomainError):
+    """Too many wrong tries: the code no longer works."""
+
+
+class CodeExpiredError(DomainError):
+    """The code is older than its lifetime."""
+
+
+class ConfirmationNotFoundError(DomainError):
+    """There is no pending code for this account (already used, or never asked)."""
+
+
+class FileNotFoundForUserError(DomainError):
+    """No active file with that id belongs to the user (or it never existed)."""
+
+
+class UploadRefusal(StrEnum):
+    EMPTY_NAME = "empty_name"
+    NAME_TOO_LONG = "name_too_long"
+    NOT_PYTHON = "not_python"
+    TOO_LARGE = "too_large"
+    NOT_UTF8 = "not_utf8"
+    NUL_BYTES = "nul_bytes"
+
+
+@dataclass
+class UploadRefusedError(DomainError):
+    refusal: UploadRefusal
+    limit_bytes: int = 0
+
+    def __str__(self) -> str:
+        return self.refusal.value

@@ -1,0 +1,209 @@
+"""The data model: users, their Telegram accounts, email confirmations, files and versions."""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _enum(enum_class: type[StrEnum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a CHECK constraint, storing the values."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class RulePreset(StrEnum):
+    DEFAULT = "default"
+    PEP8 = "pep8"
+    STRICT = "strict"
+
+
+class FileStatus(StrEnum):
+    NEW = "new"
+    REPLACED = "replaced"
+    CHECKING = "checking"
+    CHECKED = "checked"
+    ERROR = "error"
+    DELETED = "deleted"
+
+
+class FileEventKind(StrEnum):
+    UPLOAD = "upload"
+    REPLACE = "replace"
+    DELETE = "delete"
+
+
+class ConfirmationPurpose(StrEnum):
+    REGISTER = "register"
+    LOGIN = "login"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC time")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _created_at() -> Mapped[datetime]:
+    return mapped_column(UtcDateTime(), default=utcnow, server_default=func.now())
+
+
+class User(Base):
+    """A person, identified by a confirmed email address."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    email_confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    rule_preset: Mapped[RulePreset] = mapped_column(
+        _enum(RulePreset, "rule_preset"), default=RulePreset.DEFAULT
+    )
+    created_at: Mapped[datetime] = _created_at()
+
+
+class TelegramAccount(Base):
+    """A Telegram account that has talked to the bot; linked to a user once registered."""
+
+    __tablename__ = "telegram_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    language_code: Mapped[str] = mapped_column(String(16), default="en")
+    linked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = _created_at()
+
+
+class EmailConfirmation(Base):
+    """A one-time code sent to an address; only a salted hash of the code is kept."""
+
+    __tablename__ = "email_confirmations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    email: Mapped[str] = mapped_column(String(320))
+    purpose: Mapped[ConfirmationPurpose] = mapped_column(
+        _enum(ConfirmationPurpose, "confirmation_purpose")
+    )
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary(64))
+    code_salt: Mapped[bytes] = mapped_column(LargeBinary(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class File(Base):
+    """A user's file; its content lives in versions. Deleting only marks the status."""
+
+    __tablename__ = "files"
+    __table_args__ = (
+        Index(
+            "uq_files_active_name",
+            "user_id",
+            "name",
+            unique=True,
+            postgresql_where=text("status <> 'deleted'"),
+            sqlite_where=text("status <> 'deleted'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    status: Mapped[FileStatus] = mapped_column(_enum(FileStatus, "file_status"))
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = mapped_column(
+        UtcDateTime(), default=utcnow, server_default=func.now(), onupdate=utcnow
+    )
+
+
+class FileVersion(Base):
+    """One uploaded content of a file. The bytes are stored, never executed."""
+
+    __tablename__ = "file_versions"
+    __table_args__ = (UniqueConstraint("file_id", "number", name="uq_file_versions_file_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    telegram_file_id: Mapped[str | None] = mapped_column(String(255))
+    uploaded_by: Mapped[int | None] = mapped_column(
+        ForeignKey("telegram_accounts.id", ondelete="SET NULL")
+    )
+    uploaded_at: Mapped[datetime] = _created_at()
+
+
+class FileEvent(Base):
+    """A mark of every upload, replacement and deletion, with its time."""
+
+    __tablename__ = "file_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("file_versions.id", ondelete="SET NULL")
+    )
+    kind: Mapped[FileEventKind] = mapped_column(_enum(FileEventKind, "file_event_kind"))
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = _created_at()

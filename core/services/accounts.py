@@ -1,0 +1,76 @@
+"""Telegram accounts: who is talking to the bot and which user (if any) they are."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import NotRegisteredError
+from core.models import TelegramAccount, User
+
+
+@dataclass(frozen=True)
+class AccountView:
+    account_id: int
+    telegram_id: int
+    user_id: int | None
+    email: str | None
+    language_code: str
+
+    def require_user_id(self) -> int:
+        if self.user_id is None:
+            raise NotRegisteredError
+        return self.user_id
+
+
+async def touch_account(
+    session: AsyncSession, *, telegram_id: int, chat_id: int, language_code: str | None
+) -> AccountView:
+    """The account of this Telegram user, created on first contact; keeps the language fresh."""
+    language = (language_code or "en")[:16]
+    account = await session.scalar(
+        select(TelegramAccount).where(TelegramAccount.telegram_id == telegram_id)
+    )
+    if account is None:
+        account = TelegramAccount(telegram_id=telegram_id, chat_id=chat_id, language_code=language)
+        session.add(account)
+        try:
+            await session.commit()
+        except IntegrityError:  # a concurrent update from the same person created it first
+            await session.rollback()
+            return await touch_account(
+                session, telegram_id=telegram_id, chat_id=chat_id, language_code=language_code
+            )
+    elif account.language_code != language or account.chat_id != chat_id:
+        account.language_code = language
+        account.chat_id = chat_id
+        await session.commit()
+    email = None
+    if account.user_id is not None:
+        email = await session.scalar(select(User.email).where(User.id == account.user_id))
+    return AccountView(
+        account_id=account.id,
+        telegram_id=telegram_id,
+        user_id=account.user_id,
+        email=email,
+        language_code=language,
+    )
+
+
+async def logout(session: AsyncSession, *, telegram_id: int) -> str:
+    """Unlink the account from its user; returns the address it was linked to."""
+    row = (
+        await session.execute(
+            select(TelegramAccount, User.email)
+            .join(User, User.id == TelegramAccount.user_id)
+            .where(TelegramAccount.telegram_id == telegram_id)
+        )
+    ).first()
+    if row is None:
+        raise NotRegisteredError
+    account, email = row
+    account.user_id = None
+    account.linked_at = None
+    await session.commit()
+    return email

@@ -1,0 +1,241 @@
+"""A user's files: storing uploads and replacements, listing, reading and deleting."""
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import FileNotFoundForUserError
+from core.models import File, FileEvent, FileEventKind, FileStatus, FileVersion, utcnow
+
+PAGE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    file_id: int
+    name: str
+    version: int
+    replaced: bool
+
+
+@dataclass(frozen=True)
+class FileSummary:
+    id: int
+    name: str
+    version: int
+    status: FileStatus
+
+
+@dataclass(frozen=True)
+class FilePage:
+    items: list[FileSummary]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class FileCard:
+    id: int
+    name: str
+    version: int
+    size: int
+    uploaded_at: datetime
+    status: FileStatus
+
+
+@dataclass(frozen=True)
+class VersionView:
+    number: int
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True)
+class FileContent:
+    name: str
+    version: int
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Uploader:
+    user_id: int
+    account_id: int
+    telegram_id: int
+
+
+async def store_upload(
+    session: AsyncSession,
+    uploader: Uploader,
+    *,
+    name: str,
+    content: bytes,
+    telegram_file_id: str | None,
+    target_file_id: int | None = None,
+) -> StoredUpload:
+    """A new file, or a new version of the target file or of the active file with this name."""
+    try:
+        return await _store_upload(
+            session, uploader, name, content, telegram_file_id, target_file_id
+        )
+    except IntegrityError:
+        # Another upload of the same name won the race: this one becomes its replacement.
+        await session.rollback()
+        return await _store_upload(
+            session, uploader, name, content, telegram_file_id, target_file_id
+        )
+
+
+async def _store_upload(
+    session: AsyncSession,
+    uploader: Uploader,
+    name: str,
+    content: bytes,
+    telegram_file_id: str | None,
+    target_file_id: int | None,
+) -> StoredUpload:
+    file: File | None
+    if target_file_id is not None:
+        file = await _active_file(session, uploader.user_id, target_file_id, for_update=True)
+    else:
+        file = await session.scalar(
+            select(File)
+            .where(
+                File.user_id == uploader.user_id,
+                File.name == name,
+                File.status != FileStatus.DELETED,
+            )
+            .with_for_update()
+        )
+    replaced = file is not None
+    if file is None:
+        file = File(user_id=uploader.user_id, name=name, status=FileStatus.NEW, current_version=1)
+        session.add(file)
+    else:
+        file.current_version += 1
+        file.status = FileStatus.REPLACED
+    await session.flush()
+    version = FileVersion(
+        file_id=file.id,
+        number=file.current_version,
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        telegram_file_id=telegram_file_id,
+        uploaded_by=uploader.account_id,
+    )
+    session.add(version)
+    await session.flush()
+    session.add(
+        FileEvent(
+            file_id=file.id,
+            version_id=version.id,
+            kind=FileEventKind.REPLACE if replaced else FileEventKind.UPLOAD,
+            telegram_id=uploader.telegram_id,
+        )
+    )
+    await session.commit()
+    return StoredUpload(
+        file_id=file.id, name=file.name, version=file.current_version, replaced=replaced
+    )
+
+
+async def _active_file(
+    session: AsyncSession, user_id: int, file_id: int, *, for_update: bool = False
+) -> File:
+    query = select(File).where(
+        File.id == file_id, File.user_id == user_id, File.status != FileStatus.DELETED
+    )
+    file = await session.scalar(query.with_for_update() if for_update else query)
+    if file is None:
+        raise FileNotFoundForUserError
+    return file
+
+
+async def list_files(session: AsyncSession, user_id: int, page: int) -> FilePage:
+    """One page of the user's active files, newest activity first."""
+    active = (File.user_id == user_id, File.status != FileStatus.DELETED)
+    total = await session.scalar(select(func.count()).select_from(File).where(*active)) or 0
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    rows = await session.scalars(
+        select(File)
+        .where(*active)
+        .order_by(File.updated_at.desc(), File.id.desc())
+        .limit(PAGE_SIZE)
+        .offset(page * PAGE_SIZE)
+    )
+    items = [
+        FileSummary(id=file.id, name=file.name, version=file.current_version, status=file.status)
+        for file in rows
+    ]
+    return FilePage(items=items, page=page, pages=pages, total=total)
+
+
+async def _current_version(session: AsyncSession, file: File) -> FileVersion:
+    version = await session.scalar(
+        select(FileVersion).where(
+            FileVersion.file_id == file.id, FileVersion.number == file.current_version
+        )
+    )
+    if version is None:  # a file always has its current version; guard the invariant anyway
+        raise FileNotFoundForUserError
+    return version
+
+
+async def get_file_card(session: AsyncSession, user_id: int, file_id: int) -> FileCard:
+    file = await _active_file(session, user_id, file_id)
+    version = await _current_version(session, file)
+    return FileCard(
+        id=file.id,
+        name=file.name,
+        version=file.current_version,
+        size=version.size,
+        uploaded_at=version.uploaded_at,
+        status=file.status,
+    )
+
+
+async def get_file_content(session: AsyncSession, user_id: int, file_id: int) -> FileContent:
+    file = await _active_file(session, user_id, file_id)
+    version = await _current_version(session, file)
+    return FileContent(name=file.name, version=version.number, content=version.content)
+
+
+async def list_versions(
+    session: AsyncSession, user_id: int, file_id: int
+) -> tuple[str, list[VersionView]]:
+    """The file's name and its versions, newest first."""
+    file = await _active_file(session, user_id, file_id)
+    rows = await session.execute(
+        select(FileVersion.number, FileVersion.size, FileVersion.sha256, FileVersion.uploaded_at)
+        .where(FileVersion.file_id == file.id)
+        .order_by(FileVersion.number.desc())
+    )
+    return file.name, [
+        VersionView(number=number, size=size, sha256=sha256, uploaded_at=uploaded_at)
+        for number, size, sha256, uploaded_at in rows
+    ]
+
+
+async def get_file_name(session: AsyncSession, user_id: int, file_id: int) -> str:
+    return (await _active_file(session, user_id, file_id)).name
+
+
+async def delete_file(
+    session: AsyncSession, user_id: int, file_id: int, *, telegram_id: int
+) -> str:
+    """Mark the file deleted (its rows and history stay); returns its name."""
+    file = await _active_file(session, user_id, file_id, for_update=True)
+    file.status = FileStatus.DELETED
+    file.updated_at = utcnow()
+    session.add(FileEvent(file_id=file.id, kind=FileEventKind.DELETE, telegram_id=telegram_id))
+    await session.commit()
+    return file.name

@@ -1,0 +1,203 @@
+"""Registration and login by a one-time code sent to an email address."""
+
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.emails import ConfirmationEmail
+from core.errors import (
+    AlreadyRegisteredError,
+    CodeExhaustedError,
+    CodeExpiredError,
+    CodeResendTooSoonError,
+    ConfirmationNotFoundError,
+    EmailTakenError,
+    InvalidEmailError,
+    MailUnavailableError,
+    UnknownEmailError,
+    WrongCodeError,
+)
+from core.mail import Mailer, MailSendError
+from core.models import ConfirmationPurpose, EmailConfirmation, TelegramAccount, User, utcnow
+
+logger = logging.getLogger(__name__)
+
+CODE_DIGITS = 6
+CODE_LIFETIME = timedelta(minutes=10)
+CODE_MAX_ATTEMPTS = 5
+CODE_RESEND_AFTER = timedelta(seconds=60)
+_HASH_ITERATIONS = 100_000
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    confirmation_id: int
+    email: str
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    user_id: int
+    email: str
+    purpose: ConfirmationPurpose
+
+
+def normalize_email(text: str) -> str:
+    """The address in its normal form, or `InvalidEmailError` with the reason."""
+    try:
+        result = validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidEmailError(str(error)) from None
+    return result.normalized.lower()
+
+
+def _hash_code(code: str, salt: bytes) -> bytes:
+    return hashlib.pbkdf2_hmac("sha256", code.encode(), salt, _HASH_ITERATIONS)
+
+
+async def request_code(
+    session: AsyncSession,
+    mailer: Mailer,
+    email_message: ConfirmationEmail,
+    *,
+    telegram_id: int,
+    email_text: str,
+    purpose: ConfirmationPurpose,
+) -> CodeSent:
+    """Validate the address for the purpose, then mail a fresh code to it."""
+    email = normalize_email(email_text)
+    linked_email = await session.scalar(
+        select(User.email)
+        .join(TelegramAccount, TelegramAccount.user_id == User.id)
+        .where(TelegramAccount.telegram_id == telegram_id)
+    )
+    if linked_email is not None:
+        raise AlreadyRegisteredError(linked_email)
+    exists = await session.scalar(select(User.id).where(User.email == email))
+    if purpose is ConfirmationPurpose.REGISTER and exists is not None:
+        raise EmailTakenError
+    if purpose is ConfirmationPurpose.LOGIN and exists is None:
+        raise UnknownEmailError
+    return await _send_new_code(session, mailer, email_message, telegram_id, email, purpose)
+
+
+async def resend_code(
+    session: AsyncSession,
+    mailer: Mailer,
+    email_message: ConfirmationEmail,
+    *,
+    telegram_id: int,
+    confirmation_id: int,
+) -> CodeSent:
+    """A new code for the same address and purpose as an earlier one."""
+    previous = await _own_confirmation(session, telegram_id, confirmation_id)
+    return await _send_new_code(
+        session, mailer, email_message, telegram_id, previous.email, previous.purpose
+    )
+
+
+async def _send_new_code(
+    session: AsyncSession,
+    mailer: Mailer,
+    email_message: ConfirmationEmail,
+    telegram_id: int,
+    email: str,
+    purpose: ConfirmationPurpose,
+) -> CodeSent:
+    now = utcnow()
+    last_sent = await session.scalar(
+        select(EmailConfirmation.sent_at)
+        .where(EmailConfirmation.telegram_id == telegram_id)
+        .order_by(EmailConfirmation.sent_at.desc())
+        .limit(1)
+    )
+    if last_sent is not None and now - last_sent < CODE_RESEND_AFTER:
+        wait = CODE_RESEND_AFTER - (now - last_sent)
+        raise CodeResendTooSoonError(max(1, int(wait.total_seconds()) + 1))
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    salt = secrets.token_bytes(16)
+    confirmation = EmailConfirmation(
+        telegram_id=telegram_id,
+        email=email,
+        purpose=purpose,
+        code_hash=_hash_code(code, salt),
+        code_salt=salt,
+        attempts=0,
+        sent_at=now,
+        expires_at=now + CODE_LIFETIME,
+    )
+    session.add(confirmation)
+    await session.flush()
+    # The row is committed only once the mail was accepted, so a failed send blocks nothing.
+    try:
+        await mailer.send(email_message.build(recipient=email, code=code, lifetime=CODE_LIFETIME))
+    except MailSendError as error:
+        await session.rollback()
+        logger.warning("confirmation code to %s not sent: %s", email, error.reason)
+        raise MailUnavailableError from error
+    await session.commit()
+    return CodeSent(confirmation_id=confirmation.id, email=email)
+
+
+async def _own_confirmation(
+    session: AsyncSession, telegram_id: int, confirmation_id: int
+) -> EmailConfirmation:
+    confirmation = await session.get(EmailConfirmation, confirmation_id)
+    if (
+        confirmation is None
+        or confirmation.telegram_id != telegram_id
+        or confirmation.confirmed_at is not None
+    ):
+        raise ConfirmationNotFoundError
+    return confirmation
+
+
+async def confirm_code(
+    session: AsyncSession, *, telegram_id: int, confirmation_id: int, code_text: str
+) -> Confirmed:
+    """Check the code; on success register the user or link the account to them."""
+    confirmation = await _own_confirmation(session, telegram_id, confirmation_id)
+    if confirmation.attempts >= CODE_MAX_ATTEMPTS:
+        raise CodeExhaustedError
+    if utcnow() >= confirmation.expires_at:
+        raise CodeExpiredError
+    given = _hash_code(code_text.strip(), confirmation.code_salt)
+    if not hmac.compare_digest(given, confirmation.code_hash):
+        confirmation.attempts += 1
+        attempts_left = CODE_MAX_ATTEMPTS - confirmation.attempts
+        await session.commit()
+        if attempts_left == 0:
+            raise CodeExhaustedError
+        raise WrongCodeError(attempts_left)
+    now = utcnow()
+    confirmation.confirmed_at = now
+    user = await session.scalar(select(User).where(User.email == confirmation.email))
+    if confirmation.purpose is ConfirmationPurpose.REGISTER:
+        if user is not None:
+            raise EmailTakenError
+        user = User(email=confirmation.email, email_confirmed_at=now)
+        session.add(user)
+    elif user is None:
+        raise UnknownEmailError
+    account = await session.scalar(
+        select(TelegramAccount).where(TelegramAccount.telegram_id == telegram_id)
+    )
+    if account is None:
+        raise ConfirmationNotFoundError
+    await session.flush()
+    account.user_id = user.id
+    account.linked_at = now
+    try:
+        await session.commit()
+    except IntegrityError:  # the same address was registered a moment ago by someone else
+        await session.rollback()
+        raise EmailTakenError from None
+    return Confirmed(user_id=user.id, email=user.email, purpose=confirmation.purpose)

@@ -1,0 +1,74 @@
+"""The `reviewbot` console script: run, bot, migrate (PRODUCT.md §1)."""
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from core.config import ConfigError, Settings
+from core.logs import configure_logging
+from core.migrate import upgrade_to_head
+
+logger = logging.getLogger("reviewbot")
+
+EXIT_CONFIG = 2
+EXIT_DATABASE = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reviewbot", description="A Telegram bot reviewing Python files with ruff."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="migrate, then run the bot on one process")
+    commands.add_parser("bot", help="run only the Telegram side (long polling)")
+    commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    return parser
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"reviewbot: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = str(first["loc"][0]).upper() if first["loc"] else "configuration"
+        _fail(f"{variable} is invalid: {first['msg']}", EXIT_CONFIG)
+        raise  # unreachable: _fail exits
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    settings = _load_settings()
+    configure_logging(settings.log_format)
+    try:
+        token = settings.require_bot_token() if args.command in {"run", "bot"} else ""
+    except ConfigError as error:
+        _fail(str(error), EXIT_CONFIG)
+    if args.command in {"run", "migrate"}:
+        _migrate(settings)
+    if args.command in {"run", "bot"}:
+        from bot.main import main as run_bot  # noqa: PLC0415 - only the bot commands need aiogram
+
+        try:
+            asyncio.run(run_bot(settings, token))
+        except KeyboardInterrupt:
+            logger.info("stopped")
+
+
+def _migrate(settings: Settings) -> None:
+    shown_url = make_url(settings.database_url).render_as_string(hide_password=True)
+    try:
+        upgrade_to_head(settings.database_url)
+    except (OSError, SQLAlchemyError) as error:
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        _fail(f"cannot use the database at {shown_url}: {reason}", EXIT_DATABASE)
+    logger.info("database at %s is up to date", shown_url)

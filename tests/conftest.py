@@ -1,0 +1,99 @@
+"""Fixtures: the two stacks, a real SMTP server, the fake Bot API server and the running bot."""
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import pytest_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.main import bot_runtime
+from core.config import Settings, SmtpSecurity
+from core.database import SessionFactory, build_engine, build_session_factory
+from tests.fake_telegram.fixtures import fake_telegram
+from tests.fake_telegram.server import FakeTelegram
+from tests.support.app import BotApp
+from tests.support.databases import empty_all_tables
+from tests.support.smtp import SmtpSink
+from tests.support.stack import EMBEDDED, SERVICES, Stack, flush_redis, open_stack
+
+__all__ = ["fake_telegram"]
+
+
+@pytest_asyncio.fixture(scope="session", params=[EMBEDDED, SERVICES])
+async def stack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Stack]:
+    async with open_stack(request.param, tmp_path_factory.mktemp(request.param)) as opened:
+        yield opened
+
+
+@pytest_asyncio.fixture
+async def engine(stack: Stack) -> AsyncIterator[AsyncEngine]:
+    engine = build_engine(stack.database_url)
+    await empty_all_tables(engine)
+    await flush_redis(stack.redis_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    return build_session_factory(engine)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+def settings(
+    stack: Stack, smtp_server: SmtpSink, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        bot_token=None,
+        telegram_api_url="http://127.0.0.1:1",  # replaced by the fake server's address
+        database_url=stack.database_url,
+        redis_url=stack.redis_url,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        smtp_security=SmtpSecurity.NONE,
+        smtp_timeout_seconds=5,
+        mail_dir=tmp_path_factory.mktemp("mail"),
+    )
+
+
+@pytest_asyncio.fixture
+async def bot_app(
+    settings: Settings,
+    engine: AsyncEngine,
+    session_factory: SessionFactory,
+    fake_telegram: FakeTelegram,
+    smtp_server: SmtpSink,
+) -> AsyncIterator[BotApp]:
+    """The real dispatcher polling the fake Bot API server over HTTP."""
+    settings = settings.model_copy(update={"telegram_api_url": fake_telegram.url})
+    smtp_server.clear()
+    async with bot_runtime(settings, fake_telegram.token) as runtime:
+        polling = asyncio.create_task(
+            runtime.dispatcher.start_polling(runtime.bot, handle_signals=False)
+        )
+        try:
+            yield BotApp(
+                telegram=fake_telegram,
+                smtp=smtp_server,
+                settings=settings,
+                session_factory=session_factory,
+            )
+        finally:
+            await runtime.dispatcher.stop_polling()
+            await polling

@@ -1,0 +1,65 @@
+"""The bot as the tests see it, and people who talk to it."""
+
+from dataclasses import dataclass, field
+from itertools import count
+
+from core.config import Settings
+from core.database import SessionFactory
+from tests.fake_telegram import BotOutput, FakeTelegram, TelegramUser
+from tests.support.smtp import SmtpSink, code_in
+
+_user_ids = count(7_000_001)
+
+
+@dataclass
+class BotApp:
+    telegram: FakeTelegram
+    smtp: SmtpSink
+    settings: Settings
+    session_factory: SessionFactory
+    people: list["Person"] = field(default_factory=list)
+
+    def person(self, email: str, *, language_code: str = "en") -> "Person":
+        user = self.telegram.user(next(_user_ids), language_code=language_code)
+        person = Person(app=self, chat=user, email=email)
+        self.people.append(person)
+        return person
+
+
+@dataclass
+class Person:
+    app: BotApp
+    chat: TelegramUser
+    email: str
+
+    async def say(self, text: str) -> BotOutput:
+        """Send a text and return the bot's next screen."""
+        await self.chat.send_text(text)
+        return await self.chat.next_screen()
+
+    async def ask_code(self, command: str = "/start") -> str:
+        """Go through `command` and the address; return the code that arrived by mail."""
+        await self.say(command)
+        mails_before = len([m for m in self.app.smtp.messages if self.email in str(m["To"])])
+        answer = await self.say(self.email)
+        assert "code" in answer.text, answer.text
+        mail = await self.app.smtp.wait_for(self.email, count=mails_before + 1)
+        return code_in(mail)
+
+    async def register(self) -> None:
+        code = await self.ask_code("/start")
+        answer = await self.say(code)
+        assert "is confirmed" in answer.text, answer.text
+
+    async def upload(
+        self, name: str | None, content: bytes, file_size: int | None = None
+    ) -> BotOutput:
+        await self.chat.send_document(name, content, file_size=file_size)
+        return await self.chat.next_screen()
+
+    async def files(self) -> BotOutput:
+        return await self.say("/files")
+
+    async def click(self, screen: BotOutput, button: str) -> BotOutput:
+        await self.chat.click(screen, button)
+        return await self.chat.next_screen()

@@ -1,0 +1,85 @@
+"""A real SMTP server (aiosmtpd) that keeps what it receives, for tests to read."""
+
+import asyncio
+import email
+import email.policy
+import re
+import socket
+import threading
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        assert isinstance(message, EmailMessage)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+class SmtpSink:
+    """Starts on a free port; `wait_for` returns the next message to an address."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self._collector = _Collector()
+        self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
+        self._read = 0
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        with self._collector.lock:
+            return list(self._collector.messages)
+
+    def clear(self) -> None:
+        with self._collector.lock:
+            self._collector.messages.clear()
+
+    async def wait_for(
+        self, recipient: str, *, count: int = 1, timeout: float = 10.0
+    ) -> EmailMessage:  # noqa: ASYNC109
+        """The `count`-th message to `recipient` (waiting for it to arrive)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            found = [m for m in self.messages if recipient in str(m["To"])]
+            if len(found) >= count:
+                return found[count - 1]
+            if loop.time() > deadline:
+                raise AssertionError(f"no mail #{count} to {recipient}; got {len(found)}")
+            await asyncio.sleep(0.02)
+
+
+def body_text(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    content = part.get_content()
+    assert isinstance(content, str)
+    return content
+
+
+def code_in(message: EmailMessage) -> str:
+    match = re.search(r"\b(\d{6})\b", body_text(message))
+    assert match is not None, body_text(message)
+    return match.group(1)
