@@ -12,14 +12,22 @@ async def show(callback: CallbackQuery, text: str, keyboard: InlineKeyboardMarku
     await callback.answer()
     message = callback.message
     if isinstance(message, Message) and message.text is not None:
+        if message.html_text == text and _same_keyboard(message.reply_markup, keyboard):
+            return  # the screen is already there (a second tap, or a replayed button)
         try:
             await message.edit_text(text, reply_markup=keyboard)
         except TelegramBadRequest as error:
             if "message is not modified" in error.message:
-                return  # a second tap on the same button: the screen is already there
+                return  # the same screen after all, in a form html_text renders differently
             if not any(reason in error.message for reason in _CANNOT_EDIT):
                 raise
         else:
             return
     if message is not None and callback.bot is not None:
         await callback.bot.send_message(message.chat.id, text, reply_markup=keyboard)
+
+
+def _same_keyboard(shown: InlineKeyboardMarkup | None, new: InlineKeyboardMarkup) -> bool:
+    return shown is not None and shown.model_dump(exclude_none=True) == new.model_dump(
+        exclude_none=True
+    )

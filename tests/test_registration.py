@@ -1,5 +1,7 @@
 """A person registers with an email address confirmed by a one-time code."""
 
+from datetime import timedelta
+
 from sqlalchemy import select, update
 
 from core.models import EmailConfirmation, TelegramAccount, User, utcnow
@@ -44,3 +46,108 @@ async def test_person_registers_with_the_code_sent_by_email(bot_app: BotApp) -> 
 
     again = await ann.say("/start")
     assert "signed in as ann@example.com" in again.text
+
+
+async def _expire_codes(app: BotApp, *, minutes_ago: int) -> None:
+    """Move every code's clock back, as if it had been sent `minutes_ago`."""
+    moment = utcnow() - timedelta(minutes=minutes_ago)
+    async with app.session_factory() as session:
+        await session.execute(
+            update(EmailConfirmation).values(
+                sent_at=moment, expires_at=moment + timedelta(minutes=10)
+            )
+        )
+        await session.commit()
+
+
+async def test_five_wrong_codes_kill_the_code(bot_app: BotApp) -> None:
+    bob = bot_app.person("bob@example.com")
+    code = await bob.ask_code()
+    wrong = "123456" if code != "123456" else "654321"
+    for left in (4, 3, 2, 1):
+        answer = await bob.say(wrong)
+        assert f"Wrong code. {left} tr" in answer.text
+    dead = await bob.say(wrong)
+    assert "Too many wrong tries" in dead.text
+    still_dead = await bob.say(code)  # even the right code no longer works
+    assert "Too many wrong tries" in still_dead.text
+    async with bot_app.session_factory() as session:
+        assert await session.scalar(select(User)) is None
+
+
+async def test_expired_code_is_refused_and_a_new_one_works(bot_app: BotApp) -> None:
+    cid = bot_app.person("cid@example.com")
+    code = await cid.ask_code()
+    sent_screen = cid.chat.messages[-1]
+    await _expire_codes(bot_app, minutes_ago=11)
+    assert "has expired" in (await cid.say(code)).text
+
+    fresh = await cid.click(sent_screen, "Send a new code")
+    assert "I sent a 6-digit code to cid@example.com" in fresh.text
+    new_code = code_in(await bot_app.smtp.wait_for("cid@example.com", count=2))
+    assert "is confirmed" in (await cid.say(new_code)).text
+
+
+async def test_a_new_code_waits_a_minute(bot_app: BotApp) -> None:
+    dan = bot_app.person("dan@example.com")
+    await dan.ask_code()
+    too_soon = await dan.click(dan.chat.messages[-1], "Send a new code")
+    assert too_soon.kind == "message"
+    assert "You can ask for a new code in" in too_soon.text
+    assert len([m for m in bot_app.smtp.messages if "dan@" in str(m["To"])]) == 1
+
+
+async def test_garbage_in_the_code_step_gets_a_hint(bot_app: BotApp) -> None:
+    eve = bot_app.person("eve@example.com")
+    await eve.ask_code()
+    assert "send the 6-digit code" in (await eve.say("12 34")).text
+    assert "Cancelled." in (await eve.say("/cancel")).text
+    assert "nothing to cancel" in (await eve.say("/cancel")).text
+
+
+async def test_registered_address_cannot_be_registered_again(bot_app: BotApp) -> None:
+    first = bot_app.person("shared@example.com")
+    await first.register()
+    second = bot_app.person("shared@example.com")
+    await second.say("/start")
+    answer = await second.say("shared@example.com")
+    assert "already belongs to an account" in answer.text
+    assert "/login" in answer.text
+    assert len(bot_app.smtp.messages) == 1  # only the first registration's code
+
+
+async def test_login_links_a_second_account_and_logout_unlinks_it(bot_app: BotApp) -> None:
+    phone = bot_app.person("fay@example.com")
+    await phone.register()
+    await phone.upload("job.py", b"print('hi')\n")
+
+    laptop = bot_app.person("fay@example.com")
+    assert "Send the email address of your account" in (await laptop.say("/login")).text
+    code = await laptop.ask_code("/login")
+    assert "signed in as fay@example.com" in (await laptop.say(code)).text
+    listing = await laptop.files()
+    assert listing.has_button("job.py · v1 · 🆕")
+
+    assert "Signed out of fay@example.com" in (await laptop.say("/logout")).text
+    assert "You need an account first" in (await laptop.files()).text
+    assert (await phone.files()).has_button("job.py · v1 · 🆕")  # the other account stays
+
+
+async def test_login_with_an_unknown_address_points_to_start(bot_app: BotApp) -> None:
+    gus = bot_app.person("gus@example.com")
+    await gus.say("/login")
+    answer = await gus.say("gus@example.com")
+    assert "No account uses this address" in answer.text
+    assert bot_app.smtp.messages == []
+
+
+async def test_smtp_refusal_is_explained_and_nothing_is_kept(bot_app: BotApp) -> None:
+    hal = bot_app.person("hal@example.com")
+    await hal.say("/start")
+    bot_app.smtp.refuse_next("451 4.3.0 Try again later")
+    answer = await hal.say("hal@example.com")
+    assert "could not send the email" in answer.text
+    async with bot_app.session_factory() as session:
+        assert await session.scalar(select(EmailConfirmation)) is None
+    retried = await hal.say("hal@example.com")  # no minute's wait after a failed send
+    assert "I sent a 6-digit code" in retried.text

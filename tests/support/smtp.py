@@ -22,9 +22,13 @@ def free_port() -> int:
 class _Collector:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.refusals: list[str] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+        with self.lock:
+            if self.refusals:
+                return self.refusals.pop(0)
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         with self.lock:
@@ -55,6 +59,12 @@ class SmtpSink:
     def clear(self) -> None:
         with self._collector.lock:
             self._collector.messages.clear()
+            self._collector.refusals.clear()
+
+    def refuse_next(self, reply: str) -> None:
+        """The next message gets this SMTP reply (e.g. "451 ...") instead of being kept."""
+        with self._collector.lock:
+            self._collector.refusals.append(reply)
 
     async def wait_for(
         self, recipient: str, *, count: int = 1, timeout: float = 10.0

@@ -1,0 +1,133 @@
+"""Bot API methods about the bot itself: updates, commands, files, chat actions."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tests.fake_telegram.methods import HANDLERS, method, sendable_chat
+from tests.fake_telegram.models import JsonDict, bad_request
+from tests.fake_telegram.params import Params
+from tests.fake_telegram.state import World
+
+MAX_DOWNLOAD = 20 * 1024 * 1024
+MAX_COMMANDS = 100
+COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+LANGUAGE_RE = re.compile(r"[a-z]{2}")
+CHAT_ACTIONS = frozenset(
+    {
+        "typing", "upload_photo", "record_video", "upload_video", "record_voice",
+        "upload_voice", "upload_document", "choose_sticker", "find_location",
+        "record_video_note", "upload_video_note",
+    }
+)  # fmt: skip
+SCOPES = frozenset(
+    {
+        "default", "all_private_chats", "all_group_chats", "all_chat_administrators",
+        "chat", "chat_administrators", "chat_member",
+    }
+)  # fmt: skip
+
+
+@method("getMe")
+async def get_me(world: World, params: Params) -> JsonDict:
+    return world.bot_user
+
+
+@method("deleteWebhook")
+@method("close")
+@method("logOut")
+async def accept(world: World, params: Params) -> bool:
+    if params.get_bool("drop_pending_updates"):
+        world.updates.clear()
+    return True
+
+
+@method("getUpdates")
+async def get_updates(world: World, params: Params) -> list[JsonDict]:
+    limit = min(max(params.get_int("limit") or 100, 1), 100)
+    timeout = max(params.get_int("timeout") or 0, 0)
+    allowed = params.get_json("allowed_updates")
+    if allowed is not None:
+        if not isinstance(allowed, list):
+            raise bad_request("can't parse allowed_updates JSON object")
+        world.allowed_updates = [str(kind) for kind in allowed]
+    world.confirm(params.get_int("offset"))
+    await world.updates_changed.wait_until(
+        lambda: world.closing or bool(world.pending(limit)), timeout
+    )
+    return world.pending(limit)
+
+
+@method("getFile")
+async def get_file(world: World, params: Params) -> JsonDict:
+    stored = world.files.get(params.get_str("file_id") or "")
+    if stored is None:
+        raise bad_request("invalid file_id")
+    if stored.size > MAX_DOWNLOAD:
+        raise bad_request("file is too big")
+    return {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.file_unique_id,
+        "file_size": stored.size,
+        "file_path": world.file_path_for(stored),
+    }
+
+
+@method("sendChatAction")
+async def send_chat_action(world: World, params: Params) -> bool:
+    sendable_chat(world, params)
+    if params.get_str("action") not in CHAT_ACTIONS:
+        raise bad_request("wrong parameter action in request")
+    return True
+
+
+def _commands_key(params: Params) -> tuple[str, str]:
+    scope = params.get_json("scope") or {"type": "default"}
+    if not isinstance(scope, dict) or scope.get("type") not in SCOPES:
+        raise bad_request("can't parse BotCommandScope JSON object")
+    if scope["type"] in {"chat", "chat_administrators", "chat_member"}:
+        if "chat_id" not in scope:
+            raise bad_request("can't parse BotCommandScope JSON object")
+        world_key = json.dumps(scope, sort_keys=True)
+    else:
+        world_key = str(scope["type"])
+    language = params.get_str("language_code") or ""
+    if language and not LANGUAGE_RE.fullmatch(language):
+        raise bad_request("invalid language code specified")
+    return world_key, language
+
+
+@method("setMyCommands")
+async def set_my_commands(world: World, params: Params) -> bool:
+    commands = params.get_json("commands")
+    if not isinstance(commands, list):
+        raise bad_request("can't parse commands JSON object")
+    if len(commands) > MAX_COMMANDS:
+        raise bad_request("BOT_COMMANDS_TOO_MUCH")
+    checked: list[JsonDict] = []
+    for item in commands:
+        if not isinstance(item, dict):
+            raise bad_request("can't parse BotCommand JSON object")
+        command, description = item.get("command"), item.get("description")
+        if not isinstance(command, str) or not COMMAND_RE.fullmatch(command):
+            raise bad_request("BOT_COMMAND_INVALID")
+        if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
+            raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        checked.append({"command": command, "description": description})
+    world.commands[_commands_key(params)] = checked
+    return True
+
+
+@method("getMyCommands")
+async def get_my_commands(world: World, params: Params) -> list[JsonDict]:
+    return world.commands.get(_commands_key(params), [])
+
+
+@method("deleteMyCommands")
+async def delete_my_commands(world: World, params: Params) -> bool:
+    world.commands.pop(_commands_key(params), None)
+    return True
+
+
+ALL_HANDLERS = HANDLERS  # every method, registered by this module and by methods.py

@@ -1,0 +1,238 @@
+"""The fake Telegram Bot API server: real HTTP on 127.0.0.1, strict like Telegram."""
+
+from __future__ import annotations
+
+import json
+import re
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from tests.fake_telegram.methods_bot import ALL_HANDLERS
+from tests.fake_telegram.models import ApiError, JsonDict, RecordedRequest, bad_request
+from tests.fake_telegram.params import Params, Upload
+from tests.fake_telegram.state import ChatState, World
+from tests.fake_telegram.users import TelegramUser
+
+TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
+CLIENT_MAX_SIZE = 64 * 1024 * 1024
+
+
+class FakeTelegram:
+    """A local Bot API server that a real aiogram ``Bot`` can talk to."""
+
+    def __init__(self, token: str = "123456:TEST-token", *, strict_ampersand: bool = True) -> None:
+        if not TOKEN_RE.fullmatch(token):
+            raise ValueError(f"not a Telegram-like bot token: {token!r}")
+        self.world = World(token, strict_ampersand=strict_ampersand)
+        self.requests: list[RecordedRequest] = []
+        self._refused: list[RecordedRequest] = []
+        self._expected: list[str] = []
+        self._faults: dict[str, list[ApiError]] = {}
+        self._runner: web.AppRunner | None = None
+        self._url: str | None = None
+        self._users: dict[int, TelegramUser] = {}
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def token(self) -> str:
+        return self.world.token
+
+    @property
+    def url(self) -> str:
+        if self._url is None:
+            raise RuntimeError("FakeTelegram is not started: await fake.start() first")
+        return self._url
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=CLIENT_MAX_SIZE)
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
+        self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self._url = f"http://{host}:{port}"
+        self.world.closing = False
+
+    async def stop(self) -> None:
+        self.world.closing = True
+        self.world.updates_changed.notify()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeTelegram:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    # --- the test's side ----------------------------------------------------------------------
+
+    def user(
+        self,
+        user_id: int,
+        *,
+        language_code: str | None = "en",
+        first_name: str = "Test",
+        last_name: str | None = None,
+        username: str | None = None,
+    ) -> TelegramUser:
+        """The user ``user_id`` (created on first call; the private chat id is the user id)."""
+        existing = self._users.get(user_id)
+        if existing is not None:
+            return existing
+        user: JsonDict = {"id": user_id, "is_bot": False, "first_name": first_name}
+        chat: JsonDict = {"id": user_id, "type": "private", "first_name": first_name}
+        for key, value in (("last_name", last_name), ("username", username)):
+            if value is not None:
+                user[key] = chat[key] = value
+        if language_code is not None:
+            user["language_code"] = language_code
+        self.world.chats[user_id] = ChatState(user=user, chat=chat)
+        self._users[user_id] = TelegramUser(self, self.world.chats[user_id])
+        return self._users[user_id]
+
+    def calls(self, method: str) -> list[RecordedRequest]:
+        """Recorded requests of ``method`` (case-insensitive, like Telegram)."""
+        return [r for r in self.requests if r.method.lower() == method.lower()]
+
+    @property
+    def refused(self) -> list[RecordedRequest]:
+        """Requests answered ok=false that the test did not announce."""
+        return list(self._refused)
+
+    def fail_next(
+        self,
+        method: str,
+        error_code: int = 429,
+        description: str = "Too Many Requests: retry after 2",
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail exactly like Telegram would."""
+        error = ApiError(description, error_code, retry_after, announced=True)
+        self._faults.setdefault(method.lower(), []).extend([error] * times)
+
+    def block(self, user_id: int) -> None:
+        """From now on sends to that chat answer 403 "Forbidden: bot was blocked by the user"."""
+        self.world.blocked.add(user_id)
+
+    def unblock(self, user_id: int) -> None:
+        self.world.blocked.discard(user_id)
+
+    def expect_refusal(self, text: str) -> _ExpectedRefusal:
+        """Refusals whose description contains ``text`` are expected (not in ``refused``).
+
+        As a plain call it lasts for the rest of the test; as ``with`` only for the block.
+        """
+        self._expected.append(text)
+        return _ExpectedRefusal(self, text)
+
+    def forget_refusal(self, text: str) -> None:
+        """Undo one ``expect_refusal(text)``."""
+        if text in self._expected:
+            self._expected.remove(text)
+
+    # --- HTTP -------------------------------------------------------------------------------
+
+    def _record(self, method: str, params: Params, error: ApiError | None) -> None:
+        if error is None:
+            self.requests.append(RecordedRequest(method, params.record(), ok=True))
+            return
+        entry = RecordedRequest(
+            method, params.record(), ok=False, error=error.description, error_code=error.error_code
+        )
+        self.requests.append(entry)
+        if not error.announced and not any(t in error.description for t in self._expected):
+            self._refused.append(entry)
+
+    async def _read_params(self, request: web.Request) -> Params:
+        raw: dict[str, Any] = dict(request.query)
+        if request.method == "POST" and request.can_read_body:
+            if request.content_type == "application/json":
+                try:
+                    body = await request.json()
+                except ValueError:
+                    raise bad_request("can't parse JSON encoded request parameters") from None
+                if not isinstance(body, dict):
+                    raise bad_request("JSON encoded request parameters must be an Object")
+                raw.update(body)
+            else:
+                for key, value in (await request.post()).items():
+                    if isinstance(value, web.FileField):
+                        raw[key] = Upload(value.filename, value.file.read(), value.content_type)
+                    else:
+                        raw[key] = value
+        return Params(raw)
+
+    async def _call(self, token: str, method: str, params: Params) -> Any:
+        if token != self.token:
+            raise ApiError("Unauthorized", 401)
+        handler = ALL_HANDLERS.get(method.lower())
+        if handler is None:
+            raise ApiError("Not Found", 404)
+        faults = self._faults.get(method.lower())
+        if faults:
+            raise faults.pop(0)
+        return await handler(self.world, params)
+
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = Params({})
+        try:
+            params = await self._read_params(request)
+            result = await self._call(request.match_info["token"], method, params)
+        except ApiError as error:
+            self._record(method, params, error)
+            body: JsonDict = {
+                "ok": False,
+                "error_code": error.error_code,
+                "description": error.description,
+            }
+            if error.retry_after is not None:
+                body["parameters"] = {"retry_after": error.retry_after}
+            return web.json_response(body, status=error.error_code, dumps=json.dumps)
+        self._record(method, params, None)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        params = Params({"file_path": path})
+        stored = self.world.files_by_path.get(path)
+        if request.match_info["token"] != self.token or stored is None:
+            self._record("downloadFile", params, ApiError("Not Found", 404))
+            return web.json_response(
+                {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
+            )
+        self._record("downloadFile", params, None)
+        return web.Response(body=stored.content, content_type="application/octet-stream")
+
+
+class _ExpectedRefusal:
+    """Returned by ``expect_refusal``: usable as a plain call or as a context manager."""
+
+    def __init__(self, fake: FakeTelegram, text: str) -> None:
+        self._fake = fake
+        self._text = text
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._fake.forget_refusal(self._text)

@@ -1,0 +1,208 @@
+"""Everything the fake Telegram remembers: chats, messages, files, updates, queries."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.fake_telegram.models import (
+    BotOutput,
+    JsonDict,
+    StoredFile,
+    StoredMessage,
+    bad_request,
+)
+
+# Telegram's default when allowed_updates was never set or set to [].
+NOT_DEFAULT_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+
+
+class Signal:
+    """Wakes every coroutine waiting for some state to change."""
+
+    def __init__(self) -> None:
+        self._waiters: set[asyncio.Future[None]] = set()
+
+    def notify(self) -> None:
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def wait_until(self, predicate: Callable[[], bool], seconds: float) -> bool:
+        """Wait until ``predicate()`` holds; False when ``seconds`` passed first."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not predicate():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            waiter: asyncio.Future[None] = loop.create_future()
+            self._waiters.add(waiter)
+            try:
+                await asyncio.wait_for(waiter, remaining)
+            except TimeoutError:
+                pass
+            finally:
+                self._waiters.discard(waiter)
+        return True
+
+
+@dataclass
+class ChatState:
+    """A private chat between the bot and one user."""
+
+    user: JsonDict
+    chat: JsonDict
+    messages: dict[int, StoredMessage] = field(default_factory=dict)
+    outputs: list[BotOutput] = field(default_factory=list)
+    cursor: int = 0
+    next_message_id: int = 1
+    changed: Signal = field(default_factory=Signal)
+
+    @property
+    def chat_id(self) -> int:
+        return int(self.chat["id"])
+
+    def new_message_id(self) -> int:
+        message_id = self.next_message_id
+        self.next_message_id += 1
+        return message_id
+
+    def add_output(self, output: BotOutput) -> None:
+        self.outputs.append(output)
+        self.changed.notify()
+
+
+@dataclass
+class CallbackQueryState:
+    chat_id: int
+    answered: bool = False
+
+
+class World:
+    """The shared state behind the HTTP server and the TelegramUser helpers."""
+
+    def __init__(self, token: str, *, strict_ampersand: bool = True) -> None:
+        self.token = token
+        self.strict_ampersand = strict_ampersand
+        self.bot_user: JsonDict = {
+            "id": int(token.split(":", 1)[0]),
+            "is_bot": True,
+            "first_name": "Review Bot",
+            "username": "review_test_bot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+        self.chats: dict[int, ChatState] = {}
+        self.files: dict[str, StoredFile] = {}
+        self.files_by_path: dict[str, StoredFile] = {}
+        self.queries: dict[str, CallbackQueryState] = {}
+        self.commands: dict[tuple[str, str], list[JsonDict]] = {}
+        self.blocked: set[int] = set()
+        self.updates: list[JsonDict] = []
+        self.allowed_updates: list[str] = []
+        self.updates_changed = Signal()
+        self.closing = False
+        self._update_ids = itertools.count(700_000_001)
+        self._serial = itertools.count(1)
+
+    # --- chats and messages -------------------------------------------------------------
+
+    def chat(self, chat_id: int) -> ChatState:
+        state = self.chats.get(chat_id)
+        if state is None:
+            raise bad_request("chat not found")
+        return state
+
+    def message_dict(self, message: StoredMessage) -> JsonDict:
+        chat = self.chats[message.chat_id]
+        result: JsonDict = {
+            "message_id": message.message_id,
+            "from": self.bot_user if message.from_bot else chat.user,
+            "chat": chat.chat,
+            "date": message.date,
+        }
+        if message.edit_date is not None:
+            result["edit_date"] = message.edit_date
+        if message.document is not None:
+            result["document"] = message.document.document_dict()
+            if message.text:
+                result["caption"] = message.text
+            if message.entities:
+                result["caption_entities"] = message.entities
+        else:
+            result["text"] = message.text or ""
+            if message.entities:
+                result["entities"] = message.entities
+        if message.reply_markup is not None and "inline_keyboard" in message.reply_markup:
+            result["reply_markup"] = message.reply_markup
+        return result
+
+    # --- files ----------------------------------------------------------------------------
+
+    def new_file(
+        self,
+        content: bytes,
+        filename: str | None,
+        mime_type: str | None = None,
+        size: int | None = None,
+    ) -> StoredFile:
+        serial = next(self._serial)
+        stored = StoredFile(
+            file_id=f"BQACAgIAAxkBAAI{serial:04d}{secrets.token_urlsafe(24)}",
+            file_unique_id=f"AgAD{serial:04d}{secrets.token_urlsafe(6)}",
+            content=content,
+            size=len(content) if size is None else size,
+            filename=filename,
+            mime_type=mime_type,
+        )
+        self.files[stored.file_id] = stored
+        return stored
+
+    def file_path_for(self, stored: StoredFile) -> str:
+        if stored.file_path is None:
+            suffix = ""
+            if stored.filename and "." in stored.filename:
+                suffix = "." + stored.filename.rsplit(".", 1)[1]
+            stored.file_path = f"documents/file_{next(self._serial)}{suffix}"
+            self.files_by_path[stored.file_path] = stored
+        return stored.file_path
+
+    # --- callback queries -------------------------------------------------------------------
+
+    def new_query_id(self) -> str:
+        return f"{next(self._serial)}{secrets.randbelow(10**12):012d}"
+
+    # --- updates ----------------------------------------------------------------------------
+
+    def push_update(self, kind: str, payload: JsonDict) -> JsonDict:
+        update = {"update_id": next(self._update_ids), kind: payload}
+        self.updates.append(update)
+        self.updates_changed.notify()
+        return update
+
+    def _allowed(self, update: JsonDict) -> bool:
+        kind = next(key for key in update if key != "update_id")
+        if self.allowed_updates:
+            return kind in self.allowed_updates
+        return kind not in NOT_DEFAULT_UPDATES
+
+    def confirm(self, offset: int | None) -> None:
+        if offset is None:
+            return
+        if offset < 0:
+            self.updates = self.updates[offset:]
+        else:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+
+    def pending(self, limit: int) -> list[JsonDict]:
+        self.updates = [u for u in self.updates if self._allowed(u)]
+        return self.updates[:limit]
+
+    def now(self) -> int:
+        return int(time.time())
