@@ -5,9 +5,10 @@ Each function returns ready HTML; whatever came from a person passes through `qu
 
 from datetime import datetime
 
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 from aiogram.utils.text_decorations import html_decoration
+from babel.numbers import format_decimal
 
 from core import errors
 from core.models import FileStatus
@@ -41,8 +42,13 @@ def status_label(status: FileStatus) -> str:
     return f"{STATUS_MARKS[status]} {labels[status]}"
 
 
+def number(value: int) -> str:
+    """A number as the person's language writes it (1,048,576 or 1 048 576)."""
+    return format_decimal(value, locale=get_i18n().current_locale)
+
+
 def size_label(size: int) -> str:
-    return ngettext("{count} byte", "{count} bytes", size).format(count=f"{size:,}")
+    return ngettext("{count} byte", "{count} bytes", size).format(count=number(size))
 
 
 # --- commands shown in the Telegram menu (setMyCommands) ---
@@ -80,11 +86,14 @@ def ask_login_email() -> str:
     return _("Send the email address of your account. I will send a code there.")
 
 
-def code_sent(email: str) -> str:
-    return _(
-        "I sent a 6-digit code to <b>{email}</b>. Send it here; it works for 10 minutes.\n"
-        "No email? Check the spam folder, or ask for a new code below."
-    ).format(email=quote(email))
+def code_sent(email: str, lifetime_minutes: int) -> str:
+    return ngettext(
+        "I sent a 6-digit code to <b>{email}</b>. Send it here; it works for {count} minute.\n"
+        "No email? Check the spam folder, or ask for a new code below.",
+        "I sent a 6-digit code to <b>{email}</b>. Send it here; it works for {count} minutes.\n"
+        "No email? Check the spam folder, or ask for a new code below.",
+        lifetime_minutes,
+    ).format(email=quote(email), count=lifetime_minutes)
 
 
 def code_format() -> str:
@@ -196,7 +205,7 @@ def file_list(page: FilePage, notice: str = "") -> str:
     head = f"{notice}\n\n" if notice else ""
     if page.total == 0:
         return head + _("You have no files yet. Send me a <code>.py</code> file as a document.")
-    text = ngettext("Your files: {count}.", "Your files: {count}.", page.total).format(
+    text = ngettext("You have {count} file.", "You have {count} files.", page.total).format(
         count=page.total
     )
     if page.pages > 1:
@@ -258,15 +267,15 @@ def file_card(card: FileCard) -> str:
 
 def report_pending(name: str, version: int) -> str:
     return _(
-        "<b>{name}</b>, version {version}: no check has run yet. The result will appear here "
-        "and arrive in this chat and by email."
+        "<b>{name}</b>, version {version}: no check has run yet. The result will come to "
+        "this chat and by email."
     ).format(name=quote(name), version=version)
 
 
 def delete_confirm(name: str) -> str:
-    return _("Delete <b>{name}</b>? It leaves your list; its history is kept.").format(
-        name=quote(name)
-    )
+    return _(
+        "Delete <b>{name}</b>? It disappears from your list; its versions stay on record."
+    ).format(name=quote(name))
 
 
 def deleted(name: str) -> str:

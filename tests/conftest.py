@@ -59,7 +59,7 @@ def settings(
     stack: Stack, smtp_server: SmtpSink, tmp_path_factory: pytest.TempPathFactory
 ) -> Settings:
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         bot_token=None,
         telegram_api_url="http://127.0.0.1:1",  # replaced by the fake server's address
         database_url=stack.database_url,
@@ -97,3 +97,20 @@ async def bot_app(
         finally:
             await runtime.dispatcher.stop_polling()
             await polling
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say loudly when the PostgreSQL/Redis variants did not run."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons = sorted({str(r.longrepr[2]) for r in skipped if "SKIPPED SERVICE" in str(r.longrepr)})
+    if not reasons:
+        return
+    terminalreporter.section("SERVICES NOT TESTED", sep="!", red=True, bold=True)
+    for reason in reasons:
+        terminalreporter.write_line(reason, red=True, bold=True)
+    terminalreporter.write_line(
+        f"{len(skipped)} tests skipped: only the embedded (SQLite, in-memory) variants ran. "
+        "Start PostgreSQL and Redis, or run .ci/run, to test everything.",
+        red=True,
+        bold=True,
+    )

@@ -24,7 +24,7 @@ async def test_long_list_pages_and_shows_only_active_files(bot_app: BotApp) -> N
     for number in range(10):
         await pam.upload(f"m{number}.py", f"x = {number}\n".encode())
     listing = await pam.files()
-    assert "Your files: 10. Page 1 of 2." in listing.text
+    assert "You have 10 files. Page 1 of 2." in listing.text
     first_page = listing.button_texts()
     assert len(first_page) == 9  # eight files and "Next »"
     assert first_page[-1] == "Next »"
@@ -39,7 +39,7 @@ async def test_long_list_pages_and_shows_only_active_files(bot_app: BotApp) -> N
     doomed = second.button_texts()[0]
     confirm = await pam.click(await pam.click(second, doomed), "Delete")
     after = await pam.click(confirm, "Yes, delete")
-    assert "Your files: 9. Page 2 of 2." in after.text  # still on the page it was deleted from
+    assert "You have 9 files. Page 2 of 2." in after.text  # still on the page it was deleted from
     first_again = await pam.click(after, "« Previous")
     remaining = first_again.button_texts()[:-1] + after.button_texts()[:-1]
     assert len(remaining) == 9
@@ -115,4 +115,8 @@ async def test_buttons_of_a_deleted_file_say_not_found(bot_app: BotApp) -> None:
     await tia.click(await tia.click(card, "Delete"), "Yes, delete")
     await tia.chat.click_data(None, download_data.callback_data)
     alert = await tia.chat.next_output()
-    assert (alert.kind, alert.text, alert.show_alert) == ("callback_answer", "File not found.", True)
+    assert (alert.kind, alert.text, alert.show_alert) == (
+        "callback_answer",
+        "File not found.",
+        True,
+    )

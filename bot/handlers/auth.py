@@ -72,7 +72,9 @@ async def on_email_entered(
     )
     await state.set_state(AuthFlow.code)
     await state.update_data(confirmation_id=sent.confirmation_id)
-    await message.answer(texts.code_sent(sent.email), reply_markup=build_code_kb())
+    await message.answer(
+        texts.code_sent(sent.email, sent.lifetime_minutes), reply_markup=build_code_kb()
+    )
 
 
 async def on_email_not_text(message: Message) -> None:
@@ -124,7 +126,9 @@ async def on_code_resend(
     await state.update_data(confirmation_id=sent.confirmation_id)
     await callback.answer()
     if callback.message is not None:
-        await callback.message.answer(texts.code_sent(sent.email), reply_markup=build_code_kb())
+        await callback.message.answer(
+            texts.code_sent(sent.email, sent.lifetime_minutes), reply_markup=build_code_kb()
+        )
 
 
 def build_router() -> Router:

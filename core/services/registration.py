@@ -41,6 +41,7 @@ _HASH_ITERATIONS = 100_000
 class CodeSent:
     confirmation_id: int
     email: str
+    lifetime_minutes: int = int(CODE_LIFETIME.total_seconds() // 60)
 
 
 @dataclass(frozen=True)

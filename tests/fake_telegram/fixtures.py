@@ -13,12 +13,15 @@ import pytest_asyncio
 
 from tests.fake_telegram.server import FakeTelegram
 
-__all__ = ["fake_telegram"]
+__all__ = ["TEST_TOKEN", "fake_telegram"]
+
+# Shaped like a real token, so the bot's own start-up checks accept it.
+TEST_TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def fake_telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram(token="123456:TEST-token")
+    fake = FakeTelegram(token=TEST_TOKEN)
     await fake.start()
     try:
         yield fake

@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.database import build_engine
 from core.migrate import upgrade_to_head
 from core.models import Base
 
@@ -71,4 +70,4 @@ async def empty_all_tables(engine: AsyncEngine) -> None:
             )
         else:
             for table in tables:
-                await connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - our names
+                await connection.execute(text(f"DELETE FROM {table}"))

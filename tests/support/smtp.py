@@ -67,8 +67,12 @@ class SmtpSink:
             self._collector.refusals.append(reply)
 
     async def wait_for(
-        self, recipient: str, *, count: int = 1, timeout: float = 10.0
-    ) -> EmailMessage:  # noqa: ASYNC109
+        self,
+        recipient: str,
+        *,
+        count: int = 1,
+        timeout: float = 10.0,  # noqa: ASYNC109
+    ) -> EmailMessage:
         """The `count`-th message to `recipient` (waiting for it to arrive)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

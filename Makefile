@@ -1,0 +1,30 @@
+# reviewbot: `make run` and `make test` work on a fresh machine with Python 3.11+.
+UV := python3 -m uv
+BABEL_KEYWORDS := -k _ -k gettext -k ngettext:1,2
+
+.PHONY: install run test lint locales migrate
+
+install:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+
+run: install
+	$(UV) run reviewbot run
+
+migrate: install
+	$(UV) run reviewbot migrate
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+
+test: lint
+	$(UV) run pytest
+
+# After changing a text: refresh the template and the catalogues, then translate what is new.
+locales: install
+	$(UV) run pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+		--omit-header -o locales/messages.pot .
+	$(UV) run pybabel update -i locales/messages.pot -d locales -D messages \
+		--no-fuzzy-matching --ignore-obsolete

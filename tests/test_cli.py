@@ -1,0 +1,112 @@
+"""The `reviewbot` console script as an operator meets it."""
+
+import asyncio
+import os
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest_asyncio
+
+from tests.fake_telegram.server import FakeTelegram
+
+
+def _environment(tmp_path: Path, **variables: str) -> dict[str, str]:
+    """A clean environment: no reviewbot variables from the machine, and no `.env` nearby."""
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
+    return {**keep, "PYTHONUNBUFFERED": "1", **variables}
+
+
+async def _reviewbot(tmp_path: Path, *args: str, **variables: str) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "reviewbot",
+        *args,
+        cwd=tmp_path,
+        env=_environment(tmp_path, **variables),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, output.decode()
+
+
+async def test_run_without_token_says_how_to_set_it(tmp_path: Path) -> None:
+    code, output = await _reviewbot(tmp_path, "run")
+    assert code == 2
+    assert output.strip().splitlines() == [
+        "reviewbot: BOT_TOKEN is not set: get a token from @BotFather and put "
+        "BOT_TOKEN=123456:ABC... in the environment or in .env"
+    ]
+
+
+async def test_malformed_token_is_one_clear_line(tmp_path: Path) -> None:
+    code, output = await _reviewbot(tmp_path, "bot", BOT_TOKEN="not a token")
+    assert code == 2
+    assert len(output.strip().splitlines()) == 1
+    assert "BOT_TOKEN is malformed" in output
+
+
+async def test_bad_database_url_is_one_clear_line(tmp_path: Path) -> None:
+    code, output = await _reviewbot(tmp_path, "migrate", DATABASE_URL="mysql://x@y/z")
+    assert code == 2
+    assert len(output.strip().splitlines()) == 1
+    assert output.startswith("reviewbot: DATABASE_URL is invalid")
+
+
+async def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
+    url = "postgresql+asyncpg://postgres:secret@127.0.0.1:1/reviewbot"
+    code, output = await _reviewbot(tmp_path, "migrate", DATABASE_URL=url)
+    assert code == 3
+    lines = output.strip().splitlines()
+    assert len(lines) == 1, output
+    assert lines[0].startswith("reviewbot: cannot use the database at postgresql+asyncpg://")
+    assert "secret" not in output
+
+
+async def test_migrate_creates_the_embedded_database(tmp_path: Path) -> None:
+    code, output = await _reviewbot(tmp_path, "migrate")
+    assert code == 0, output
+    assert (tmp_path / "var" / "reviewbot.db").stat().st_size > 0
+
+
+@pytest_asyncio.fixture
+async def running_bot(
+    tmp_path: Path, fake_telegram: FakeTelegram
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`reviewbot run` as a real process on the embedded defaults, talking to the fake server."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "reviewbot",
+        "run",
+        cwd=tmp_path,
+        env=_environment(
+            tmp_path, BOT_TOKEN=fake_telegram.token, TELEGRAM_API_URL=fake_telegram.url
+        ),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), timeout=20)
+
+
+async def test_run_process_registers_a_person_on_embedded_defaults(
+    running_bot: asyncio.subprocess.Process, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    ann = fake_telegram.user(42, language_code="ru-RU")
+    await ann.send_text("/start")
+    welcome = await ann.next_screen(timeout=30)
+    assert welcome.text.startswith("Здравствуйте!")  # Russian for a ru-RU client
+    await ann.send_text("ann@example.com")
+    await ann.next_screen()
+    mails = list((tmp_path / "var" / "mail").glob("*.eml"))
+    assert len(mails) == 1  # no SMTP_HOST: the code was written as a file
+    assert "ann@example.com" in mails[0].read_text()
+    commands = fake_telegram.calls("setMyCommands")
+    assert {c.params.get("language_code") for c in commands} == {None, "ru"}
