@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -9,10 +10,12 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    JSON,
     Integer,
     LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     func,
     text,
@@ -65,6 +68,32 @@ class FileEventKind(StrEnum):
     UPLOAD = "upload"
     REPLACE = "replace"
     DELETE = "delete"
+
+
+class CheckState(StrEnum):
+    """Where a version is in the check pipeline (the file's status is what a person sees)."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    CHECKED = "checked"
+    FAILED = "failed"
+
+
+class CheckResult(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+
+
+class DeliveryChannel(StrEnum):
+    EMAIL = "email"
+    TELEGRAM = "telegram"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
 
 
 class ConfirmationPurpose(StrEnum):
@@ -192,6 +221,16 @@ class FileVersion(Base):
         ForeignKey("telegram_accounts.id", ondelete="SET NULL")
     )
     uploaded_at: Mapped[datetime] = _created_at()
+    check_state: Mapped[CheckState] = mapped_column(
+        _enum(CheckState, "check_state"),
+        default=CheckState.PENDING,
+        server_default=CheckState.PENDING.value,
+        index=True,
+    )
+    check_after: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    check_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class FileEvent(Base):
@@ -206,4 +245,46 @@ class FileEvent(Base):
     )
     kind: Mapped[FileEventKind] = mapped_column(_enum(FileEventKind, "file_event_kind"))
     telegram_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class Check(Base):
+    """The log of one ruff run on one version."""
+
+    __tablename__ = "checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("file_versions.id", ondelete="CASCADE"), index=True
+    )
+    preset: Mapped[RulePreset] = mapped_column(_enum(RulePreset, "check_preset"))
+    ruff_version: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    result: Mapped[CheckResult] = mapped_column(_enum(CheckResult, "check_result"))
+    issue_count: Mapped[int] = mapped_column(Integer)
+    issues: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class Delivery(Base):
+    """One result to send on one channel (the outbox): written with its check."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("check_id", "channel", name="uq_deliveries_check_channel"),
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("checks.id", ondelete="CASCADE"))
+    channel: Mapped[DeliveryChannel] = mapped_column(_enum(DeliveryChannel, "delivery_channel"))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = _created_at()
