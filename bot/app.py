@@ -25,6 +25,7 @@ from core.database import SessionFactory
 from core.emails import EmailTemplates
 from core.i18n import DEFAULT_LOCALE, LOCALES_DIR
 from core.mail import Mailer
+from core.wakeup import Wakeup
 
 
 class Catalogues(I18n):
@@ -62,13 +63,16 @@ def build_dispatcher(
     session_factory: SessionFactory,
     storage: BaseStorage,
     mailer: Mailer,
+    email_templates: EmailTemplates,
     translations: dict[str, Translations],
+    wakeup: Wakeup,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=storage,
         settings=settings,
         mailer=mailer,
-        email_templates=EmailTemplates(sender=settings.smtp_from, translations=translations),
+        email_templates=email_templates,
+        wakeup=wakeup,
     )
     language = LanguageMiddleware(Catalogues(translations))
     dispatcher.update.outer_middleware(language)

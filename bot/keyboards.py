@@ -3,7 +3,7 @@
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import texts
+from bot import report_texts, texts
 from bot.callbacks import CodeAction, CodeCallback, FileAction, FileCallback, FilesPageCallback
 from core.services.files import FilePage
 
@@ -72,5 +72,14 @@ def build_delete_confirm_kb(file_id: int, page: int) -> InlineKeyboardMarkup:
     builder.button(
         text=texts.button_keep(),
         callback_data=FileCallback(action=FileAction.OPEN, file_id=file_id, page=page),
+    )
+    return builder.as_markup()
+
+
+def build_result_kb(file_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=report_texts.button_full_report(),
+        callback_data=FileCallback(action=FileAction.REPORT, file_id=file_id),
     )
     return builder.as_markup()

@@ -3,18 +3,15 @@
 Each function returns ready HTML; whatever came from a person passes through `quote` first.
 """
 
-from datetime import datetime
-
-from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.text_decorations import html_decoration
-from babel.numbers import format_decimal
+from aiogram.utils.i18n import ngettext
 
+from bot.formatting import number, quote, when
+from bot.report_texts import last_check_line
 from core import errors
 from core.models import FileStatus
 from core.services.files import FileCard, FilePage, FileSummary, VersionView
-
-quote = html_decoration.quote
+from core.services.reports import CheckReport
 
 STATUS_MARKS = {
     FileStatus.NEW: "🆕",
@@ -24,10 +21,6 @@ STATUS_MARKS = {
     FileStatus.ERROR: "⚠️",
     FileStatus.DELETED: "🗑",
 }
-
-
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def status_label(status: FileStatus) -> str:
@@ -40,11 +33,6 @@ def status_label(status: FileStatus) -> str:
         FileStatus.DELETED: _("deleted"),
     }
     return f"{STATUS_MARKS[status]} {labels[status]}"
-
-
-def number(value: int) -> str:
-    """A number as the person's language writes it (1,048,576 or 1 048 576)."""
-    return format_decimal(value, locale=get_i18n().current_locale)
 
 
 def size_label(size: int) -> str:
@@ -253,14 +241,14 @@ def button_keep() -> str:
     return _("No, keep it")
 
 
-def file_card(card: FileCard) -> str:
+def file_card(card: FileCard, last_check: CheckReport | None) -> str:
     lines = [
         f"📄 <b>{quote(card.name)}</b>",
         _("Version: {version}").format(version=card.version),
         _("Size: {size}").format(size=size_label(card.size)),
-        _("Uploaded: {when}").format(when=_when(card.uploaded_at)),
+        _("Uploaded: {when}").format(when=when(card.uploaded_at)),
         _("Status: {status}").format(status=status_label(card.status)),
-        _("Last check: not run yet."),
+        last_check_line(last_check),
     ]
     return "\n".join(lines)
 
@@ -286,7 +274,7 @@ def history(name: str, versions: list[VersionView]) -> str:
     lines = [_("History of <b>{name}</b>:").format(name=quote(name))]
     lines += [
         _("v{number} — {when} — {size}").format(
-            number=version.number, when=_when(version.uploaded_at), size=size_label(version.size)
+            number=version.number, when=when(version.uploaded_at), size=size_label(version.size)
         )
         for version in versions
     ]

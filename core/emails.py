@@ -3,12 +3,14 @@
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from core.i18n import DEFAULT_LOCALE
 from core.mail import compose
+from core.services.reports import CheckReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -36,6 +38,23 @@ class EmailTemplates:
     def confirmation(self, locale: str) -> "ConfirmationEmail":
         return ConfirmationEmail(self, locale)
 
+    def render(self, locale: str, name: str, context: dict[str, Any]) -> tuple[str, str, str]:
+        """Subject, plain text and HTML of the message `name` (three templates)."""
+        environment = self.environment(locale)
+        subject = environment.get_template(f"{name}.subject.txt").render(context)
+        text = environment.get_template(f"{name}.txt").render(context)
+        html = environment.get_template(f"{name}.html").render(context)
+        return " ".join(subject.split()), text, html
+
+    def check_report(self, *, locale: str, recipient: str, report: CheckReport) -> EmailMessage:
+        """The full result of a check: every issue, in text and HTML."""
+        subject, text, html = self.render(
+            locale, "check_report", {"report": report, "result": report.result.value}
+        )
+        return compose(
+            sender=self.sender, recipient=recipient, subject=subject, text=text, html=html
+        )
+
 
 class ConfirmationEmail:
     """The message carrying a one-time code."""
@@ -45,13 +64,7 @@ class ConfirmationEmail:
         self._locale = locale
 
     def build(self, *, recipient: str, code: str, lifetime: timedelta) -> EmailMessage:
-        environment = self._templates.environment(self._locale)
         context = {"code": code, "minutes": int(lifetime.total_seconds() // 60)}
-        subject = environment.get_template("confirmation_code.subject.txt").render(context)
-        return compose(
-            sender=self._templates.sender,
-            recipient=recipient,
-            subject=subject.strip(),
-            text=environment.get_template("confirmation_code.txt").render(context),
-            html=environment.get_template("confirmation_code.html").render(context),
-        )
+        subject, text, html = self._templates.render(self._locale, "confirmation_code", context)
+        sender = self._templates.sender
+        return compose(sender=sender, recipient=recipient, subject=subject, text=text, html=html)

@@ -20,3 +20,6 @@ def configure_logging(log_format: LogFormat, level: int = logging.INFO) -> None:
         handler.setFormatter(logging.Formatter(CONSOLE_FORMAT))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # A wake-up during a running job is handled by the job itself (checks/worker.py), so
+    # APScheduler's "skipped: maximum number of running instances" is not worth a warning.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)

@@ -5,12 +5,12 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     DateTime,
     Enum,
     ForeignKey,
     Index,
-    JSON,
     Integer,
     LargeBinary,
     MetaData,

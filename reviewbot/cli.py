@@ -1,9 +1,10 @@
-"""The `reviewbot` console script: run, bot, migrate (PRODUCT.md §1)."""
+"""The `reviewbot` console script: run, bot, worker, migrate, check (PRODUCT.md §1)."""
 
 import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
@@ -12,9 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from core.config import ConfigError, Settings
 from core.logs import configure_logging
 from core.migrate import upgrade_to_head
+from core.models import RulePreset
 
 logger = logging.getLogger("reviewbot")
 
+PROCESSES = {"run", "bot", "worker"}
 EXIT_CONFIG = 2
 EXIT_DATABASE = 3
 
@@ -26,7 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("run", help="migrate, then run the bot on one process")
     commands.add_parser("bot", help="run only the Telegram side (long polling)")
+    commands.add_parser("worker", help="run only the scheduler: checks and deliveries")
     commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    check = commands.add_parser("check", help="review files offline, printed here")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument(
+        "--preset", choices=[p.value for p in RulePreset], default=RulePreset.DEFAULT.value
+    )
     return parser
 
 
@@ -47,21 +56,31 @@ def _load_settings() -> Settings:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    if args.command == "check":
+        raise SystemExit(_check(args.files, RulePreset(args.preset)))
     settings = _load_settings()
     configure_logging(settings.log_format)
     try:
-        token = settings.require_bot_token() if args.command in {"run", "bot"} else ""
+        token = settings.require_bot_token() if args.command in PROCESSES else ""
     except ConfigError as error:
         _fail(str(error), EXIT_CONFIG)
     if args.command in {"run", "migrate"}:
         _migrate(settings)
-    if args.command in {"run", "bot"}:
-        from bot.main import main as run_bot  # noqa: PLC0415 - only the bot commands need aiogram
+    if args.command in PROCESSES:
+        from reviewbot import runtime  # noqa: PLC0415 - only the processes need the whole stack
 
+        process = {"run": runtime.run_all, "bot": runtime.run_bot, "worker": runtime.run_worker}
         try:
-            asyncio.run(run_bot(settings, token))
+            asyncio.run(process[args.command](settings, token))
         except KeyboardInterrupt:
             logger.info("stopped")
+
+
+def _check(paths: list[Path], preset: RulePreset) -> int:
+    from checks.offline import review_paths  # noqa: PLC0415
+    from checks.ruff import RuffRunner  # noqa: PLC0415
+
+    return asyncio.run(review_paths(paths, preset, RuffRunner(), sys.stdout))
 
 
 def _migrate(settings: Settings) -> None:

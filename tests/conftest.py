@@ -2,14 +2,17 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 
 import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.main import bot_runtime
+from checks.outbox import RetryPolicy
+from checks.worker import Worker
 from core.config import Settings, SmtpSecurity
 from core.database import SessionFactory, build_engine, build_session_factory
+from reviewbot.runtime import Resources, open_bot, open_resources, open_worker
 from tests.fake_telegram.fixtures import fake_telegram
 from tests.fake_telegram.server import FakeTelegram
 from tests.support.app import BotApp
@@ -68,22 +71,31 @@ def settings(
         smtp_port=smtp_server.port,
         smtp_security=SmtpSecurity.NONE,
         smtp_timeout_seconds=5,
+        check_interval_seconds=2,
+        delivery_interval_seconds=1,
         mail_dir=tmp_path_factory.mktemp("mail"),
     )
 
 
 @pytest_asyncio.fixture
+async def resources(
+    settings: Settings, engine: AsyncEngine, fake_telegram: FakeTelegram
+) -> AsyncIterator[Resources]:
+    settings = settings.model_copy(update={"telegram_api_url": fake_telegram.url})
+    async with open_resources(settings) as opened:
+        yield opened
+
+
+@pytest_asyncio.fixture
 async def bot_app(
-    settings: Settings,
-    engine: AsyncEngine,
+    resources: Resources,
     session_factory: SessionFactory,
     fake_telegram: FakeTelegram,
     smtp_server: SmtpSink,
 ) -> AsyncIterator[BotApp]:
     """The real dispatcher polling the fake Bot API server over HTTP."""
-    settings = settings.model_copy(update={"telegram_api_url": fake_telegram.url})
     smtp_server.clear()
-    async with bot_runtime(settings, fake_telegram.token) as runtime:
+    async with open_bot(resources, fake_telegram.token) as runtime:
         polling = asyncio.create_task(
             runtime.dispatcher.start_polling(runtime.bot, handle_signals=False)
         )
@@ -91,12 +103,27 @@ async def bot_app(
             yield BotApp(
                 telegram=fake_telegram,
                 smtp=smtp_server,
-                settings=settings,
+                settings=resources.settings,
                 session_factory=session_factory,
+                resources=resources,
+                bot=runtime.bot,
             )
         finally:
             await runtime.dispatcher.stop_polling()
             await polling
+
+
+# Deliveries retried quickly, so a test sees the second try within a second.
+FAST_RETRY = RetryPolicy(base_delay=timedelta(milliseconds=300), max_attempts=4)
+
+
+@pytest_asyncio.fixture
+async def worker(bot_app: BotApp) -> AsyncIterator[Worker]:
+    """The check and delivery jobs running beside the bot, as in `reviewbot run`."""
+    async with open_worker(
+        bot_app.resources, bot_app.bot, retry=FAST_RETRY, identity="test-worker"
+    ) as running:
+        yield running
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -6,7 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
+from bot import report_texts, texts
 from bot.callbacks import FileAction, FileCallback, FilesPageCallback
 from bot.keyboards import (
     build_back_to_card_kb,
@@ -16,7 +16,7 @@ from bot.keyboards import (
 )
 from bot.screens import show
 from bot.states import ReplaceFlow
-from core.services import files
+from core.services import files, reports
 from core.services.accounts import AccountView
 
 
@@ -41,8 +41,14 @@ async def on_file_open(
     session: AsyncSession,
     account: AccountView,
 ) -> None:
-    card = await files.get_file_card(session, account.require_user_id(), callback_data.file_id)
-    await show(callback, texts.file_card(card), build_file_card_kb(card.id, callback_data.page))
+    user_id = account.require_user_id()
+    card = await files.get_file_card(session, user_id, callback_data.file_id)
+    last_check = await reports.latest_report(session, user_id, card.id)
+    await show(
+        callback,
+        texts.file_card(card, last_check),
+        build_file_card_kb(card.id, callback_data.page),
+    )
 
 
 async def on_file_report(
@@ -51,12 +57,14 @@ async def on_file_report(
     session: AsyncSession,
     account: AccountView,
 ) -> None:
-    card = await files.get_file_card(session, account.require_user_id(), callback_data.file_id)
-    await show(
-        callback,
-        texts.report_pending(card.name, card.version),
-        build_back_to_card_kb(card.id, callback_data.page),
-    )
+    user_id = account.require_user_id()
+    report = await reports.latest_report(session, user_id, callback_data.file_id)
+    if report is None:
+        card = await files.get_file_card(session, user_id, callback_data.file_id)
+        text = texts.report_pending(card.name, card.version)
+    else:
+        text = report_texts.report_screen(report)
+    await show(callback, text, build_back_to_card_kb(callback_data.file_id, callback_data.page))
 
 
 async def on_file_history(

@@ -14,6 +14,7 @@ from bot.states import ReplaceFlow
 from core.config import Settings
 from core.services import files, uploads
 from core.services.accounts import AccountView
+from core.wakeup import Wakeup
 
 
 async def on_replacement_document(
@@ -23,9 +24,10 @@ async def on_replacement_document(
     session: AsyncSession,
     settings: Settings,
     account: AccountView,
+    wakeup: Wakeup,
 ) -> None:
     target_file_id = (await state.get_data()).get("file_id")
-    await _store_document(message, bot, session, settings, account, target_file_id)
+    await _store_document(message, bot, session, settings, account, wakeup, target_file_id)
     await state.clear()
 
 
@@ -34,9 +36,14 @@ async def on_replacement_not_document(message: Message) -> None:
 
 
 async def on_document_upload(
-    message: Message, bot: Bot, session: AsyncSession, settings: Settings, account: AccountView
+    message: Message,
+    bot: Bot,
+    session: AsyncSession,
+    settings: Settings,
+    account: AccountView,
+    wakeup: Wakeup,
 ) -> None:
-    await _store_document(message, bot, session, settings, account, target_file_id=None)
+    await _store_document(message, bot, session, settings, account, wakeup, target_file_id=None)
 
 
 async def _store_document(
@@ -45,6 +52,7 @@ async def _store_document(
     session: AsyncSession,
     settings: Settings,
     account: AccountView,
+    wakeup: Wakeup,
     target_file_id: int | None,
 ) -> None:
     uploader = files.Uploader(
@@ -74,6 +82,7 @@ async def _store_document(
         target_file_id=target_file_id,
     )
     await message.answer(texts.stored(stored.name, stored.version, replaced=stored.replaced))
+    await wakeup.notify()
 
 
 def build_router() -> Router:

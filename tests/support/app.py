@@ -3,8 +3,11 @@
 from dataclasses import dataclass, field
 from itertools import count
 
+from aiogram import Bot
+
 from core.config import Settings
 from core.database import SessionFactory
+from reviewbot.runtime import Resources
 from tests.fake_telegram import BotOutput, FakeTelegram, TelegramUser
 from tests.support.smtp import SmtpSink, code_in
 
@@ -17,6 +20,8 @@ class BotApp:
     smtp: SmtpSink
     settings: Settings
     session_factory: SessionFactory
+    resources: Resources
+    bot: Bot
     people: list["Person"] = field(default_factory=list)
 
     def person(self, email: str, *, language_code: str = "en") -> "Person":

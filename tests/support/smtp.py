@@ -51,6 +51,14 @@ class SmtpSink:
     def stop(self) -> None:
         self._controller.stop()
 
+    def down(self) -> None:
+        """Stop listening: connections are refused until `up`."""
+        self._controller.stop()
+
+    def up(self) -> None:
+        self._controller = Controller(self._collector, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
     @property
     def messages(self) -> list[EmailMessage]:
         with self._collector.lock:

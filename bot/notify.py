@@ -1,0 +1,38 @@
+"""Sending a check's result into the person's chat (the Telegram side of the outbox)."""
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.utils.i18n import I18n
+
+from bot import report_texts
+from bot.keyboards import build_result_kb
+from checks.outbox import DeliveryError, DeliveryTarget
+from core.i18n import pick_locale
+
+
+class TelegramResultSender:
+    def __init__(self, bot: Bot, i18n: I18n) -> None:
+        self._bot = bot
+        self._i18n = i18n
+
+    async def send(self, target: DeliveryTarget) -> None:
+        assert target.chat_id is not None  # the delivery job fails chat-less targets itself
+        with self._i18n.context(), self._i18n.use_locale(pick_locale(target.locale)):
+            text = report_texts.check_result_message(target.report)
+            keyboard = build_result_kb(target.report.file_id)
+        try:
+            await self._bot.send_message(target.chat_id, text, reply_markup=keyboard)
+        except TelegramRetryAfter as error:
+            raise DeliveryError(error.message, retry_after=error.retry_after) from error
+        except TelegramForbiddenError as error:  # blocked by the user, or the chat is gone
+            raise DeliveryError(error.message, permanent=True) from error
+        except TelegramBadRequest as error:  # e.g. chat not found: trying again will not help
+            raise DeliveryError(error.message, permanent=True) from error
+        except (TelegramNetworkError, TelegramServerError) as error:
+            raise DeliveryError(str(error)) from error

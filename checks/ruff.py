@@ -1,0 +1,182 @@
+"""Run ruff on uploaded sources: one isolated process per batch; the code is parsed, never run."""
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from core.models import RulePreset
+from core.review import SYNTAX_ERROR_CODE, Issue
+
+logger = logging.getLogger(__name__)
+
+# Selectors passed as --select; an empty tuple keeps ruff's own default rule set.
+PEP8_RULES = ("E", "W", "F", "I", "N")
+# A superset of ruff's (0.17) default set, stable rules only (prefixes never enable preview).
+STRICT_RULES = (
+    *PEP8_RULES,
+    *("UP", "B", "A", "C4", "SIM", "RET", "PIE", "PTH", "ASYNC", "S", "PL", "RUF", "PERF"),
+    *("LOG", "G", "T10", "DTZ", "YTT", "PYI", "FURB", "EXE", "TC", "INT", "FA", "FLY"),
+    *("PGH", "ISC", "BLE", "D419", "TRY", "PT"),
+)
+PRESET_RULES: dict[RulePreset, tuple[str, ...]] = {
+    RulePreset.DEFAULT: (),
+    RulePreset.PEP8: PEP8_RULES,
+    RulePreset.STRICT: STRICT_RULES,
+}
+
+# Newer ruff reports a syntax error under this code; older ruff gives no code at all.
+_RUFF_SYNTAX_CODES = {None, "invalid-syntax"}
+# Only these variables reach ruff: no RUFF_*, no user configuration directory.
+_PASSED_ENVIRONMENT = ("PATH", "SYSTEMROOT", "LANG", "LC_ALL")
+
+
+class RuffError(Exception):
+    """ruff failed, crashed, printed output we cannot read, or timed out."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _default_ruff_path() -> str:
+    from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    return str(find_ruff_bin())
+
+
+def _file_name(key: int) -> str:
+    # A valid module name either way, so naming rules (N999) never fire on our own name.
+    return f"v{key}.py" if key >= 0 else f"v_{-key}.py"
+
+
+def _write_sources(directory: Path, sources: Mapping[int, bytes]) -> dict[str, int]:
+    names: dict[str, int] = {}
+    for key, source in sources.items():
+        name = _file_name(key)
+        (directory / name).write_bytes(source)
+        names[name] = key
+    return names
+
+
+def _first_line(text: bytes) -> str:
+    lines = text.decode("utf-8", "replace").strip().splitlines()
+    return lines[0].strip() if lines else "no error message"
+
+
+def _to_issue(diagnostic: Mapping[str, Any]) -> Issue:
+    code = diagnostic["code"]
+    start, end = diagnostic["location"], diagnostic["end_location"]
+    return Issue(
+        code=SYNTAX_ERROR_CODE if code in _RUFF_SYNTAX_CODES else str(code),
+        message=str(diagnostic["message"]),
+        line=int(start["row"]),
+        column=int(start["column"]),
+        end_line=int(end["row"]),
+        end_column=int(end["column"]),
+        fixable=diagnostic.get("fix") is not None,
+    )
+
+
+def _parse_report(stdout: bytes, names: Mapping[str, int]) -> dict[int, list[Issue]]:
+    issues: dict[int, list[Issue]] = {key: [] for key in names.values()}
+    try:
+        diagnostics = json.loads(stdout)
+    except ValueError as error:
+        raise RuffError(f"ruff printed unparsable output: {error}") from error
+    if not isinstance(diagnostics, list):
+        raise RuffError("ruff printed unparsable output: not a list of diagnostics")
+    try:
+        for diagnostic in diagnostics:
+            key = names[Path(diagnostic["filename"]).name]
+            issues[key].append(_to_issue(diagnostic))
+    except (ValueError, TypeError, KeyError) as error:
+        raise RuffError(f"ruff printed unparsable output: {error!r}") from error
+    for found in issues.values():
+        found.sort(key=lambda issue: (issue.line, issue.column, issue.code))
+    return issues
+
+
+class RuffRunner:
+    """Reviews sources with one ruff binary, ignoring any configuration on the machine."""
+
+    def __init__(self, *, ruff_path: str | None = None, timeout_seconds: float = 60.0) -> None:
+        self.ruff_path = ruff_path or _default_ruff_path()
+        self.timeout_seconds = timeout_seconds
+        self._version: str | None = None
+
+    async def version(self) -> str:
+        if self._version is None:
+            with tempfile.TemporaryDirectory(prefix="reviewbot-") as directory:
+                stdout = await self._run(["--version"], Path(directory))
+            words = stdout.decode("utf-8", "replace").split()
+            if not words:
+                raise RuffError("ruff --version printed nothing")
+            self._version = words[-1]
+        return self._version
+
+    async def check_batch(
+        self, sources: Mapping[int, bytes], preset: RulePreset
+    ) -> dict[int, list[Issue]]:
+        if not sources:
+            return {}
+        args = ["check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero"]
+        if rules := PRESET_RULES[preset]:
+            args += ["--select", ",".join(rules)]
+        with tempfile.TemporaryDirectory(prefix="reviewbot-") as name:
+            directory = Path(name)
+            names = await asyncio.to_thread(_write_sources, directory, sources)
+            # Explicit file paths: ruff's exclusions (.venv, build, …) apply only to discovery.
+            stdout = await self._run([*args, "--", *names], directory)
+        issues = _parse_report(stdout, names)
+        logger.info(
+            "ruff checked %s files with preset %s: %s issues",
+            len(sources),
+            preset.value,
+            sum(map(len, issues.values())),
+        )
+        return issues
+
+    async def _run(self, args: list[str], cwd: Path) -> bytes:
+        environment = {key: os.environ[key] for key in _PASSED_ENVIRONMENT if key in os.environ}
+        environment |= {"HOME": str(cwd), "XDG_CONFIG_HOME": str(cwd)}
+        try:
+            process = await asyncio.create_subprocess_exec(
+                self.ruff_path,
+                *args,
+                cwd=cwd,
+                env=environment,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                start_new_session=True,  # its own process group, killed as a whole
+            )
+        except OSError as error:
+            raise RuffError(f"cannot start ruff: {error}") from error
+        try:
+            stdout, stderr = await asyncio.wait_for(process.communicate(), self.timeout_seconds)
+        except TimeoutError:
+            logger.warning("ruff timed out after %s s; killing it", self.timeout_seconds)
+            raise RuffError(f"ruff timed out after {self.timeout_seconds:g} s") from None
+        finally:
+            if process.returncode is None:
+                _kill_group(process.pid)
+                await process.wait()
+        if process.returncode != 0:
+            reason = _first_line(stderr)
+            logger.warning("ruff exited with %s: %s", process.returncode, reason)
+            raise RuffError(f"ruff failed with exit code {process.returncode}: {reason}")
+        if stderr.strip():
+            logger.debug("ruff said on stderr: %s", _first_line(stderr))
+        return stdout
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)

@@ -1,0 +1,106 @@
+"""Reading checks back: the latest check of a file, with the marks of its deliveries."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.errors import FileNotFoundForUserError
+from core.models import (
+    Check,
+    CheckResult,
+    Delivery,
+    DeliveryChannel,
+    DeliveryStatus,
+    File,
+    FileStatus,
+    FileVersion,
+    RulePreset,
+)
+from core.review import Issue
+
+
+@dataclass(frozen=True)
+class DeliveryMark:
+    channel: DeliveryChannel
+    status: DeliveryStatus
+    attempts: int
+    sent_at: datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    check_id: int
+    file_id: int
+    file_name: str
+    version: int
+    preset: RulePreset
+    result: CheckResult
+    issues: list[Issue]
+    error: str | None
+    finished_at: datetime
+    deliveries: dict[DeliveryChannel, DeliveryMark]
+
+    @property
+    def issue_count(self) -> int:
+        return len(self.issues)
+
+
+async def check_report(session: AsyncSession, check_id: int) -> CheckReport:
+    """One check with its file, version and delivery marks."""
+    row = (
+        await session.execute(
+            select(Check, FileVersion.number, File.id, File.name)
+            .join(FileVersion, FileVersion.id == Check.version_id)
+            .join(File, File.id == FileVersion.file_id)
+            .where(Check.id == check_id)
+        )
+    ).one()
+    check, number, file_id, name = row
+    deliveries = await session.scalars(select(Delivery).where(Delivery.check_id == check_id))
+    return CheckReport(
+        check_id=check.id,
+        file_id=file_id,
+        file_name=name,
+        version=number,
+        preset=check.preset,
+        result=check.result,
+        issues=[Issue.from_json(item) for item in check.issues],
+        error=check.error,
+        finished_at=check.finished_at,
+        deliveries={
+            d.channel: DeliveryMark(
+                channel=d.channel,
+                status=d.status,
+                attempts=d.attempts,
+                sent_at=d.sent_at,
+                last_error=d.last_error,
+            )
+            for d in deliveries
+        },
+    )
+
+
+async def latest_check_id(session: AsyncSession, user_id: int, file_id: int) -> int | None:
+    """The newest check of any version of the user's active file; None before the first."""
+    exists = await session.scalar(
+        select(File.id).where(
+            File.id == file_id, File.user_id == user_id, File.status != FileStatus.DELETED
+        )
+    )
+    if exists is None:
+        raise FileNotFoundForUserError
+    return await session.scalar(
+        select(Check.id)
+        .join(FileVersion, FileVersion.id == Check.version_id)
+        .where(FileVersion.file_id == file_id)
+        .order_by(Check.finished_at.desc(), Check.id.desc())
+        .limit(1)
+    )
+
+
+async def latest_report(session: AsyncSession, user_id: int, file_id: int) -> CheckReport | None:
+    check_id = await latest_check_id(session, user_id, file_id)
+    return None if check_id is None else await check_report(session, check_id)

@@ -1,0 +1,63 @@
+"""The upload wake-up: tells the check job that new work is waiting.
+
+Across processes it is a Redis pub/sub channel; in one process without Redis, an asyncio event.
+A lost signal costs only latency: the scheduled run is the safety net.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "reviewbot:checks:wakeup"
+
+
+class Wakeup(Protocol):
+    async def notify(self) -> None:
+        """Say that new work is waiting. Never raises: the schedule covers a lost signal."""
+
+    def signals(self) -> AsyncIterator[None]:
+        """Yield once per signal (several close together may arrive as one)."""
+
+
+class InProcessWakeup:
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    async def notify(self) -> None:
+        self._event.set()
+
+    async def signals(self) -> AsyncIterator[None]:
+        while True:
+            await self._event.wait()
+            self._event.clear()
+            yield None
+
+
+class RedisWakeup:
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    async def notify(self) -> None:
+        try:
+            await self._redis.publish(CHANNEL, b"1")
+        except (RedisError, OSError) as error:
+            logger.warning("wake-up signal not published: %s", error)
+
+    async def signals(self) -> AsyncIterator[None]:
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(CHANNEL)
+        try:
+            async for _message in pubsub.listen():
+                yield None
+        finally:
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+
+def build_wakeup(redis: Redis | None) -> Wakeup:
+    return RedisWakeup(redis) if redis is not None else InProcessWakeup()

@@ -1,0 +1,179 @@
+"""The composition root: shared resources, the Telegram side, the worker, and the processes
+(`run`, `bot`, `worker`) built from them. Everything is built in order and closed in reverse."""
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiogram import Bot, Dispatcher
+from babel.support import Translations
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.app import Catalogues, build_bot, build_dispatcher, build_storage, set_commands
+from bot.notify import TelegramResultSender
+from checks.email_results import EmailResultSender
+from checks.jobs import CheckJob, DeliveryJob, ResultSender
+from checks.outbox import RetryPolicy
+from checks.ruff import RuffRunner
+from checks.worker import Worker
+from core.config import Settings
+from core.database import SessionFactory, build_engine, build_session_factory
+from core.emails import EmailTemplates
+from core.i18n import load_translations
+from core.mail import Mailer, build_mailer
+from core.models import DeliveryChannel
+from core.wakeup import Wakeup, build_wakeup
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Resources:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: SessionFactory
+    redis: Redis | None
+    mailer: Mailer
+    translations: dict[str, Translations]
+    email_templates: EmailTemplates
+    wakeup: Wakeup
+
+
+@dataclass(frozen=True)
+class BotRuntime:
+    bot: Bot
+    dispatcher: Dispatcher
+
+
+@asynccontextmanager
+async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
+    engine = build_engine(settings.database_url)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    try:
+        translations = load_translations()
+        yield Resources(
+            settings=settings,
+            engine=engine,
+            session_factory=build_session_factory(engine),
+            redis=redis,
+            mailer=build_mailer(settings),
+            translations=translations,
+            email_templates=EmailTemplates(sender=settings.smtp_from, translations=translations),
+            wakeup=build_wakeup(redis),
+        )
+    finally:
+        if redis is not None:
+            await redis.aclose()
+        await engine.dispose()
+
+
+@asynccontextmanager
+async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime]:
+    """The Bot and its Dispatcher with every handler, the command menu set."""
+    bot = build_bot(resources.settings, token)
+    try:
+        dispatcher = build_dispatcher(
+            settings=resources.settings,
+            session_factory=resources.session_factory,
+            storage=build_storage(resources.redis),
+            mailer=resources.mailer,
+            email_templates=resources.email_templates,
+            translations=resources.translations,
+            wakeup=resources.wakeup,
+        )
+        await set_commands(bot, resources.translations)
+        yield BotRuntime(bot=bot, dispatcher=dispatcher)
+    finally:
+        await bot.session.close()
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@asynccontextmanager
+async def open_worker(
+    resources: Resources,
+    bot: Bot,
+    *,
+    runner: RuffRunner | None = None,
+    retry: RetryPolicy | None = None,
+    identity: str | None = None,
+) -> AsyncIterator[Worker]:
+    """The scheduler with the check and delivery jobs, started; stopped on exit."""
+    settings = resources.settings
+    senders: dict[DeliveryChannel, ResultSender] = {
+        DeliveryChannel.EMAIL: EmailResultSender(resources.mailer, resources.email_templates),
+        DeliveryChannel.TELEGRAM: TelegramResultSender(bot, Catalogues(resources.translations)),
+    }
+    delivery_job = DeliveryJob(
+        session_factory=resources.session_factory, senders=senders, retry=retry or RetryPolicy()
+    )
+    check_job = CheckJob(
+        session_factory=resources.session_factory,
+        runner=runner or RuffRunner(),
+        worker_id=identity or worker_id(),
+    )
+    worker = Worker(
+        check_job=check_job,
+        delivery_job=delivery_job,
+        check_interval=timedelta(seconds=settings.check_interval_seconds),
+        delivery_interval=timedelta(seconds=settings.delivery_interval_seconds),
+        wakeup=resources.wakeup,
+    )
+    check_job.on_checked = worker.wake_deliveries
+    worker.start()
+    try:
+        yield worker
+    finally:
+        await worker.stop()
+
+
+async def run_all(settings: Settings, token: str) -> None:
+    """`reviewbot run`: the bot and the worker in one process."""
+    async with (
+        open_resources(settings) as resources,
+        open_bot(resources, token) as runtime,
+        open_worker(resources, runtime.bot),
+    ):
+        await _poll(runtime)
+
+
+async def run_bot(settings: Settings, token: str) -> None:
+    """`reviewbot bot`: only the Telegram side; uploads wake workers through Redis."""
+    async with open_resources(settings) as resources, open_bot(resources, token) as runtime:
+        await _poll(runtime)
+
+
+async def run_worker(settings: Settings, token: str) -> None:
+    """`reviewbot worker`: only the scheduler (the Bot is used to send results)."""
+    async with open_resources(settings) as resources:
+        bot = build_bot(settings, token)
+        try:
+            async with open_worker(resources, bot):
+                logger.info("worker %s running", worker_id())
+                await _until_stopped()
+        finally:
+            await bot.session.close()
+
+
+async def _poll(runtime: BotRuntime) -> None:
+    logger.info("polling for updates")
+    await runtime.dispatcher.start_polling(
+        runtime.bot, allowed_updates=runtime.dispatcher.resolve_used_update_types()
+    )
+
+
+async def _until_stopped() -> None:
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopped.set)
+    await stopped.wait()

@@ -1,0 +1,197 @@
+"""A person's upload is checked by ruff and the result reaches them twice: chat and email."""
+
+import asyncio
+import re
+import time
+from pathlib import Path
+
+from checks.worker import Worker
+from core.models import (
+    CheckResult,
+    Delivery,
+    DeliveryChannel,
+    DeliveryStatus,
+)
+from core.review import SYNTAX_ERROR_CODE
+from reviewbot.runtime import open_worker
+from tests.conftest import FAST_RETRY
+from tests.support.app import BotApp, Person
+from tests.support.pipeline import checks, deliveries, ruff_oracle_count, wait_for_delivery
+from tests.support.smtp import body_text
+
+MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
+
+
+async def _registered(app: BotApp, email: str) -> Person:
+    person = app.person(email)
+    await person.register()
+    return person
+
+
+async def test_result_arrives_in_chat_and_by_email_with_delivery_marks(
+    bot_app: BotApp, worker: Worker, tmp_path: Path
+) -> None:
+    uma = await _registered(bot_app, "uma@example.com")
+    expected = ruff_oracle_count(MESSY, tmp_path)
+    assert expected >= 3
+
+    await uma.upload("messy.py", MESSY)
+    result = await uma.chat.next_screen()
+    assert result.text.startswith("Review of messy.py, version 1\n❌ ")
+    assert f"{expected} issues" in result.text
+    assert "F401 1:8 `os` imported but unused" in result.text
+    assert result.has_button("Full report")
+
+    mail = await bot_app.smtp.wait_for("uma@example.com", count=2)  # after the code's mail
+    assert mail["Subject"] == f"reviewbot: messy.py v1 has {expected} issues"
+    text = body_text(mail)
+    assert "1:8  F401  `os` imported but unused  [fixable]" in text
+    issue_lines = [line for line in text.splitlines() if re.match(r"\d+:\d+  ", line)]
+    assert len(issue_lines) == expected
+
+    sent = await wait_for_delivery(
+        bot_app.session_factory, DeliveryChannel.EMAIL, DeliveryStatus.SENT
+    )
+    [chat_delivery] = await wait_for_delivery(
+        bot_app.session_factory, DeliveryChannel.TELEGRAM, DeliveryStatus.SENT
+    )
+    assert sent[0].sent_at is not None
+    assert chat_delivery.sent_at is not None
+    [check] = await checks(bot_app.session_factory)
+    assert (check.result, check.issue_count, check.preset.value) == (
+        CheckResult.FAILED,
+        expected,
+        "default",
+    )
+    assert check.ruff_version.count(".") == 2
+    assert check.started_at <= check.finished_at
+
+    report = await uma.click(result, "Full report")
+    assert "Report for messy.py, version 1" in report.text
+    assert f"{expected} issues" in report.text
+    assert "Email: sent " in report.text
+    assert "Chat: sent " in report.text
+    card = await uma.click(report, "« Back")
+    assert "Status: ✅ checked" in card.text
+    assert f"Last check: v1, ❌ {expected} issues" in card.text
+
+
+async def test_clean_syntax_error_and_replacement_each_get_their_own_result(
+    bot_app: BotApp, worker: Worker, tmp_path: Path
+) -> None:
+    vic = await _registered(bot_app, "vic@example.com")
+    broken_source = b"def f(:\n    pass\n"
+    broken_count = ruff_oracle_count(broken_source, tmp_path)
+    await vic.upload("clean.py", b'"""A clean module."""\n\nVALUE = 1\n')
+    assert "✅ Passed: no issues." in (await vic.chat.next_screen()).text
+
+    await vic.upload("broken.py", broken_source)
+    broken = await vic.chat.next_screen()
+    assert "Review of broken.py, version 1" in broken.text
+    assert f"{SYNTAX_ERROR_CODE} 1:" in broken.text
+
+    await vic.upload("clean.py", b"import os\n")
+    replaced = await vic.chat.next_screen()
+    assert "Review of clean.py, version 2" in replaced.text
+    assert "F401" in replaced.text
+
+    subjects = [m["Subject"] for m in bot_app.smtp.messages if "vic@" in str(m["To"])]
+    for _ in range(100):
+        if len(subjects) == 4:
+            break
+        await vic.chat.no_output(within=0.05)
+        subjects = [m["Subject"] for m in bot_app.smtp.messages if "vic@" in str(m["To"])]
+    assert sorted(subjects[1:]) == sorted(
+        [
+            "reviewbot: clean.py v1 passed",
+            f"reviewbot: broken.py v1 has {broken_count} issues",
+            "reviewbot: clean.py v2 has 1 issue",
+        ]
+    )
+    results = [(c.result, c.issue_count) for c in await checks(bot_app.session_factory)]
+    assert results == [
+        (CheckResult.PASSED, 0),
+        (CheckResult.FAILED, broken_count),
+        (CheckResult.FAILED, 1),
+    ]
+
+
+async def test_smtp_down_keeps_the_email_pending_until_it_returns(
+    bot_app: BotApp, worker: Worker
+) -> None:
+    wes = await _registered(bot_app, "wes@example.com")
+    bot_app.smtp.down()
+    try:
+        await wes.upload("a.py", b"import os\n")
+        assert "Review of a.py" in (await wes.chat.next_screen()).text  # chat is unaffected
+        email = await _wait_for_attempts(bot_app, 2)
+        assert email.status is DeliveryStatus.PENDING
+        assert email.last_error is not None
+        assert "unreachable" in email.last_error
+    finally:
+        bot_app.smtp.up()
+    [sent] = await wait_for_delivery(
+        bot_app.session_factory, DeliveryChannel.EMAIL, DeliveryStatus.SENT
+    )
+    assert sent.attempts >= 3
+    await wes.chat.no_output(within=1.0)  # give a duplicate the time to show up
+    reports = [
+        m for m in bot_app.smtp.messages if "wes@" in str(m["To"]) and "a.py" in m["Subject"]
+    ]
+    assert len(reports) == 1
+
+
+async def _wait_for_attempts(app: BotApp, attempts: int) -> Delivery:
+    """The email delivery once it has failed `attempts` times."""
+    for _ in range(300):
+        emails = (await deliveries(app.session_factory))[DeliveryChannel.EMAIL]
+        if emails and emails[0].attempts >= attempts:
+            return emails[0]
+        await asyncio.sleep(0.05)
+    raise AssertionError("the email delivery was not retried")
+
+
+async def test_telegram_429_is_waited_out_and_the_result_arrives_once(bot_app: BotApp) -> None:
+    xia = await _registered(bot_app, "xia@example.com")
+    await xia.upload("slow.py", b"import os\n")
+    bot_app.telegram.fail_next(
+        "sendMessage",
+        error_code=429,
+        description="Too Many Requests: retry after 1",
+        retry_after=1,
+    )
+    started = time.monotonic()
+    async with open_worker(bot_app.resources, bot_app.bot, retry=FAST_RETRY):
+        result = await xia.chat.next_screen()
+        waited = time.monotonic() - started
+        [chat] = await wait_for_delivery(
+            bot_app.session_factory, DeliveryChannel.TELEGRAM, DeliveryStatus.SENT
+        )
+        await xia.chat.no_output(within=1.0)
+    assert "Review of slow.py, version 1" in result.text
+    assert waited >= 1.0
+    assert chat.attempts == 1  # the wait Telegram asked for is not a failed try
+    refused = [c for c in bot_app.telegram.calls("sendMessage") if not c.ok]
+    assert [c.error_code for c in refused] == [429]
+
+
+async def test_blocked_bot_fails_the_chat_delivery_at_once(bot_app: BotApp) -> None:
+    yan = await _registered(bot_app, "yan@example.com")
+    await yan.upload("b.py", b"import os\n")
+    bot_app.telegram.block(yan.chat.id)
+    async with open_worker(bot_app.resources, bot_app.bot, retry=FAST_RETRY):
+        [chat] = await wait_for_delivery(
+            bot_app.session_factory, DeliveryChannel.TELEGRAM, DeliveryStatus.FAILED
+        )
+        await wait_for_delivery(
+            bot_app.session_factory, DeliveryChannel.EMAIL, DeliveryStatus.SENT
+        )
+        await asyncio.sleep(1.5)  # several delivery rounds: none may try again
+    assert chat.attempts == 1
+    assert chat.last_error is not None
+    assert "blocked" in chat.last_error
+    tries = [
+        c for c in bot_app.telegram.calls("sendMessage") if c.params["chat_id"] == yan.chat.id
+    ]
+    assert [c.ok for c in tries][-1:] == [False]
+    assert len([c for c in tries if not c.ok]) == 1
