@@ -75,7 +75,7 @@ async def claim_versions(
         .join(User, User.id == File.user_id)
         .where(FileVersion.id.in_([v.id for v in versions]))
     )
-    presets = {version_id: preset for version_id, preset in preset_rows}
+    presets = dict(preset_rows.all())
     for version in versions:
         version.check_state = CheckState.CLAIMED
         version.claimed_by = worker_id

@@ -5,7 +5,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from ruff.__main__ import find_ruff_bin
+from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from core.database import SessionFactory
@@ -16,7 +16,7 @@ def ruff_oracle_count(content: bytes, folder: Path) -> int:
     """How many issues `ruff check --isolated --output-format json` reports on these bytes."""
     path = folder / "oracle.py"
     path.write_bytes(content)
-    completed = subprocess.run(  # noqa: S603 - our own ruff binary on our own temp file
+    completed = subprocess.run(
         [find_ruff_bin(), "check", "--isolated", "--output-format", "json", "--exit-zero", path],
         capture_output=True,
         check=True,
@@ -74,5 +74,3 @@ def failing_ruff(folder: Path) -> str:
     wrapper.write_text('#!/bin/sh\necho "ruff: internal error" >&2\nexit 2\n')
     wrapper.chmod(0o755)
     return str(wrapper)
-
-

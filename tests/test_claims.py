@@ -1,0 +1,174 @@
+"""Claims keep workers apart: every version is checked exactly once, even when a worker dies."""
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from checks import claims
+from checks.claims import CheckRetryPolicy
+from checks.jobs import CheckJob
+from checks.ruff import RuffRunner
+from core.database import SessionFactory, build_engine, build_session_factory
+from core.models import (
+    Check,
+    CheckResult,
+    CheckState,
+    Delivery,
+    File,
+    FileStatus,
+    FileVersion,
+    TelegramAccount,
+    User,
+    utcnow,
+)
+from core.services.files import Uploader, store_upload
+from tests.support.pipeline import counting_ruff, failing_ruff
+from tests.support.stack import SERVICES, Stack
+
+
+async def _pending_versions(session_factory: SessionFactory, count: int) -> list[int]:
+    """`count` uploaded versions waiting for a check, as the bot would store them."""
+    async with session_factory() as session:
+        user = User(email="batch@example.com", email_confirmed_at=utcnow())
+        session.add(user)
+        await session.flush()
+        account = TelegramAccount(telegram_id=99, chat_id=99, user_id=user.id)
+        session.add(account)
+        await session.commit()
+        uploader = Uploader(user_id=user.id, account_id=account.id, telegram_id=99)
+        for number in range(count):
+            await store_upload(
+                session,
+                uploader,
+                name=f"m{number}.py",
+                content=f"import os\nvalue_{number} = {number}\n".encode(),
+                telegram_file_id=None,
+            )
+        return list(await session.scalars(select(FileVersion.id).order_by(FileVersion.id)))
+
+
+async def _checks_per_version(session_factory: SessionFactory) -> dict[int, int]:
+    async with session_factory() as session:
+        rows = await session.execute(
+            select(Check.version_id, func.count()).group_by(Check.version_id)
+        )
+        return dict(rows.all())
+
+
+async def test_two_workers_check_two_hundred_versions_exactly_once(
+    stack: Stack, session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    if stack.name != SERVICES:
+        pytest.skip("several workers need PostgreSQL (SKIP LOCKED); SQLite runs one worker")
+    versions = await _pending_versions(session_factory, 200)
+    ruff_path, log = counting_ruff(tmp_path)
+    engines = [build_engine(stack.database_url) for _ in range(2)]
+    try:
+        jobs = [
+            CheckJob(
+                session_factory=build_session_factory(engine),
+                runner=RuffRunner(ruff_path=ruff_path),
+                worker_id=f"worker-{index}",
+                batch_size=25,
+            )
+            for index, engine in enumerate(engines)
+        ]
+        claimed = await asyncio.gather(*(job() for job in jobs))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sum(claimed) == 200
+    assert await _checks_per_version(session_factory) == dict.fromkeys(versions, 1)
+    async with session_factory() as session:
+        states = set(await session.scalars(select(FileVersion.check_state)))
+        assert states == {CheckState.CHECKED}
+        assert await session.scalar(select(func.count()).select_from(Delivery)) == 400
+    ruff_checks = [line for line in log.read_text().splitlines() if line.startswith("check")]
+    assert len(ruff_checks) == 200 // 25  # one ruff process per batch
+
+
+async def test_versions_of_a_dead_worker_are_checked_once_after_the_lease(
+    session_factory: SessionFactory,
+) -> None:
+    versions = await _pending_versions(session_factory, 3)
+    async with session_factory() as session:
+        taken = await claims.claim_versions(
+            session, worker_id="dies", batch_size=10, lease=timedelta(seconds=1)
+        )
+    assert [v.version_id for v in taken] == versions
+    async with session_factory() as session:
+        statuses = set(await session.scalars(select(File.status)))
+    assert statuses == {FileStatus.CHECKING}
+
+    survivor = CheckJob(session_factory=session_factory, runner=RuffRunner(), worker_id="survivor")
+    assert await survivor() == 0  # the lease still holds
+    await asyncio.sleep(1.1)
+    assert await survivor() == 3
+    assert await _checks_per_version(session_factory) == dict.fromkeys(versions, 1)
+
+    # The dead worker comes back with its old results: they are not written.
+    async with session_factory() as session:
+        written = await claims.record_results(
+            session,
+            worker_id="dies",
+            preset=taken[0].preset,
+            ruff_version="0",
+            started_at=utcnow(),
+            results={v.version_id: [] for v in taken},
+        )
+    assert written == []
+    assert await _checks_per_version(session_factory) == dict.fromkeys(versions, 1)
+
+
+async def test_one_ruff_process_checks_a_batch_of_fifty(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    await _pending_versions(session_factory, 50)
+    ruff_path, log = counting_ruff(tmp_path)
+    job = CheckJob(
+        session_factory=session_factory,
+        runner=RuffRunner(ruff_path=ruff_path),
+        worker_id="one",
+        batch_size=50,
+    )
+    assert await job() == 50
+    calls = log.read_text().splitlines()
+    assert len([line for line in calls if line.startswith("check")]) == 1
+    assert len(await _checks_per_version(session_factory)) == 50
+
+
+async def test_ruff_failure_marks_error_retries_then_reports_it(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    [version_id] = await _pending_versions(session_factory, 1)
+    job = CheckJob(
+        session_factory=session_factory,
+        runner=RuffRunner(ruff_path=failing_ruff(tmp_path)),
+        worker_id="broken",
+        retry=CheckRetryPolicy(delay=timedelta(seconds=30), max_attempts=2),
+    )
+    await job()
+    async with session_factory() as session:
+        version = await session.get_one(FileVersion, version_id)
+        file = await session.get_one(File, version.file_id)
+        first = list(await session.scalars(select(Check)))
+        assert (version.check_state, version.check_attempts) == (CheckState.PENDING, 1)
+        assert version.check_after is not None
+        assert file.status is FileStatus.ERROR
+        assert [(c.result, c.error) for c in first] == [
+            (CheckResult.ERROR, "ruff failed with exit code 2: ruff: internal error")
+        ]
+        assert await session.scalar(select(func.count()).select_from(Delivery)) == 0
+        version.check_after = utcnow()  # the retry is due now
+        await session.commit()
+
+    await job()
+    async with session_factory() as session:
+        version = await session.get_one(FileVersion, version_id)
+        assert version.check_state is CheckState.FAILED
+        assert await session.scalar(select(func.count()).select_from(Check)) == 2
+        # The last failure is final: the person is told, by chat and by email.
+        assert await session.scalar(select(func.count()).select_from(Delivery)) == 2
