@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest_asyncio
 
+from core.database import build_engine, build_session_factory
+from core.models import TelegramAccount, User, utcnow
+from core.services.files import Uploader, store_upload
 from tests.fake_telegram.server import FakeTelegram
+from tests.support.smtp import SmtpSink
 
 
 def _environment(tmp_path: Path, **variables: str) -> dict[str, str]:
@@ -110,3 +114,63 @@ async def test_run_process_registers_a_person_on_embedded_defaults(
     assert "ann@example.com" in mails[0].read_text()
     commands = fake_telegram.calls("setMyCommands")
     assert {c.params.get("language_code") for c in commands} == {None, "ru"}
+
+
+async def test_check_command_prints_the_review_and_exits_one_on_issues(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text("import os\n")
+    (tmp_path / "good.py").write_text('"""Fine."""\n')
+    code, output = await _reviewbot(tmp_path, "check", "bad.py")
+    assert code == 1
+    assert "bad.py:1:8: F401 `os` imported but unused [*]" in output
+    code, output = await _reviewbot(tmp_path, "check", "good.py")
+    assert (code, output.strip()) == (0, "No issues found.")
+
+
+async def test_worker_process_checks_and_delivers(
+    tmp_path: Path, fake_telegram: FakeTelegram, smtp_server: SmtpSink
+) -> None:
+    """`reviewbot worker` alone: a version stored by someone else gets its review sent."""
+    code, output = await _reviewbot(tmp_path, "migrate")
+    assert code == 0, output
+    url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'reviewbot.db'}"
+    engine = build_engine(url)
+    try:
+        async with build_session_factory(engine)() as session:
+            user = User(email="proc@example.com", email_confirmed_at=utcnow())
+            session.add(user)
+            await session.flush()
+            account = TelegramAccount(telegram_id=555, chat_id=555, user_id=user.id)
+            session.add(account)
+            await session.commit()
+            uploader = Uploader(user_id=user.id, account_id=account.id, telegram_id=555)
+            await store_upload(
+                session, uploader, name="w.py", content=b"import os\n", telegram_file_id=None
+            )
+    finally:
+        await engine.dispose()
+    chat = fake_telegram.user(555)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "reviewbot",
+        "worker",
+        cwd=tmp_path,
+        env=_environment(
+            tmp_path,
+            BOT_TOKEN=fake_telegram.token,
+            TELEGRAM_API_URL=fake_telegram.url,
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(smtp_server.port),
+            SMTP_SECURITY="none",
+        ),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        result = await chat.next_screen(timeout=30)
+        assert "Review of w.py, version 1" in result.text
+        mail = await smtp_server.wait_for("proc@example.com", timeout=30)
+        assert mail["Subject"] == "reviewbot: w.py v1 has 1 issue"
+    finally:
+        process.terminate()
+        assert await asyncio.wait_for(process.wait(), timeout=30) == 0

@@ -195,3 +195,31 @@ async def test_blocked_bot_fails_the_chat_delivery_at_once(bot_app: BotApp) -> N
     ]
     assert [c.ok for c in tries][-1:] == [False]
     assert len([c for c in tries if not c.ok]) == 1
+
+
+async def test_long_reports_fit_telegram_and_hostile_names_are_escaped(
+    bot_app: BotApp, worker: Worker, tmp_path: Path
+) -> None:
+    zoe = await _registered(bot_app, "zoe@example.com")
+    # 600 unused imports: far more issues than one message can hold.
+    source = "".join(f"import module_{n} as m_{n}  # <b>&amp;\n" for n in range(600)).encode()
+    expected = ruff_oracle_count(source, tmp_path)
+    assert expected >= 600
+    await zoe.upload("<b>a&b<i>.py", source)
+    result = await zoe.chat.next_screen()
+    assert result.text.startswith("Review of <b>a&b<i>.py, version 1")
+    assert f"{expected} issues" in result.text
+    assert "the email lists every issue." in result.text
+    assert len(result.text) <= 4096
+
+    report = await zoe.click(result, "Full report")
+    assert "Report for <b>a&b<i>.py" in report.text
+    assert len(report.text) <= 4096
+    assert "Email: " in report.text
+
+    mail = await bot_app.smtp.wait_for("zoe@example.com", count=2)
+    text_lines = [line for line in body_text(mail).splitlines() if re.match(r"\d+:\d+  ", line)]
+    assert len(text_lines) == expected
+    html = mail.get_body(preferencelist=("html",))
+    assert html is not None
+    assert "&lt;b&gt;a&amp;b&lt;i&gt;.py" in str(html.get_content())
