@@ -7,12 +7,6 @@ from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 
 
-async def _registered(app: BotApp, email: str) -> Person:
-    person = app.person(email)
-    await person.register()
-    return person
-
-
 def _data(*screens: BotOutput) -> list[str]:
     return [
         button.callback_data
@@ -35,11 +29,11 @@ async def _collect_owner_buttons(owner: Person) -> list[str]:
 
 
 async def test_replayed_buttons_reveal_and_change_nothing(bot_app: BotApp) -> None:
-    owner = await _registered(bot_app, "owner@example.com")
+    owner = await bot_app.registered("owner@example.com")
     stolen = await _collect_owner_buttons(owner)
     assert len(stolen) >= 7  # open, report, replace, delete, confirm, download, history, page
 
-    thief = await _registered(bot_app, "thief@example.com")
+    thief = await bot_app.registered("thief@example.com")
     await thief.upload("mine.py", b"x = 1\n")
     base = await thief.say("/help")
     for data in stolen:
@@ -71,10 +65,10 @@ async def test_replayed_buttons_reveal_and_change_nothing(bot_app: BotApp) -> No
 
 
 async def test_forged_and_unregistered_callbacks_get_clear_answers(bot_app: BotApp) -> None:
-    owner = await _registered(bot_app, "own2@example.com")
+    owner = await bot_app.registered("own2@example.com")
     stolen = await _collect_owner_buttons(owner)
 
-    forger = await _registered(bot_app, "forger@example.com")
+    forger = await bot_app.registered("forger@example.com")
     base = await forger.files()
     for data, expected in [
         ("f:y:999999:0", "File not found."),

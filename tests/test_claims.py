@@ -20,34 +20,16 @@ from core.models import (
     File,
     FileStatus,
     FileVersion,
-    TelegramAccount,
-    User,
     utcnow,
 )
-from core.services.files import Uploader, store_upload
-from tests.support.pipeline import counting_ruff, failing_ruff
+from tests.support.pipeline import counting_ruff, failing_ruff, seed_uploads
 from tests.support.stack import SERVICES, Stack
 
 
 async def _pending_versions(session_factory: SessionFactory, count: int) -> list[int]:
     """`count` uploaded versions waiting for a check, as the bot would store them."""
-    async with session_factory() as session:
-        user = User(email="batch@example.com", email_confirmed_at=utcnow())
-        session.add(user)
-        await session.flush()
-        account = TelegramAccount(telegram_id=99, chat_id=99, user_id=user.id)
-        session.add(account)
-        await session.commit()
-        uploader = Uploader(user_id=user.id, account_id=account.id, telegram_id=99)
-        for number in range(count):
-            await store_upload(
-                session,
-                uploader,
-                name=f"m{number}.py",
-                content=f"import os\nvalue_{number} = {number}\n".encode(),
-                telegram_file_id=None,
-            )
-        return list(await session.scalars(select(FileVersion.id).order_by(FileVersion.id)))
+    sources = {f"m{n}.py": f"import os\nvalue_{n} = {n}\n".encode() for n in range(count)}
+    return await seed_uploads(session_factory, sources)
 
 
 async def _checks_per_version(session_factory: SessionFactory) -> dict[int, int]:
@@ -58,11 +40,11 @@ async def _checks_per_version(session_factory: SessionFactory) -> dict[int, int]
         return dict(rows.all())
 
 
+# Several workers need PostgreSQL (SKIP LOCKED); on SQLite one worker runs.
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)
 async def test_two_workers_check_two_hundred_versions_exactly_once(
     stack: Stack, session_factory: SessionFactory, tmp_path: Path
 ) -> None:
-    if stack.name != SERVICES:
-        pytest.skip("several workers need PostgreSQL (SKIP LOCKED); SQLite runs one worker")
     versions = await _pending_versions(session_factory, 200)
     ruff_path, log = counting_ruff(tmp_path)
     engines = [build_engine(stack.database_url) for _ in range(2)]

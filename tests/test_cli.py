@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest_asyncio
 
 from core.database import build_engine, build_session_factory
-from core.models import TelegramAccount, User, utcnow
-from core.services.files import Uploader, store_upload
 from tests.fake_telegram.server import FakeTelegram
+from tests.support.pipeline import seed_uploads
 from tests.support.smtp import SmtpSink
 
 
@@ -135,17 +134,9 @@ async def test_worker_process_checks_and_delivers(
     url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'reviewbot.db'}"
     engine = build_engine(url)
     try:
-        async with build_session_factory(engine)() as session:
-            user = User(email="proc@example.com", email_confirmed_at=utcnow())
-            session.add(user)
-            await session.flush()
-            account = TelegramAccount(telegram_id=555, chat_id=555, user_id=user.id)
-            session.add(account)
-            await session.commit()
-            uploader = Uploader(user_id=user.id, account_id=account.id, telegram_id=555)
-            await store_upload(
-                session, uploader, name="w.py", content=b"import os\n", telegram_file_id=None
-            )
+        await seed_uploads(
+            build_session_factory(engine), {"w.py": b"import os\n"}, telegram_id=555
+        )
     finally:
         await engine.dispose()
     chat = fake_telegram.user(555)
@@ -169,7 +160,7 @@ async def test_worker_process_checks_and_delivers(
     try:
         result = await chat.next_screen(timeout=30)
         assert "Review of w.py, version 1" in result.text
-        mail = await smtp_server.wait_for("proc@example.com", timeout=30)
+        mail = await smtp_server.wait_for("user555@example.com", timeout=30)
         assert mail["Subject"] == "reviewbot: w.py v1 has 1 issue"
     finally:
         process.terminate()

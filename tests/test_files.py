@@ -3,24 +3,18 @@
 from sqlalchemy import select
 
 from core.models import File, FileEvent, FileEventKind, FileStatus
-from tests.support.app import BotApp, Person
-
-
-async def _registered(app: BotApp, email: str) -> Person:
-    person = app.person(email)
-    await person.register()
-    return person
+from tests.support.app import BotApp
 
 
 async def test_empty_list_says_how_to_add_a_file(bot_app: BotApp) -> None:
-    oli = await _registered(bot_app, "oli@example.com")
+    oli = await bot_app.registered("oli@example.com")
     listing = await oli.files()
     assert "You have no files yet" in listing.text
     assert listing.buttons == []
 
 
 async def test_long_list_pages_and_shows_only_active_files(bot_app: BotApp) -> None:
-    pam = await _registered(bot_app, "pam@example.com")
+    pam = await bot_app.registered("pam@example.com")
     for number in range(10):
         await pam.upload(f"m{number}.py", f"x = {number}\n".encode())
     listing = await pam.files()
@@ -47,7 +41,7 @@ async def test_long_list_pages_and_shows_only_active_files(bot_app: BotApp) -> N
 
 
 async def test_card_shows_the_file_and_history_lists_versions(bot_app: BotApp) -> None:
-    quinn = await _registered(bot_app, "quinn@example.com")
+    quinn = await bot_app.registered("quinn@example.com")
     await quinn.upload("calc.py", b"a = 1\n")
     await quinn.upload("calc.py", b"a = 22\n")
     card = await quinn.click(await quinn.files(), "calc.py · v2 · 🔁")
@@ -68,7 +62,7 @@ async def test_card_shows_the_file_and_history_lists_versions(bot_app: BotApp) -
 
 
 async def test_download_returns_exactly_the_stored_bytes(bot_app: BotApp) -> None:
-    rae = await _registered(bot_app, "rae@example.com")
+    rae = await bot_app.registered("rae@example.com")
     content = "# кириллица и emoji 🐍\r\nprint('tab\\t')\n".encode()
     await rae.upload("uni.py", content)
     card = await rae.click(await rae.files(), "uni.py · v1 · 🆕")
@@ -80,7 +74,7 @@ async def test_download_returns_exactly_the_stored_bytes(bot_app: BotApp) -> Non
 
 
 async def test_delete_asks_first_then_marks_the_file_deleted(bot_app: BotApp) -> None:
-    sam = await _registered(bot_app, "sam@example.com")
+    sam = await bot_app.registered("sam@example.com")
     await sam.upload("keep.py", b"k = 1\n")
     await sam.upload("drop.py", b"d = 1\n")
     card = await sam.click(await sam.files(), "drop.py · v1 · 🆕")
@@ -106,7 +100,7 @@ async def test_delete_asks_first_then_marks_the_file_deleted(bot_app: BotApp) ->
 
 
 async def test_buttons_of_a_deleted_file_say_not_found(bot_app: BotApp) -> None:
-    tia = await _registered(bot_app, "tia@example.com")
+    tia = await bot_app.registered("tia@example.com")
     await tia.upload("gone.py", b"g = 1\n")
     card = await tia.click(await tia.files(), "gone.py · v1 · 🆕")
     download_data = card.find_button("Download")

@@ -15,23 +15,17 @@ from core.models import (
 from core.review import SYNTAX_ERROR_CODE
 from reviewbot.runtime import open_worker
 from tests.conftest import FAST_RETRY
-from tests.support.app import BotApp, Person
+from tests.support.app import BotApp
 from tests.support.pipeline import checks, deliveries, ruff_oracle_count, wait_for_delivery
 from tests.support.smtp import body_text
 
 MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
 
 
-async def _registered(app: BotApp, email: str) -> Person:
-    person = app.person(email)
-    await person.register()
-    return person
-
-
 async def test_result_arrives_in_chat_and_by_email_with_delivery_marks(
     bot_app: BotApp, worker: Worker, tmp_path: Path
 ) -> None:
-    uma = await _registered(bot_app, "uma@example.com")
+    uma = await bot_app.registered("uma@example.com")
     expected = ruff_oracle_count(MESSY, tmp_path)
     assert expected >= 3
 
@@ -79,7 +73,7 @@ async def test_result_arrives_in_chat_and_by_email_with_delivery_marks(
 async def test_clean_syntax_error_and_replacement_each_get_their_own_result(
     bot_app: BotApp, worker: Worker, tmp_path: Path
 ) -> None:
-    vic = await _registered(bot_app, "vic@example.com")
+    vic = await bot_app.registered("vic@example.com")
     broken_source = b"def f(:\n    pass\n"
     broken_count = ruff_oracle_count(broken_source, tmp_path)
     await vic.upload("clean.py", b'"""A clean module."""\n\nVALUE = 1\n')
@@ -119,7 +113,7 @@ async def test_clean_syntax_error_and_replacement_each_get_their_own_result(
 async def test_smtp_down_keeps_the_email_pending_until_it_returns(
     bot_app: BotApp, worker: Worker
 ) -> None:
-    wes = await _registered(bot_app, "wes@example.com")
+    wes = await bot_app.registered("wes@example.com")
     bot_app.smtp.down()
     try:
         await wes.upload("a.py", b"import os\n")
@@ -152,7 +146,7 @@ async def _wait_for_attempts(app: BotApp, attempts: int) -> Delivery:
 
 
 async def test_telegram_429_is_waited_out_and_the_result_arrives_once(bot_app: BotApp) -> None:
-    xia = await _registered(bot_app, "xia@example.com")
+    xia = await bot_app.registered("xia@example.com")
     await xia.upload("slow.py", b"import os\n")
     bot_app.telegram.fail_next(
         "sendMessage",
@@ -176,7 +170,7 @@ async def test_telegram_429_is_waited_out_and_the_result_arrives_once(bot_app: B
 
 
 async def test_blocked_bot_fails_the_chat_delivery_at_once(bot_app: BotApp) -> None:
-    yan = await _registered(bot_app, "yan@example.com")
+    yan = await bot_app.registered("yan@example.com")
     await yan.upload("b.py", b"import os\n")
     bot_app.telegram.block(yan.chat.id)
     async with open_worker(bot_app.resources, bot_app.bot, retry=FAST_RETRY):
@@ -200,7 +194,7 @@ async def test_blocked_bot_fails_the_chat_delivery_at_once(bot_app: BotApp) -> N
 async def test_long_reports_fit_telegram_and_hostile_names_are_escaped(
     bot_app: BotApp, worker: Worker, tmp_path: Path
 ) -> None:
-    zoe = await _registered(bot_app, "zoe@example.com")
+    zoe = await bot_app.registered("zoe@example.com")
     # 600 unused imports: far more issues than one message can hold.
     source = "".join(f"import module_{n} as m_{n}  # <b>&amp;\n" for n in range(600)).encode()
     expected = ruff_oracle_count(source, tmp_path)

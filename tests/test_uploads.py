@@ -4,13 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.models import File, FileEvent, FileEventKind, FileStatus, FileVersion
-from tests.support.app import BotApp, Person
-
-
-async def _registered(app: BotApp, email: str) -> Person:
-    person = app.person(email)
-    await person.register()
-    return person
+from tests.support.app import BotApp
 
 
 async def _files(app: BotApp) -> list[File]:
@@ -33,7 +27,7 @@ async def _events(app: BotApp) -> list[tuple[FileEventKind, int | None]]:
 
 
 async def test_upload_is_stored_as_new_and_same_name_becomes_version_two(bot_app: BotApp) -> None:
-    ivy = await _registered(bot_app, "ivy@example.com")
+    ivy = await bot_app.registered("ivy@example.com")
     first = await ivy.upload("tool.py", b"import os\n")
     assert "Got tool.py. It is queued for review." in first.text
 
@@ -56,7 +50,7 @@ async def test_upload_is_stored_as_new_and_same_name_becomes_version_two(bot_app
 
 
 async def test_replace_button_takes_the_next_document_whatever_its_name(bot_app: BotApp) -> None:
-    jay = await _registered(bot_app, "jay@example.com")
+    jay = await bot_app.registered("jay@example.com")
     await jay.upload("main.py", b"x = 1\n")
     card = await jay.click(await jay.files(), "main.py · v1 · 🆕")
     prompt = await jay.click(card, "Replace")
@@ -88,14 +82,14 @@ async def test_replace_button_takes_the_next_document_whatever_its_name(bot_app:
 async def test_refused_documents_are_explained_and_not_stored(
     bot_app: BotApp, name: str | None, content: bytes, message: str
 ) -> None:
-    kim = await _registered(bot_app, "kim@example.com")
+    kim = await bot_app.registered("kim@example.com")
     answer = await kim.upload(name, content)
     assert message in answer.text
     assert await _files(bot_app) == []
 
 
 async def test_oversized_document_is_refused_before_download(bot_app: BotApp) -> None:
-    lea = await _registered(bot_app, "lea@example.com")
+    lea = await bot_app.registered("lea@example.com")
     limit = bot_app.settings.max_upload_bytes
     answer = await lea.upload("big.py", b"x = 1\n", file_size=limit + 1)
     assert "This file is too large: the limit is 1,048,576 bytes." in answer.text
@@ -123,14 +117,14 @@ async def test_document_from_unregistered_person_points_to_start(bot_app: BotApp
 async def test_names_are_stored_as_safe_base_names(
     bot_app: BotApp, sent_name: str, stored_name: str
 ) -> None:
-    max_ = await _registered(bot_app, "max@example.com")
+    max_ = await bot_app.registered("max@example.com")
     await max_.upload(sent_name, b"x = 1\n")
     [file] = await _files(bot_app)
     assert file.name == stored_name
 
 
 async def test_upper_case_extension_is_accepted(bot_app: BotApp) -> None:
-    ned = await _registered(bot_app, "ned@example.com")
+    ned = await bot_app.registered("ned@example.com")
     assert "Got SCRIPT.PY." in (await ned.upload("SCRIPT.PY", b"x = 1\n")).text
     async with bot_app.session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(File)) == 1

@@ -30,6 +30,12 @@ class BotApp:
         self.people.append(person)
         return person
 
+    async def registered(self, email: str, *, language_code: str = "en") -> "Person":
+        """A person who went through /start and confirmed the address."""
+        person = self.person(email, language_code=language_code)
+        await person.register()
+        return person
+
 
 @dataclass
 class Person:

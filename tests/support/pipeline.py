@@ -9,7 +9,17 @@ from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from core.database import SessionFactory
-from core.models import Check, Delivery, DeliveryChannel, DeliveryStatus
+from core.models import (
+    Check,
+    Delivery,
+    DeliveryChannel,
+    DeliveryStatus,
+    FileVersion,
+    TelegramAccount,
+    User,
+    utcnow,
+)
+from core.services.files import Uploader, store_upload
 
 
 def ruff_oracle_count(content: bytes, folder: Path) -> int:
@@ -23,6 +33,25 @@ def ruff_oracle_count(content: bytes, folder: Path) -> int:
         cwd=folder,
     )
     return len(json.loads(completed.stdout))
+
+
+async def seed_uploads(
+    session_factory: SessionFactory, files: dict[str, bytes], *, telegram_id: int = 99
+) -> list[int]:
+    """A registered user with these files uploaded (as the bot stores them); version ids."""
+    async with session_factory() as session:
+        user = User(email=f"user{telegram_id}@example.com", email_confirmed_at=utcnow())
+        session.add(user)
+        await session.flush()
+        account = TelegramAccount(telegram_id=telegram_id, chat_id=telegram_id, user_id=user.id)
+        session.add(account)
+        await session.commit()
+        uploader = Uploader(user_id=user.id, account_id=account.id, telegram_id=telegram_id)
+        for name, content in files.items():
+            await store_upload(
+                session, uploader, name=name, content=content, telegram_file_id=None
+            )
+        return list(await session.scalars(select(FileVersion.id).order_by(FileVersion.id)))
 
 
 async def checks(session_factory: SessionFactory) -> list[Check]:
