@@ -8,7 +8,7 @@ from aiogram import Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
-from bot import texts
+from bot import error_texts, texts
 from core.errors import DomainError, FileNotFoundForUserError
 
 logger = logging.getLogger(__name__)
@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 async def on_domain_error(event: ErrorEvent) -> None:
     assert isinstance(event.exception, DomainError)  # guaranteed by the filter
-    await _reply(event, texts.error_text(event.exception), event.exception)
+    await _reply(event, error_texts.error_text(event.exception), event.exception)
 
 
 async def on_unexpected_error(event: ErrorEvent) -> None:
