@@ -92,7 +92,10 @@ async def _set_file_status(
 ) -> None:
     """The status a person sees follows the file's current version only."""
     files = await session.scalars(
-        select(File).where(File.id.in_({v.file_id for v in versions})).with_for_update()
+        select(File)
+        .where(File.id.in_({v.file_id for v in versions}))
+        .order_by(File.id)  # one locking order for every worker: no deadlocks between them
+        .with_for_update()
     )
     current = {(v.file_id, v.number) for v in versions}
     for file in files:
