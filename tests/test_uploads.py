@@ -128,3 +128,15 @@ async def test_upper_case_extension_is_accepted(bot_app: BotApp) -> None:
     assert "Got SCRIPT.PY." in (await ned.upload("SCRIPT.PY", b"x = 1\n")).text
     async with bot_app.session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(File)) == 1
+
+
+async def test_replacing_a_file_deleted_meanwhile_says_not_found(bot_app: BotApp) -> None:
+    ora = await bot_app.registered("ora@example.com")
+    await ora.upload("old.py", b"o = 1\n")
+    card = await ora.click(await ora.files(), "old.py · v1 · 🆕")
+    await ora.click(card, "Replace")
+    # Meanwhile the file is deleted from another /files screen.
+    other_card = await ora.click(await ora.files(), "old.py · v1 · 🆕")
+    await ora.click(await ora.click(other_card, "Delete"), "Yes, delete")
+    assert "File not found." in (await ora.upload("new.py", b"n = 1\n")).text
+    assert "Got new.py." in (await ora.upload("new.py", b"n = 1\n")).text  # flow is over

@@ -12,6 +12,7 @@ from bot import texts
 from bot.filters import NOT_COMMAND
 from bot.states import ReplaceFlow
 from core.config import Settings
+from core.errors import FileNotFoundForUserError
 from core.services import files, uploads
 from core.services.accounts import AccountView
 from core.wakeup import Wakeup
@@ -27,7 +28,11 @@ async def on_replacement_document(
     wakeup: Wakeup,
 ) -> None:
     target_file_id = (await state.get_data()).get("file_id")
-    await _store_document(message, bot, session, settings, account, wakeup, target_file_id)
+    try:
+        await _store_document(message, bot, session, settings, account, wakeup, target_file_id)
+    except FileNotFoundForUserError:
+        await state.clear()  # the file was deleted meanwhile: nothing left to replace
+        raise
     await state.clear()
 
 
