@@ -1,4 +1,5 @@
-"""The data model: users, their Telegram accounts, email confirmations, files and versions."""
+"""The data model: users, Telegram accounts, email confirmations, files, versions, checks
+and their deliveries."""
 
 from datetime import UTC, datetime
 from enum import StrEnum
