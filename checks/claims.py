@@ -29,12 +29,23 @@ from core.models import (
 )
 from core.review import Issue
 
+MAX_ERROR_LENGTH = 2000
+
 
 @dataclass(frozen=True)
 class ClaimedVersion:
     version_id: int
     preset: RulePreset
     content: bytes
+
+
+@dataclass(frozen=True)
+class RuffRun:
+    """One ruff run over a batch: what every check row of that batch shares."""
+
+    preset: RulePreset
+    ruff_version: str
+    started_at: datetime
 
 
 @dataclass(frozen=True)
@@ -130,9 +141,7 @@ async def record_results(
     session: AsyncSession,
     *,
     worker_id: str,
-    preset: RulePreset,
-    ruff_version: str,
-    started_at: datetime,
+    run: RuffRun,
     results: Mapping[int, list[Issue]],
 ) -> list[int]:
     """Write a check and its two deliveries for every version still claimed; their check ids."""
@@ -141,17 +150,8 @@ async def record_results(
     checks: list[Check] = []
     for version in versions:
         issues = results[version.id]
-        check = Check(
-            version_id=version.id,
-            preset=preset,
-            ruff_version=ruff_version,
-            started_at=started_at,
-            finished_at=finished_at,
-            result=CheckResult.FAILED if issues else CheckResult.PASSED,
-            issue_count=len(issues),
-            issues=[issue.to_json() for issue in issues],
-        )
-        checks.append(check)
+        result = CheckResult.FAILED if issues else CheckResult.PASSED
+        checks.append(_check_row(version.id, run, finished_at, result, issues=issues))
         _release(version, CheckState.CHECKED)
     await _write_with_outbox(session, checks)
     await _set_file_status(session, versions, FileStatus.CHECKED)
@@ -164,9 +164,7 @@ async def record_failure(
     *,
     worker_id: str,
     version_ids: list[int],
-    preset: RulePreset,
-    ruff_version: str,
-    started_at: datetime,
+    run: RuffRun,
     reason: str,
     policy: CheckRetryPolicy,
 ) -> list[int]:
@@ -179,17 +177,7 @@ async def record_failure(
     final: list[Check] = []
     for version in versions:
         version.check_attempts += 1
-        check = Check(
-            version_id=version.id,
-            preset=preset,
-            ruff_version=ruff_version,
-            started_at=started_at,
-            finished_at=now,
-            result=CheckResult.ERROR,
-            issue_count=0,
-            issues=[],
-            error=reason[:2000],
-        )
+        check = _check_row(version.id, run, now, CheckResult.ERROR, error=reason)
         if version.check_attempts >= policy.max_attempts:
             _release(version, CheckState.FAILED)
             final.append(check)
@@ -201,6 +189,29 @@ async def record_failure(
     await _set_file_status(session, versions, FileStatus.ERROR)
     await session.commit()
     return [check.id for check in final]
+
+
+def _check_row(
+    version_id: int,
+    run: RuffRun,
+    finished_at: datetime,
+    result: CheckResult,
+    *,
+    issues: list[Issue] | None = None,
+    error: str | None = None,
+) -> Check:
+    found = issues or []
+    return Check(
+        version_id=version_id,
+        preset=run.preset,
+        ruff_version=run.ruff_version,
+        started_at=run.started_at,
+        finished_at=finished_at,
+        result=result,
+        issue_count=len(found),
+        issues=[issue.to_json() for issue in found],
+        error=error[:MAX_ERROR_LENGTH] if error is not None else None,
+    )
 
 
 async def _write_with_outbox(session: AsyncSession, checks: list[Check]) -> None:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from checks import claims, outbox
-from checks.claims import CheckRetryPolicy, ClaimedVersion
+from checks.claims import CheckRetryPolicy, ClaimedVersion, RuffRun
 from checks.outbox import DeliveryError, DeliveryTarget, RetryPolicy
 from checks.ruff import RuffError, RuffRunner
 from core.database import SessionFactory
@@ -71,9 +71,7 @@ class CheckJob:
                     session,
                     worker_id=self.worker_id,
                     version_ids=ids,
-                    preset=preset,
-                    ruff_version=await self._version_or_unknown(),
-                    started_at=started_at,
+                    run=RuffRun(preset, await self._version_or_unknown(), started_at),
                     reason=error.reason,
                     policy=self.retry,
                 )
@@ -82,9 +80,7 @@ class CheckJob:
             written = await claims.record_results(
                 session,
                 worker_id=self.worker_id,
-                preset=preset,
-                ruff_version=ruff_version,
-                started_at=started_at,
+                run=RuffRun(preset, ruff_version, started_at),
                 results=results,
             )
         logger.info("checked %s versions with preset %s", len(written), preset.value)

@@ -54,7 +54,7 @@ def smtp_server() -> Iterator[SmtpSink]:
     try:
         yield sink
     finally:
-        sink.stop()
+        sink.down()
 
 
 @pytest.fixture

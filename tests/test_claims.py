@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from checks import claims
-from checks.claims import CheckRetryPolicy
+from checks.claims import CheckRetryPolicy, RuffRun
 from checks.jobs import CheckJob
 from checks.ruff import RuffRunner
 from core.database import SessionFactory, build_engine, build_session_factory
@@ -96,9 +96,7 @@ async def test_versions_of_a_dead_worker_are_checked_once_after_the_lease(
         written = await claims.record_results(
             session,
             worker_id="dies",
-            preset=taken[0].preset,
-            ruff_version="0",
-            started_at=utcnow(),
+            run=RuffRun(taken[0].preset, "0", utcnow()),
             results={v.version_id: [] for v in taken},
         )
     assert written == []

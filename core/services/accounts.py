@@ -29,9 +29,14 @@ async def touch_account(
 ) -> AccountView:
     """The account of this Telegram user, created on first contact; keeps the language fresh."""
     language = (language_code or "en")[:16]
-    account = await session.scalar(
-        select(TelegramAccount).where(TelegramAccount.telegram_id == telegram_id)
-    )
+    row = (
+        await session.execute(
+            select(TelegramAccount, User.email)
+            .outerjoin(User, User.id == TelegramAccount.user_id)
+            .where(TelegramAccount.telegram_id == telegram_id)
+        )
+    ).first()
+    account, email = row if row is not None else (None, None)
     if account is None:
         account = TelegramAccount(telegram_id=telegram_id, chat_id=chat_id, language_code=language)
         session.add(account)
@@ -46,9 +51,6 @@ async def touch_account(
         account.language_code = language
         account.chat_id = chat_id
         await session.commit()
-    email = None
-    if account.user_id is not None:
-        email = await session.scalar(select(User.email).where(User.id == account.user_id))
     return AccountView(
         account_id=account.id,
         telegram_id=telegram_id,

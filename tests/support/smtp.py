@@ -48,9 +48,6 @@ class SmtpSink:
     def start(self) -> None:
         self._controller.start()
 
-    def stop(self) -> None:
-        self._controller.stop()
-
     def down(self) -> None:
         """Stop listening: connections are refused until `up`."""
         self._controller.stop()
