@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -94,6 +95,8 @@ class RecordedRequest:
     ok: bool
     error: str | None = None
     error_code: int | None = None
+    # When the fake answered it (time.monotonic(), the clock asyncio's loop uses too).
+    at: float = field(default_factory=time.monotonic)
 
     def __str__(self) -> str:
         if self.ok:

@@ -33,6 +33,7 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
         self._users: dict[int, TelegramUser] = {}
+        self._revoked = False
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -46,13 +47,14 @@ class FakeTelegram:
             raise RuntimeError("FakeTelegram is not started: await fake.start() first")
         return self._url
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
+        """Listen on 127.0.0.1:``port`` (0: a free port, kept across ``stop``/``start``)."""
         app = web.Application(client_max_size=CLIENT_MAX_SIZE)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self._url = f"http://{host}:{port}"
@@ -124,6 +126,10 @@ class FakeTelegram:
         error = ApiError(description, error_code, retry_after, announced=True)
         self._faults.setdefault(method.lower(), []).extend([error] * times)
 
+    def revoke_token(self) -> None:
+        """As if the token were revoked in @BotFather: every call answers 401 Unauthorized."""
+        self._revoked = True
+
     def block(self, user_id: int) -> None:
         """From now on sends to that chat answer 403 "Forbidden: bot was blocked by the user"."""
         self.world.blocked.add(user_id)
@@ -179,6 +185,8 @@ class FakeTelegram:
     async def _call(self, token: str, method: str, params: Params) -> Any:
         if token != self.token:
             raise ApiError("Unauthorized", 401)
+        if self._revoked:
+            raise ApiError("Unauthorized", 401, announced=True)
         handler = ALL_HANDLERS.get(method.lower())
         if handler is None:
             raise ApiError("Not Found", 404)
