@@ -139,7 +139,7 @@ async def test_worker_process_checks_and_delivers(
         )
     finally:
         await engine.dispose()
-    chat = fake_telegram.user(555)
+    chat = fake_telegram.user(555, opened=True)  # the uploader started the bot earlier
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

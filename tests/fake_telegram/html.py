@@ -4,13 +4,21 @@ Returns the entity-free text and the message entities (offsets in UTF-16 code un
 raises :class:`HtmlParseError` with a tdlib-like detail. Unlike tdlib, a bare ``&`` that
 does not start a recognised entity is refused when ``strict_ampersand`` is true (the Bot API
 documentation requires escaping it; tdlib itself silently keeps it).
+
+Links are tdlib's too: an ``<a href>`` that ``LinkManager::check_link`` refuses (no dot in the
+host, a scheme other than http/https/tg/ton, a bad port...) is not an error, its entity is
+silently left out; the parse result lists such links in ``dropped_links``. ``tg://user?id=N``
+becomes a ``text_mention`` of user N (whom the caller must resolve).
 """
 
 from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from tests.fake_telegram.html_references import decode_reference
+from tests.fake_telegram.links import LinkError, check_link, link_user_id
 from tests.fake_telegram.models import JsonDict
 
 SUPPORTED_TAGS = frozenset(
@@ -32,15 +40,18 @@ SIMPLE_TYPES = {
     "tg-spoiler": "spoiler",
     "span": "spoiler",
 }
-NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 SPACES = " \t\r\n\v\f"
 NAME_TOKEN_CHARS = frozenset(string.ascii_letters + string.digits + ".-")
-MAX_CODE_POINT = 0x10FFFF
-MAX_REFERENCE_LENGTH = 10
 
 
 class HtmlParseError(ValueError):
     """The text is not valid Telegram HTML; ``str(err)`` is tdlib's detail."""
+
+
+class ParsedHtml(NamedTuple):
+    text: str
+    entities: list[JsonDict]
+    dropped_links: list[str]
 
 
 def utf16_len(text: str) -> int:
@@ -55,35 +66,6 @@ class _OpenTag:
     text_pos: int
 
 
-def _decode_entity(text: str, pos: int) -> tuple[str, int] | None:
-    """Decode the HTML entity at ``text[pos] == '&'``: (character, position after it)."""
-    end = pos + 1
-    if text.startswith("#", end):
-        end += 1
-        hexadecimal = text.startswith("x", end)
-        end += hexadecimal
-        digits = string.hexdigits if hexadecimal else string.digits
-        start = end
-        while end < len(text) and text[end] in digits:
-            end += 1
-        if end == start or end - pos >= MAX_REFERENCE_LENGTH:
-            return None
-        code = int(text[start:end], 16 if hexadecimal else 10)
-        if code == 0 or code >= MAX_CODE_POINT or 0xD800 <= code <= 0xDFFF:
-            return None
-        char = chr(code)
-    else:
-        while end < len(text) and text[end] in string.ascii_letters:
-            end += 1
-        named = NAMED_ENTITIES.get(text[pos + 1 : end])
-        if named is None:
-            return None
-        char = named
-    if text.startswith(";", end):
-        end += 1
-    return char, end
-
-
 class _Parser:
     def __init__(self, text: str, *, strict_ampersand: bool) -> None:
         self.text = text
@@ -94,6 +76,7 @@ class _Parser:
         self.utf16 = 0
         self.open: list[_OpenTag] = []
         self.entities: list[JsonDict] = []
+        self.dropped_links: list[str] = []
 
     def byte_offset(self, pos: int) -> int:
         return len(self.text[:pos].encode())
@@ -106,12 +89,12 @@ class _Parser:
         self.out_len += len(chars)
         self.utf16 += utf16_len(chars)
 
-    def run(self) -> tuple[str, list[JsonDict]]:
+    def run(self) -> ParsedHtml:
         text = self.text
         while self.pos < len(text):
             c = text[self.pos]
             if c == "&":
-                decoded = _decode_entity(text, self.pos)
+                decoded = decode_reference(text, self.pos)
                 if decoded is None and self.strict_ampersand:
                     raise HtmlParseError(
                         f"Character '&' is reserved and must be escaped as \"&amp;\" "
@@ -133,7 +116,7 @@ class _Parser:
         for entity in self.entities:
             entity.pop("_language", None)
         self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
-        return "".join(self.out), self.entities
+        return ParsedHtml("".join(self.out), self.entities, self.dropped_links)
 
     def skip_spaces(self) -> None:
         while self.pos < len(self.text) and self.text[self.pos] in SPACES:
@@ -167,7 +150,7 @@ class _Parser:
 
     def attribute(self, tag: str, begin: int) -> tuple[str, str | None]:
         start = self.pos
-        while self.pos < len(self.text) and self.text[self.pos] not in SPACES + "=>":
+        while self.pos < len(self.text) and self.text[self.pos] not in SPACES + "=>/\"'":
             self.pos += 1
         attr_name = self.text[start : self.pos]
         if not attr_name:
@@ -200,7 +183,7 @@ class _Parser:
         self.pos += 1
         value: list[str] = []
         while self.pos < len(self.text) and self.text[self.pos] != quote:
-            decoded = _decode_entity(self.text, self.pos) if self.text[self.pos] == "&" else None
+            decoded = decode_reference(self.text, self.pos) if self.text[self.pos] == "&" else None
             if decoded:
                 value.append(decoded[0])
                 self.pos = decoded[1]
@@ -233,6 +216,17 @@ class _Parser:
         if self.utf16 > tag.utf16_offset:
             self.close_entity(tag)
 
+    def link(self, url: str) -> JsonDict | None:
+        """The link entity's type and target; None (and the URL noted) when tdlib drops it."""
+        user_id = link_user_id(url)
+        if user_id is not None:
+            return {"type": "text_mention", "user": {"id": user_id}}
+        try:
+            return {"type": "text_link", "url": check_link(url)}
+        except LinkError:
+            self.dropped_links.append(url)
+            return None
+
     def close_entity(self, tag: _OpenTag) -> None:
         offset, length = tag.utf16_offset, self.utf16 - tag.utf16_offset
         entity: JsonDict = {"offset": offset, "length": length}
@@ -241,8 +235,10 @@ class _Parser:
         if tag.name in SIMPLE_TYPES:
             entity["type"] = SIMPLE_TYPES[tag.name]
         elif tag.name == "a":
-            url = tag.argument or "".join(self.out)[tag.text_pos :]
-            entity.update(type="text_link", url=url)
+            link = self.link(tag.argument or "".join(self.out)[tag.text_pos :])
+            if link is None:
+                return
+            entity.update(link)
         elif tag.name == "code":
             entity["type"] = "code"
             if tag.argument:
@@ -256,12 +252,16 @@ class _Parser:
         elif tag.name == "blockquote":
             entity["type"] = "expandable_blockquote" if tag.argument else "blockquote"
         else:  # tg-emoji
-            if not tag.argument.isdigit():
-                raise HtmlParseError(
-                    "Custom emoji entity must contain a valid custom emoji identifier"
-                )
+            if not _is_custom_emoji_id(tag.argument):
+                raise HtmlParseError("Invalid custom emoji identifier specified")
             entity.update(type="custom_emoji", custom_emoji_id=tag.argument)
         self.entities.append(entity)
+
+
+def _is_custom_emoji_id(value: str) -> bool:
+    """tdlib: a non-zero signed 64-bit integer."""
+    digits = value.removeprefix("-")
+    return digits.isascii() and digits.isdigit() and 0 < int(digits) < 1 << 63
 
 
 def _tag_argument(tag: str, attr: str, value: str | None, current: str) -> str:
@@ -278,6 +278,6 @@ def _tag_argument(tag: str, attr: str, value: str | None, current: str) -> str:
     return current
 
 
-def parse_html(text: str, *, strict_ampersand: bool = True) -> tuple[str, list[JsonDict]]:
-    """Parse Telegram HTML into (plain text, entities)."""
+def parse_html(text: str, *, strict_ampersand: bool = True) -> ParsedHtml:
+    """Parse Telegram HTML into (plain text, entities, dropped links)."""
     return _Parser(text, strict_ampersand=strict_ampersand).run()

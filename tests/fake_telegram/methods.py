@@ -10,9 +10,9 @@ from tests.fake_telegram.formatting import (
     check_callback_answer_text,
     check_caption,
     check_text,
-    parse_reply_markup,
     render,
 )
+from tests.fake_telegram.keyboards import parse_reply_markup
 from tests.fake_telegram.models import ApiError, BotOutput, JsonDict, StoredMessage, bad_request
 from tests.fake_telegram.params import Params, Upload
 from tests.fake_telegram.state import ChatState, World
@@ -24,7 +24,6 @@ NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
-QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 
 
 def method(name: str) -> Callable[[Handler], Handler]:
@@ -36,10 +35,8 @@ def method(name: str) -> Callable[[Handler], Handler]:
 
 
 def sendable_chat(world: World, params: Params) -> ChatState:
-    chat = world.chat(params.chat_id())
-    if chat.chat_id in world.blocked:
-        raise ApiError("Forbidden: bot was blocked by the user", 403, announced=True)
-    return chat
+    """The chat of ``chat_id``: opened by the user and not blocked."""
+    return world.reachable_chat(params.chat_id())
 
 
 def check_reply_target(chat: ChatState, params: Params) -> None:
@@ -59,13 +56,15 @@ def check_reply_target(chat: ChatState, params: Params) -> None:
 def _text(world: World, params: Params, name: str) -> tuple[str, str, list[JsonDict]]:
     raw = params.get_str(name) or ""
     entities_field = "entities" if name == "text" else "caption_entities"
-    plain, entities = render(
+    rendered = render(
         raw,
         params.get_str("parse_mode"),
         params.get_json(entities_field),
+        known_user=world.known_user,
         strict_ampersand=world.strict_ampersand,
     )
-    return raw, plain, entities
+    world.dropped_links.extend(rendered.dropped_links)
+    return raw, rendered.text, rendered.entities
 
 
 @method("sendMessage")
@@ -145,7 +144,7 @@ async def send_document(world: World, params: Params) -> JsonDict:
 def _message_to_edit(world: World, params: Params) -> tuple[ChatState, StoredMessage]:
     if "inline_message_id" in params:
         raise bad_request("message to edit not found")  # the fake sends no inline messages
-    chat = world.chat(params.chat_id())
+    chat = sendable_chat(world, params)
     message = chat.messages.get(params.required_int("message_id"))
     if message is None:
         raise bad_request("message to edit not found")
@@ -188,7 +187,7 @@ async def edit_message_reply_markup(world: World, params: Params) -> JsonDict:
 
 @method("deleteMessage")
 async def delete_message(world: World, params: Params) -> bool:
-    chat = world.chat(params.chat_id())
+    chat = sendable_chat(world, params)
     message = chat.messages.pop(params.required_int("message_id"), None)
     if message is None:
         raise bad_request("message to delete not found")
@@ -198,12 +197,9 @@ async def delete_message(world: World, params: Params) -> bool:
 
 @method("answerCallbackQuery")
 async def answer_callback_query(world: World, params: Params) -> bool:
-    query = world.queries.get(params.get_str("callback_query_id") or "")
-    if query is None or query.answered:
-        raise bad_request(QUERY_INVALID)
     text = params.get_str("text")
     check_callback_answer_text(text)
-    query.answered = True
+    query = world.answer_query(params.get_str("callback_query_id") or "")
     world.chats[query.chat_id].add_output(
         BotOutput(
             kind="callback_answer",

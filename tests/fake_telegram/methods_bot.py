@@ -6,8 +6,9 @@ import json
 import re
 
 from tests.fake_telegram.methods import HANDLERS, method, sendable_chat
-from tests.fake_telegram.models import JsonDict, bad_request
+from tests.fake_telegram.models import ApiError, JsonDict, bad_request
 from tests.fake_telegram.params import Params
+from tests.fake_telegram.polling import CONFLICT
 from tests.fake_telegram.state import World
 
 MAX_DOWNLOAD = 20 * 1024 * 1024
@@ -52,11 +53,17 @@ async def get_updates(world: World, params: Params) -> list[JsonDict]:
         if not isinstance(allowed, list):
             raise bad_request("can't parse allowed_updates JSON object")
         world.allowed_updates = [str(kind) for kind in allowed]
-    world.confirm(params.get_int("offset"))
-    await world.updates_changed.wait_until(
-        lambda: world.closing or bool(world.pending(limit)), timeout
-    )
-    return world.pending(limit)
+    poll = await world.polls.enter()
+    try:
+        world.confirm(params.get_int("offset"))
+        await world.updates_changed.wait_until(
+            lambda: world.closing or poll.terminated or bool(world.pending(limit)), timeout
+        )
+        if poll.terminated:
+            raise ApiError(CONFLICT, 409)
+        return world.deliver(world.pending(limit))
+    finally:
+        world.polls.leave(poll)
 
 
 @method("getFile")

@@ -12,7 +12,7 @@ from aiohttp import web
 from tests.fake_telegram.methods_bot import ALL_HANDLERS
 from tests.fake_telegram.models import ApiError, JsonDict, RecordedRequest, bad_request
 from tests.fake_telegram.params import Params, Upload
-from tests.fake_telegram.state import ChatState, World
+from tests.fake_telegram.state import QUERY_LIFETIME, CallbackQueryState, ChatState, World
 from tests.fake_telegram.users import TelegramUser
 
 TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
@@ -22,10 +22,17 @@ CLIENT_MAX_SIZE = 64 * 1024 * 1024
 class FakeTelegram:
     """A local Bot API server that a real aiogram ``Bot`` can talk to."""
 
-    def __init__(self, token: str = "123456:TEST-token", *, strict_ampersand: bool = True) -> None:
+    def __init__(
+        self,
+        token: str = "123456:TEST-token",
+        *,
+        strict_ampersand: bool = True,
+        query_lifetime: float = QUERY_LIFETIME,
+    ) -> None:
+        """``query_lifetime``: seconds a callback query can be answered (Telegram: about 15)."""
         if not TOKEN_RE.fullmatch(token):
             raise ValueError(f"not a Telegram-like bot token: {token!r}")
-        self.world = World(token, strict_ampersand=strict_ampersand)
+        self.world = World(token, strict_ampersand=strict_ampersand, query_lifetime=query_lifetime)
         self.requests: list[RecordedRequest] = []
         self._refused: list[RecordedRequest] = []
         self._expected: list[str] = []
@@ -89,11 +96,16 @@ class FakeTelegram:
         first_name: str = "Test",
         last_name: str | None = None,
         username: str | None = None,
+        opened: bool = False,
     ) -> TelegramUser:
-        """The user ``user_id`` (created on first call; the private chat id is the user id)."""
+        """The user ``user_id`` (created on first call; the private chat id is the user id).
+
+        ``opened=True``: the person started the bot before the test, so the bot may write to
+        them at once (see ``TelegramUser.open_chat``).
+        """
         existing = self._users.get(user_id)
         if existing is not None:
-            return existing
+            return existing.open_chat() if opened else existing
         user: JsonDict = {"id": user_id, "is_bot": False, "first_name": first_name}
         chat: JsonDict = {"id": user_id, "type": "private", "first_name": first_name}
         for key, value in (("last_name", last_name), ("username", username)):
@@ -101,7 +113,7 @@ class FakeTelegram:
                 user[key] = chat[key] = value
         if language_code is not None:
             user["language_code"] = language_code
-        self.world.chats[user_id] = ChatState(user=user, chat=chat)
+        self.world.chats[user_id] = ChatState(user=user, chat=chat, opened=opened)
         self._users[user_id] = TelegramUser(self, self.world.chats[user_id])
         return self._users[user_id]
 
@@ -113,6 +125,22 @@ class FakeTelegram:
     def refused(self) -> list[RecordedRequest]:
         """Requests answered ok=false that the test did not announce."""
         return list(self._refused)
+
+    @property
+    def dropped_links(self) -> list[str]:
+        """``<a href>`` targets Telegram silently dropped (shown as plain text) as invalid."""
+        return list(self.world.dropped_links)
+
+    def unanswered_queries(self) -> list[CallbackQueryState]:
+        """Callback queries the bot received (getUpdates) and has not answered."""
+        return self.world.unanswered_queries()
+
+    async def wait_for_answers(self, seconds: float) -> list[CallbackQueryState]:
+        """Wait up to ``seconds`` for answers still on their way; the queries left open."""
+        await self.world.queries_changed.wait_until(
+            lambda: not self.world.unanswered_queries(), seconds
+        )
+        return self.world.unanswered_queries()
 
     def fail_next(
         self,
@@ -131,7 +159,10 @@ class FakeTelegram:
         self._revoked = True
 
     def block(self, user_id: int) -> None:
-        """From now on sends to that chat answer 403 "Forbidden: bot was blocked by the user"."""
+        """The user blocks the bot: 403 "Forbidden: bot was blocked by the user" from now on.
+
+        Sends, edits, deletions, chat actions and answers to that user's queries all fail.
+        """
         self.world.blocked.add(user_id)
 
     def unblock(self, user_id: int) -> None:

@@ -10,15 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tests.fake_telegram.models import (
+    ApiError,
     BotOutput,
     JsonDict,
     StoredFile,
     StoredMessage,
     bad_request,
 )
+from tests.fake_telegram.polling import PollSlot
 
 # Telegram's default when allowed_updates was never set or set to [].
 NOT_DEFAULT_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+# How long a callback query can be answered (Telegram shows the spinner until then).
+QUERY_LIFETIME = 15.0
+BLOCKED = "Forbidden: bot was blocked by the user"
 
 
 class Signal:
@@ -53,10 +58,15 @@ class Signal:
 
 @dataclass
 class ChatState:
-    """A private chat between the bot and one user."""
+    """A private chat between the bot and one user.
+
+    Until ``opened`` (the user sent the bot something, or the test says they did earlier) the
+    bot cannot write there: Telegram answers "chat not found".
+    """
 
     user: JsonDict
     chat: JsonDict
+    opened: bool = False
     messages: dict[int, StoredMessage] = field(default_factory=dict)
     outputs: list[BotOutput] = field(default_factory=list)
     cursor: int = 0
@@ -79,16 +89,28 @@ class ChatState:
 
 @dataclass
 class CallbackQueryState:
+    """A button press: open (spinner shown) until the bot answers it or its lifetime ends."""
+
+    query_id: str
     chat_id: int
+    data: str
+    created_at: float = field(default_factory=time.monotonic)
+    delivered: bool = False  # the bot received it through getUpdates
     answered: bool = False
+
+    def describe(self) -> str:
+        return f"query {self.query_id} (data {self.data!r}) in chat {self.chat_id}"
 
 
 class World:
     """The shared state behind the HTTP server and the TelegramUser helpers."""
 
-    def __init__(self, token: str, *, strict_ampersand: bool = True) -> None:
+    def __init__(
+        self, token: str, *, strict_ampersand: bool = True, query_lifetime: float = QUERY_LIFETIME
+    ) -> None:
         self.token = token
         self.strict_ampersand = strict_ampersand
+        self.query_lifetime = query_lifetime
         self.bot_user: JsonDict = {
             "id": int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -102,11 +124,14 @@ class World:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.queries: dict[str, CallbackQueryState] = {}
+        self.queries_changed = Signal()
+        self.dropped_links: list[str] = []
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.blocked: set[int] = set()
         self.updates: list[JsonDict] = []
         self.allowed_updates: list[str] = []
         self.updates_changed = Signal()
+        self.polls = PollSlot(self.updates_changed.notify)
         self.closing = False
         self._update_ids = itertools.count(700_000_001)
         self._serial = itertools.count(1)
@@ -114,10 +139,23 @@ class World:
     # --- chats and messages -------------------------------------------------------------
 
     def chat(self, chat_id: int) -> ChatState:
+        """A chat the bot may use: one the user opened, else "chat not found"."""
         state = self.chats.get(chat_id)
-        if state is None:
+        if state is None or not state.opened:
             raise bad_request("chat not found")
         return state
+
+    def reachable_chat(self, chat_id: int) -> ChatState:
+        """Like ``chat``, refused with 403 when the user blocked the bot (announced by block)."""
+        state = self.chat(chat_id)
+        if chat_id in self.blocked:
+            raise ApiError(BLOCKED, 403, announced=True)
+        return state
+
+    def known_user(self, user_id: int) -> JsonDict | None:
+        """The user, if the bot has met them (they opened their chat)."""
+        state = self.chats.get(user_id)
+        return dict(state.user) if state is not None and state.opened else None
 
     def message_dict(self, message: StoredMessage) -> JsonDict:
         chat = self.chats[message.chat_id]
@@ -175,8 +213,31 @@ class World:
 
     # --- callback queries -------------------------------------------------------------------
 
-    def new_query_id(self) -> str:
-        return f"{next(self._serial)}{secrets.randbelow(10**12):012d}"
+    def new_query(self, chat_id: int, data: str) -> CallbackQueryState:
+        query_id = f"{next(self._serial)}{secrets.randbelow(10**12):012d}"
+        query = CallbackQueryState(query_id=query_id, chat_id=chat_id, data=data)
+        self.queries[query_id] = query
+        return query
+
+    def answer_query(self, query_id: str) -> CallbackQueryState:
+        """Close the spinner of a query still open; Telegram's refusal otherwise."""
+        query = self.queries.get(query_id)
+        expired = query is not None and time.monotonic() - query.created_at > self.query_lifetime
+        if query is None or query.answered or expired:
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        if query.chat_id in self.blocked:
+            query.answered = True  # the bot tried; the user will not see a spinner any more
+            self.queries_changed.notify()
+            raise ApiError(BLOCKED, 403, announced=True)
+        query.answered = True
+        self.queries_changed.notify()
+        return query
+
+    def unanswered_queries(self) -> list[CallbackQueryState]:
+        """Queries the bot received but never answered."""
+        return [q for q in self.queries.values() if q.delivered and not q.answered]
 
     # --- updates ----------------------------------------------------------------------------
 
@@ -203,6 +264,14 @@ class World:
     def pending(self, limit: int) -> list[JsonDict]:
         self.updates = [u for u in self.updates if self._allowed(u)]
         return self.updates[:limit]
+
+    def deliver(self, updates: list[JsonDict]) -> list[JsonDict]:
+        """Hand ``updates`` to the bot; their callback queries now wait for an answer."""
+        for update in updates:
+            query = update.get("callback_query")
+            if query is not None:
+                self.queries[query["id"]].delivered = True
+        return updates
 
     def now(self) -> int:
         return int(time.time())

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from tests.fake_telegram.models import BotOutput, JsonDict, StoredMessage
-from tests.fake_telegram.state import CallbackQueryState, ChatState
+from tests.fake_telegram.state import ChatState
 
 if TYPE_CHECKING:
     from tests.fake_telegram.server import FakeTelegram
@@ -34,9 +34,23 @@ class TelegramUser:
     def user_dict(self) -> JsonDict:
         return dict(self._chat.user)
 
+    @property
+    def chat_opened(self) -> bool:
+        return self._chat.opened
+
+    def open_chat(self) -> TelegramUser:
+        """This person started the bot earlier: the bot may write to them from now on.
+
+        (Anything the user sends opens the chat too; until then Telegram answers the bot
+        "chat not found".)
+        """
+        self._chat.opened = True
+        return self
+
     # --- acting as the user ---------------------------------------------------------------
 
     def _user_message(self, **content: object) -> JsonDict:
+        self._chat.opened = True
         message = StoredMessage(
             message_id=self._chat.new_message_id(),
             chat_id=self.chat_id,
@@ -95,10 +109,10 @@ class TelegramUser:
         return message
 
     def _send_callback(self, message: StoredMessage, data: str) -> JsonDict:
-        query_id = self._world.new_query_id()
-        self._world.queries[query_id] = CallbackQueryState(chat_id=self.chat_id)
+        self._chat.opened = True
+        state = self._world.new_query(self.chat_id, data)
         query: JsonDict = {
-            "id": query_id,
+            "id": state.query_id,
             "from": self._chat.user,
             "message": self._world.message_dict(message),
             "chat_instance": f"-{self.chat_id}0042",
