@@ -1,13 +1,20 @@
-"""Helpers for pipeline tests: reading checks and deliveries, ruff as the oracle."""
+"""Helpers for pipeline tests: reading checks and deliveries, ruff as the oracle, ruff
+wrappers, and `reviewbot` processes."""
 
 import asyncio
 import json
+import os
 import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import select
 
+from core.config import Settings
 from core.database import SessionFactory
 from core.models import (
     Check,
@@ -20,6 +27,7 @@ from core.models import (
     utcnow,
 )
 from core.services.files import Uploader, store_upload
+from tests.fake_telegram import FakeTelegram, RecordedRequest
 
 
 def ruff_oracle_count(content: bytes, folder: Path) -> int:
@@ -103,3 +111,88 @@ def failing_ruff(folder: Path) -> str:
     wrapper.write_text('#!/bin/sh\necho "ruff: internal error" >&2\nexit 2\n')
     wrapper.chmod(0o755)
     return str(wrapper)
+
+
+def gated_ruff(folder: Path, *, parties: int = 2, patience_seconds: int = 30) -> tuple[str, Path]:
+    """Like `counting_ruff`, but a check waits until `parties` checks have started (or the
+    patience ran out): no worker can run through every batch before the others claim one."""
+    log = folder / "ruff-calls.log"
+    wrapper = folder / "ruff-gated.sh"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" >> "{log}"\n'
+        'if [ "$1" = check ]; then\n'
+        f"  tries={patience_seconds * 10}\n"
+        f'  while [ "$(grep -c ^check "{log}")" -lt {parties} ] && [ "$tries" -gt 0 ]; do\n'
+        "    sleep 0.1; tries=$((tries - 1))\n"
+        "  done\n"
+        "fi\n"
+        f'exec "{find_ruff_bin()}" "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    return str(wrapper), log
+
+
+def sent_to(telegram: FakeTelegram, chat_id: int, fragment: str) -> list[RecordedRequest]:
+    """The accepted sendMessage requests to the chat whose text contains `fragment`."""
+    return [
+        request
+        for request in telegram.calls("sendMessage")
+        if request.ok
+        and request.params.get("chat_id") == chat_id
+        and fragment in str(request.params.get("text", ""))
+    ]
+
+
+async def wait_until_past(moment: datetime) -> None:
+    """Return once the wall clock (the one the jobs schedule by) has passed `moment`."""
+    await asyncio.sleep(max(0.0, (moment - utcnow()).total_seconds()) + 0.05)
+    assert utcnow() > moment
+
+
+def reviewbot_environment(settings: Settings, telegram: FakeTelegram) -> dict[str, str]:
+    """The variables a `reviewbot` process needs to use these settings and the fake Telegram;
+    nothing else from the machine."""
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    return {
+        **keep,
+        "PYTHONUNBUFFERED": "1",
+        "BOT_TOKEN": telegram.token,
+        "TELEGRAM_API_URL": telegram.url,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "SMTP_HOST": settings.smtp_host,
+        "SMTP_PORT": str(settings.smtp_port),
+        "SMTP_SECURITY": settings.smtp_security.value,
+        "CHECK_INTERVAL_SECONDS": str(settings.check_interval_seconds),
+        "DELIVERY_INTERVAL_SECONDS": str(settings.delivery_interval_seconds),
+    }
+
+
+@asynccontextmanager
+async def reviewbot_process(
+    command: str, folder: Path, environment: dict[str, str]
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m reviewbot <command>` running in `folder` (which exists); stopped with SIGTERM
+    on exit. When the block fails, the process's output is printed (pytest shows it)."""
+    log = folder / f"reviewbot-{command}.log"
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "reviewbot",
+            command,
+            cwd=folder,
+            env=environment,
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    try:
+        yield process
+    except BaseException:
+        print(f"--- output of reviewbot {command} ---\n{log.read_text()[-6000:]}")
+        raise
+    finally:
+        if process.returncode is None:
+            process.terminate()
+        await asyncio.wait_for(process.wait(), timeout=30)
