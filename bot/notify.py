@@ -3,17 +3,24 @@
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.utils.i18n import I18n
 
 from bot import report_texts
+from bot.connect import describe
 from bot.keyboards import build_result_kb
-from checks.outbox import DeliveryError, DeliveryTarget
+from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget
 from core.i18n import pick_locale
+
+# While Telegram cannot be reached a result waits, trying again this often; an outage is not the
+# recipient's fault, so it never makes a delivery fail however long it lasts.
+UNREACHABLE_RETRY_SECONDS = 30.0
 
 
 class TelegramResultSender:
@@ -30,9 +37,18 @@ class TelegramResultSender:
             await self._bot.send_message(target.chat_id, text, reply_markup=keyboard)
         except TelegramRetryAfter as error:
             raise DeliveryError(error.message, retry_after=error.retry_after) from error
+        except TelegramUnauthorizedError as error:  # the token was revoked: nothing can be sent
+            raise ChannelUnavailable(error.message) from error
         except TelegramForbiddenError as error:  # blocked by the user, or the chat is gone
             raise DeliveryError(error.message, permanent=True) from error
         except TelegramBadRequest as error:  # e.g. chat not found: trying again will not help
             raise DeliveryError(error.message, permanent=True) from error
-        except (TelegramNetworkError, TelegramServerError) as error:
+        except TelegramEntityTooLarge as error:
+            raise DeliveryError(error.message, permanent=True) from error
+        except TelegramNetworkError as error:
+            raise DeliveryError(
+                f"Telegram cannot be reached: {describe(error)}",
+                retry_after=UNREACHABLE_RETRY_SECONDS,
+            ) from error
+        except TelegramServerError as error:
             raise DeliveryError(str(error)) from error

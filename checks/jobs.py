@@ -13,7 +13,7 @@ from typing import Protocol
 
 from checks import claims, outbox
 from checks.claims import CheckRetryPolicy, ClaimedVersion, RuffRun
-from checks.outbox import DeliveryError, DeliveryTarget, RetryPolicy
+from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy
 from checks.ruff import RuffError, RuffRunner
 from core.database import SessionFactory
 from core.models import DeliveryChannel, DeliveryStatus, RulePreset, utcnow
@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 class ResultSender(Protocol):
     async def send(self, target: DeliveryTarget) -> None:
-        """Return once the server accepted the result; raise DeliveryError otherwise."""
+        """Return once the server accepted the result; raise DeliveryError otherwise, or
+        ChannelUnavailable when the channel cannot send anything at all."""
 
 
 @dataclass
@@ -114,8 +115,15 @@ class DeliveryJob:
                 )
             if not ids:
                 return attempted
-            for delivery_id in ids:
-                await self._deliver(delivery_id)
+            for sent, delivery_id in enumerate(ids):
+                try:
+                    await self._deliver(delivery_id)
+                except ChannelUnavailable:
+                    # Nothing is held against these deliveries: they wait, untouched, for a
+                    # process that can send (this one is stopping, see reviewbot/supervisor.py).
+                    async with self.session_factory() as session:
+                        await outbox.release(session, ids[sent:])
+                    return attempted + sent
             attempted += len(ids)
 
     async def _deliver(self, delivery_id: int) -> None:

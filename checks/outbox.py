@@ -8,7 +8,7 @@ again: at worst a message is repeated, never lost.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import (
@@ -48,7 +48,8 @@ class DeliveryTarget:
 
 
 class DeliveryError(Exception):
-    """Sending failed. `permanent`: do not try again; `retry_after`: the server's own wait."""
+    """Sending failed. `permanent`: do not try again; `retry_after`: a wait that is not the
+    recipient's fault (the server's own, or the server out of reach), not counted as a try."""
 
     def __init__(
         self, reason: str, *, permanent: bool = False, retry_after: float | None = None
@@ -57,6 +58,11 @@ class DeliveryError(Exception):
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+
+
+class ChannelUnavailable(Exception):  # noqa: N818 - a state, not an error of the delivery
+    """The channel refuses to send anything at all (Telegram refused the bot token): nothing is
+    recorded against the delivery, which is released as it was for a process that can send."""
 
 
 async def claim_deliveries(
@@ -113,6 +119,16 @@ async def delivery_target(session: AsyncSession, delivery_id: int) -> DeliveryTa
     )
 
 
+async def release(session: AsyncSession, delivery_ids: list[int]) -> None:
+    """Give claimed deliveries back untouched: due again at once, no try counted."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.PENDING)
+        .values(claimed_until=None)
+    )
+    await session.commit()
+
+
 async def record_sent(session: AsyncSession, delivery_id: int) -> None:
     delivery = await session.get_one(Delivery, delivery_id, with_for_update=True)
     delivery.status = DeliveryStatus.SENT
@@ -132,7 +148,8 @@ async def record_failure(
     delivery.last_error = error.reason[:2000]
     delivery.claimed_until = None
     if error.retry_after is not None:
-        # The server asked us to wait: not the recipient's fault, not counted as an attempt.
+        # The server asked us to wait, or is out of reach: not the recipient's fault, not
+        # counted as an attempt.
         delivery.next_attempt_at = now + timedelta(seconds=error.retry_after)
     else:
         delivery.attempts += 1

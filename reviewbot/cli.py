@@ -67,11 +67,17 @@ def main(argv: list[str] | None = None) -> None:
     if args.command in {"run", "migrate"}:
         _migrate(settings)
     if args.command in PROCESSES:
+        from bot.connect import TelegramRefusedError  # noqa: PLC0415
         from reviewbot import runtime  # noqa: PLC0415 - only the processes need the whole stack
 
         process = {"run": runtime.run_all, "bot": runtime.run_bot, "worker": runtime.run_worker}
         try:
             asyncio.run(process[args.command](settings, token))
+        except TelegramRefusedError as error:
+            if not error.while_running:
+                _fail(str(error), EXIT_CONFIG)  # one line, like any other configuration error
+            logger.error("%s", error)  # noqa: TRY400 - the reason is the whole story
+            raise SystemExit(EXIT_CONFIG) from None
         except KeyboardInterrupt:
             logger.info("stopped")
 

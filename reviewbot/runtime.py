@@ -4,7 +4,6 @@
 import asyncio
 import logging
 import os
-import signal
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage, set_commands
+from bot.connect import TelegramLink
 from bot.notify import TelegramResultSender
 from checks.email_results import EmailResultSender
 from checks.jobs import CheckJob, DeliveryJob, ResultSender
@@ -30,6 +30,7 @@ from core.i18n import load_translations
 from core.mail import Mailer, build_mailer
 from core.models import DeliveryChannel
 from core.wakeup import Wakeup, build_wakeup
+from reviewbot.supervisor import cancel, supervise
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
 
 @asynccontextmanager
 async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime]:
-    """The Bot and its Dispatcher with every handler, the command menu set."""
+    """The Bot and its Dispatcher with every handler; no request is made yet (the command menu
+    is set once Telegram answers: see `Polling`)."""
     bot = build_bot(resources.settings, token)
     try:
         dispatcher = build_dispatcher(
@@ -88,7 +90,6 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
             translations=resources.translations,
             wakeup=resources.wakeup,
         )
-        await set_commands(bot, resources.translations)
         yield BotRuntime(bot=bot, dispatcher=dispatcher)
     finally:
         await bot.session.close()
@@ -137,43 +138,93 @@ async def open_worker(
 
 
 async def run_all(settings: Settings, token: str) -> None:
-    """`reviewbot run`: the bot and the worker in one process."""
-    async with (
-        open_resources(settings) as resources,
-        open_bot(resources, token) as runtime,
-        open_worker(resources, runtime.bot),
-    ):
-        await _poll(runtime)
+    """`reviewbot run`: the worker at once, the bot as soon as Telegram answers."""
+    _announce_mail(settings)
+    async with open_resources(settings) as resources, open_bot(resources, token) as runtime:
+        link = TelegramLink(settings.telegram_api_url).install(runtime.bot)
+        async with open_worker(resources, runtime.bot):
+            await supervise(link, Polling(runtime, link, resources.translations))
 
 
 async def run_bot(settings: Settings, token: str) -> None:
     """`reviewbot bot`: only the Telegram side; uploads wake workers through Redis."""
+    _announce_mail(settings)
     async with open_resources(settings) as resources, open_bot(resources, token) as runtime:
-        await _poll(runtime)
+        link = TelegramLink(settings.telegram_api_url).install(runtime.bot)
+        await supervise(link, Polling(runtime, link, resources.translations))
 
 
 async def run_worker(settings: Settings, token: str) -> None:
     """`reviewbot worker`: only the scheduler (the Bot is used to send results)."""
+    _announce_mail(settings)
     async with open_resources(settings) as resources:
         bot = build_bot(settings, token)
+        link = TelegramLink(settings.telegram_api_url).install(bot)
         try:
             async with open_worker(resources, bot):
                 logger.info("worker %s running", worker_id())
-                await _until_stopped()
+                await supervise(link, ResultChannel(bot, link))
         finally:
             await bot.session.close()
 
 
-async def _poll(runtime: BotRuntime) -> None:
-    logger.info("polling for updates")
-    await runtime.dispatcher.start_polling(
-        runtime.bot, allowed_updates=runtime.dispatcher.resolve_used_update_types()
-    )
+class Polling:
+    """The Telegram side of `run` and `bot`: wait for Telegram, set the command menu, say
+    how to reach the bot, then poll."""
+
+    def __init__(
+        self, runtime: BotRuntime, link: TelegramLink, translations: dict[str, Translations]
+    ) -> None:
+        self._runtime = runtime
+        self._link = link
+        self._translations = translations
+        self._polling = False
+
+    async def run(self) -> None:
+        bot, dispatcher = self._runtime.bot, self._runtime.dispatcher
+        me = await self._link.connect(bot)
+        await set_commands(bot, self._translations)
+        logger.info(
+            "reviewbot is running as @%s — open https://t.me/%s and send /start",
+            me.username,
+            me.username,
+        )
+        self._polling = True
+        await dispatcher.start_polling(
+            bot,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+            handle_signals=False,  # the supervisor handles them, from the first moment
+            close_bot_session=False,  # open_bot closes it
+        )
+
+    async def stop(self, task: "asyncio.Task[None]") -> None:
+        if not self._polling:
+            await cancel(task)  # still waiting for Telegram
+            return
+        await self._runtime.dispatcher.stop_polling()
+        await asyncio.wait([task])
 
 
-async def _until_stopped() -> None:
-    stopped = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopped.set)
-    await stopped.wait()
+class ResultChannel:
+    """The Telegram side of `worker`: check the token once Telegram answers (the scheduler
+    runs meanwhile), then nothing more: deliveries use the bot as they come."""
+
+    def __init__(self, bot: Bot, link: TelegramLink) -> None:
+        self._bot = bot
+        self._link = link
+
+    async def run(self) -> None:
+        me = await self._link.connect(self._bot)
+        logger.info("results are sent to Telegram chats as @%s", me.username)
+        await asyncio.Event().wait()  # until stopped
+
+    async def stop(self, task: "asyncio.Task[None]") -> None:
+        await cancel(task)
+
+
+def _announce_mail(settings: Settings) -> None:
+    if not settings.smtp_host:
+        logger.info(
+            "SMTP_HOST is empty: mail is written to %s instead of being sent",
+            settings.mail_dir.resolve(),
+        )
