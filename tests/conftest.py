@@ -128,16 +128,20 @@ async def worker(bot_app: BotApp) -> AsyncIterator[Worker]:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Say loudly when the PostgreSQL/Redis variants did not run."""
-    skipped = terminalreporter.stats.get("skipped", [])
-    reasons = sorted({str(r.longrepr[2]) for r in skipped if "SKIPPED SERVICE" in str(r.longrepr)})
-    if not reasons:
+    service_skips = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if "SKIPPED SERVICE" in str(report.longrepr)
+    ]
+    if not service_skips:
         return
     terminalreporter.section("SERVICES NOT TESTED", sep="!", red=True, bold=True)
-    for reason in reasons:
+    for reason in sorted({str(report.longrepr[2]) for report in service_skips}):
         terminalreporter.write_line(reason, red=True, bold=True)
     terminalreporter.write_line(
-        f"{len(skipped)} tests skipped: only the embedded (SQLite, in-memory) variants ran. "
-        "Start PostgreSQL and Redis, or run .ci/run, to test everything.",
+        f"{len(service_skips)} tests skipped for missing services: only the embedded (SQLite, "
+        "in-memory) variants ran. Start PostgreSQL and Redis, or run .ci/run, to test "
+        "everything.",
         red=True,
         bold=True,
     )
