@@ -110,6 +110,8 @@ async def send_document(world: World, params: Params) -> JsonDict:
     chat = sendable_chat(world, params)
     check_reply_target(chat, params)
     upload, file_id = _upload_or_file(world, params)
+    raw, plain, entities = _text(world, params, "caption")  # the Bot API reads it before files
+    check_caption(plain)
     if upload is not None:
         if not upload.content:
             raise bad_request("file must be non-empty")
@@ -122,8 +124,6 @@ async def send_document(world: World, params: Params) -> JsonDict:
         if known is None:
             raise bad_request("wrong file identifier/HTTP URL specified")
         stored = known
-    raw, plain, entities = _text(world, params, "caption")
-    check_caption(plain)
     message = StoredMessage(
         message_id=chat.new_message_id(),
         chat_id=chat.chat_id,

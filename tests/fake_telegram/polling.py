@@ -37,6 +37,7 @@ class PollSlot:
         self._current: LongPoll | None = None
         self._wake = wake
         self.grace = grace
+        self.served = 0  # requests that got the slot so far
 
     async def enter(self) -> LongPoll:
         """Take the slot; a still-waiting older request is terminated (after the grace)."""
@@ -49,6 +50,7 @@ class PollSlot:
                 self._wake()
         poll = LongPoll()
         self._current = poll
+        self.served += 1
         return poll
 
     def leave(self, poll: LongPoll) -> None:

@@ -222,7 +222,7 @@ class World:
     def answer_query(self, query_id: str) -> CallbackQueryState:
         """Close the spinner of a query still open; Telegram's refusal otherwise."""
         query = self.queries.get(query_id)
-        expired = query is not None and time.monotonic() - query.created_at > self.query_lifetime
+        expired = query is not None and time.monotonic() - query.created_at >= self.query_lifetime
         if query is None or query.answered or expired:
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"

@@ -1,0 +1,433 @@
+"""The fake Telegram refuses what Telegram refuses: each rule here would let a bot bug through
+if the fake were lenient. A real aiogram Bot talks to the fake over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramBadRequest, TelegramConflictError, TelegramForbiddenError
+from aiogram.types import (
+    BufferedInputFile,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    MessageEntity,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    User,
+)
+
+from tests import conftest
+from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram.aiogram_helpers import make_bot, polling
+from tests.fake_telegram.fixtures import checked_telegram, problems
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+ANN = 1001
+BOB = 1002
+STRANGER = 4242
+
+
+def keyboard(text: str, data: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]]
+    )
+
+
+@asynccontextmanager
+async def bot_for(fake: FakeTelegram, parse_mode: str | None = "HTML") -> AsyncIterator[Bot]:
+    bot = make_bot(fake, parse_mode=parse_mode)
+    try:
+        yield bot
+    finally:
+        await bot.session.close()
+
+
+async def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not condition():
+        assert loop.time() < deadline, f"condition not met within {seconds}s"
+        await asyncio.sleep(0.01)
+
+
+def polls_served_beyond(fake: FakeTelegram, count: int) -> Callable[[], bool]:
+    return lambda: fake.world.polls.served > count
+
+
+# --- 1. every callback query the bot receives must be answered, in time --------------------
+
+
+async def leave_a_received_query_unanswered() -> None:
+    async with checked_telegram(answer_grace=0.2) as fake, bot_for(fake) as bot:
+        ann = fake.user(ANN, opened=True)
+        sent = await bot.send_message(ANN, "pick", reply_markup=keyboard("Go", "go"))
+        await ann.click(sent.message_id, "Go")
+        (update,) = await bot.get_updates()
+        assert update.callback_query is not None
+        assert [q.data for q in fake.unanswered_queries()] == ["go"]
+
+
+async def test_a_received_callback_query_left_unanswered_fails_the_test() -> None:
+    with pytest.raises(pytest.fail.Exception, match=r"never answered[^\n]*\n  query \d+ \(data"):
+        await leave_a_received_query_unanswered()
+
+
+async def test_queries_the_bot_never_received_and_answered_ones_pass() -> None:
+    async with checked_telegram(answer_grace=0.2) as fake, bot_for(fake) as bot:
+        ann = fake.user(ANN, opened=True)
+        sent = await bot.send_message(ANN, "pick", reply_markup=keyboard("Go", "go"))
+        await ann.click(sent.message_id, "Go")  # never fetched: the bot cannot answer it
+        assert fake.unanswered_queries() == []
+        await ann.click(sent.message_id, "Go")
+        updates = await bot.get_updates()
+        assert [u.callback_query.data for u in updates if u.callback_query] == ["go", "go"]
+        for update in updates:
+            assert update.callback_query is not None
+            await bot.answer_callback_query(update.callback_query.id)
+        assert fake.unanswered_queries() == []
+
+
+async def test_answers_still_on_their_way_when_the_test_ends_are_waited_for() -> None:
+    bot = None
+    answering: asyncio.Task[bool] | None = None
+    async with checked_telegram() as fake:
+        bot = make_bot(fake)
+        ann = fake.user(ANN, opened=True)
+        sent = await bot.send_message(ANN, "pick", reply_markup=keyboard("Go", "go"))
+        await ann.click(sent.message_id, "Go")
+        (update,) = await bot.get_updates()
+        assert update.callback_query is not None
+        answering = asyncio.create_task(bot.answer_callback_query(update.callback_query.id))
+    assert answering is not None
+    assert await answering
+    assert fake.calls("answerCallbackQuery")[0].ok
+    await bot.session.close()
+
+
+async def test_answering_after_the_query_lifetime_is_refused() -> None:
+    assert FakeTelegram().world.query_lifetime == 15.0  # Telegram's, for every other test
+    async with FakeTelegram(query_lifetime=0) as fake, bot_for(fake) as bot:
+        ann = fake.user(ANN, opened=True)
+        sent = await bot.send_message(ANN, "pick", reply_markup=keyboard("Go", "go"))
+        await ann.click(sent.message_id, "Go")
+        (update,) = await bot.get_updates()
+        assert update.callback_query is not None
+        with pytest.raises(TelegramBadRequest, match="query is too old"):
+            await bot.answer_callback_query(update.callback_query.id)
+    assert [r.error for r in fake.refused] == [
+        "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    ]
+
+
+# --- 2. one getUpdates at a time ----------------------------------------------------------
+
+
+async def test_a_second_getupdates_terminates_the_waiting_one_with_409() -> None:
+    async with FakeTelegram() as fake, bot_for(fake) as first, bot_for(fake) as second:
+        fake.world.polls.grace = 0.2  # the first client is alive: no disconnect to wait for
+        waiting = asyncio.create_task(first.get_updates(timeout=30))
+        await until(lambda: fake.world.polls.served == 1)
+        assert await second.get_updates() == []
+        with pytest.raises(TelegramConflictError, match="terminated by other getUpdates request"):
+            await waiting
+    assert [(r.method, r.error_code, r.error) for r in fake.refused] == [
+        (
+            "getUpdates",
+            409,
+            "Conflict: terminated by other getUpdates request; "
+            "make sure that only one bot instance is running",
+        )
+    ]
+
+
+async def test_a_long_poll_its_client_gave_up_is_no_conflict() -> None:
+    async with FakeTelegram() as fake:
+        fake.world.polls.grace = 60  # only the disconnect itself may end the old request
+        async with bot_for(fake) as bot:
+            waiting = asyncio.create_task(bot.get_updates(timeout=30))
+            await until(lambda: fake.world.polls.served == 1)
+            waiting.cancel()
+            with suppress(asyncio.CancelledError):
+                await waiting
+            assert await asyncio.wait_for(bot.get_updates(), 10) == []
+        for _ in range(2):  # polling stopped and started again, as fixtures do between tests
+            served = fake.world.polls.served
+            async with polling(Dispatcher(), make_bot(fake)):
+                # its getUpdates got past the one the previous polling gave up
+                await until(polls_served_beyond(fake, served))
+    assert fake.refused == []
+
+
+# --- 3. the bot can write only to people who opened the chat ------------------------------
+
+
+async def test_the_bot_writes_only_to_people_who_opened_the_chat() -> None:
+    async with FakeTelegram() as fake, bot_for(fake) as bot:
+        ann, bob = fake.user(ANN), fake.user(BOB)
+        with pytest.raises(TelegramBadRequest, match="chat not found"):
+            await bot.send_message(ANN, "hello?")
+        with pytest.raises(TelegramBadRequest, match="chat not found"):
+            await bot.send_chat_action(BOB, "typing")
+        assert (ann.chat_opened, bob.chat_opened) == (False, False)
+        await ann.send_text("/start")  # writing to the bot opens the chat
+        await bot.send_message(ANN, "hi")
+        bob.open_chat()  # Bob started the bot before the test
+        await bot.send_document(BOB, BufferedInputFile(b"x", "x.txt"))
+        assert fake.user(STRANGER, opened=True).chat_opened
+        await bot.send_message(STRANGER, "welcome back")
+    assert [(r.method, r.error) for r in fake.refused] == [
+        ("sendMessage", "Bad Request: chat not found"),
+        ("sendChatAction", "Bad Request: chat not found"),
+    ]
+
+
+# --- 4. a user who blocked the bot refuses everything ---------------------------------------
+
+BlockedCall = Callable[[Bot, int, str], Awaitable[Any]]
+BLOCKED_CALLS: list[tuple[str, BlockedCall]] = [
+    ("sendMessage", lambda bot, m, q: bot.send_message(BOB, "hi")),
+    ("sendDocument", lambda bot, m, q: bot.send_document(BOB, BufferedInputFile(b"x", "x.txt"))),
+    ("sendChatAction", lambda bot, m, q: bot.send_chat_action(BOB, "typing")),
+    ("editMessageText", lambda bot, m, q: bot.edit_message_text("new", chat_id=BOB, message_id=m)),
+    (
+        "editMessageReplyMarkup",
+        lambda bot, m, q: bot.edit_message_reply_markup(chat_id=BOB, message_id=m),
+    ),
+    ("deleteMessage", lambda bot, m, q: bot.delete_message(BOB, m)),
+    ("answerCallbackQuery", lambda bot, m, q: bot.answer_callback_query(q)),
+]
+
+
+@pytest.mark.parametrize("call", [c[1] for c in BLOCKED_CALLS], ids=[c[0] for c in BLOCKED_CALLS])
+async def test_a_user_who_blocked_the_bot_refuses_every_action(call: BlockedCall) -> None:
+    async with checked_telegram(answer_grace=0) as fake, bot_for(fake) as bot:
+        bob = fake.user(BOB, opened=True)
+        sent = await bot.send_message(BOB, "menu", reply_markup=keyboard("Go", "go"))
+        query = await bob.click(sent.message_id, "Go")
+        await bot.get_updates()
+        fake.block(BOB)
+        with pytest.raises(TelegramForbiddenError, match="Forbidden: bot was blocked by the user"):
+            await call(bot, sent.message_id, str(query["id"]))
+        assert [m.text for m in bob.messages] == ["menu"]
+        assert fake.refused == []  # announced by block(), as a test of a blocked bot does
+        fake.unblock(BOB)
+        if fake.unanswered_queries():
+            await bot.answer_callback_query(str(query["id"]))
+
+
+# --- 5. links, explicit entities and reply keyboards as Telegram checks them ----------------
+
+
+async def test_invalid_href_links_are_dropped_like_telegram_and_fail_the_test() -> None:
+    async with FakeTelegram() as fake, bot_for(fake) as bot:
+        fake.user(ANN, opened=True)
+        bob = fake.user(BOB, opened=True)
+        sent = await bot.send_message(
+            ANN,
+            '<a href="not-a-url">a</a> <a href="javascript:alert(1)">b</a> '
+            '<a href="ftp://x.org">c</a> <a href="HTTPS://Example.COM">d</a> '
+            f'<a href="x.org/p?q=1">e</a> <a href="tg://user?id={BOB}">f</a>',
+        )
+        with fake.expect_refusal("user not found"), pytest.raises(TelegramBadRequest):
+            await bot.send_message(ANN, f'<a href="tg://user?id={STRANGER}">who</a>')
+    assert sent.text == "a b c d e f"
+    assert [e.model_dump(exclude_none=True) for e in sent.entities or []] == [
+        {"type": "text_link", "offset": 6, "length": 1, "url": "https://example.com/"},
+        {"type": "text_link", "offset": 8, "length": 1, "url": "http://x.org/p?q=1"},
+        {"type": "text_mention", "offset": 10, "length": 1, "user": bob.user_dict},
+    ]
+    assert fake.dropped_links == ["not-a-url", "javascript:alert(1)", "ftp://x.org"]
+    assert "dropped 3 invalid <a href> link(s)" in "\n".join(problems(fake))
+
+
+async def test_explicit_entities_are_checked_and_kept_as_telegram_keeps_them() -> None:
+    async with FakeTelegram() as fake, bot_for(fake, parse_mode=None) as bot:
+        fake.user(ANN, opened=True)
+        sent = await bot.send_message(
+            ANN,
+            " 😀 bold link Ann ",
+            entities=[
+                MessageEntity(type="bold", offset=4, length=4),
+                MessageEntity(type="text_link", offset=9, length=4, url="X.org"),
+                MessageEntity(type="url", offset=9, length=4),  # Telegram finds these itself
+                MessageEntity(type="italic", offset=0, length=0),  # empty: dropped
+                MessageEntity(
+                    type="text_mention",
+                    offset=14,
+                    length=3,
+                    user=User(id=ANN, is_bot=False, first_name="Ann"),
+                ),
+            ],
+        )
+    assert sent.text == "😀 bold link Ann"  # trimmed, entities moved along
+    assert [(e.type, e.offset, e.length, e.url) for e in sent.entities or []] == [
+        ("bold", 3, 4, None),
+        ("text_link", 8, 4, "http://x.org/"),
+        ("text_mention", 13, 3, None),
+    ]
+    assert fake.refused == []
+
+
+def entity(kind: str, offset: float = 0, length: int = 1, **extra: Any) -> dict[str, Any]:
+    return {"type": kind, "offset": offset, "length": length, **extra}
+
+
+async def post(fake: FakeTelegram, method: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A raw Bot API call, for shapes aiogram's models would not let through."""
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{fake.url}/bot{fake.token}/{method}", json=body) as response,
+    ):
+        answer: dict[str, Any] = await response.json()
+        return answer
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def strict() -> AsyncIterator[FakeTelegram]:
+    """One fake for the many refusal checks below, with Ann's chat open and a message in it."""
+    async with FakeTelegram() as fake:
+        fake.user(ANN, opened=True)
+        assert (await post(fake, "sendMessage", {"chat_id": ANN, "text": "menu"}))["ok"]
+        yield fake
+    assert fake.refused == []  # each test announced the refusal it caused
+
+
+Refusal = tuple[str, str, dict[str, Any], str]
+REFUSALS: list[Refusal] = [
+    ("unknown type", "sendMessage", {"text": "hello", "entities": [entity("bogus")]},
+     "can't parse MessageEntity: Unsupported type specified"),
+    ("begins after", "sendMessage", {"text": "hello", "entities": [entity("bold", 6)]},
+     "entity begins after the end of the text at UTF-16 offset 6"),
+    ("ends after", "sendMessage", {"text": "hello", "entities": [entity("bold", 2, 4)]},
+     "entity beginning at UTF-16 offset 2 ends after the end of the text at UTF-16 offset 6"),
+    ("negative", "sendMessage", {"text": "hello", "entities": [entity("bold", -1)]},
+     "receive an entity with incorrect offset -1"),
+    ("half emoji", "sendMessage", {"text": "😀x", "entities": [entity("bold", 1)]},
+     "entity begins in a middle of a UTF-16 symbol at byte offset 4"),
+    ("not integer", "sendMessage", {"text": "hello", "entities": [entity("bold", 1.5)]},
+     'can\'t parse MessageEntity: Field "offset" must be a valid Number'),
+    ("no url", "sendMessage", {"text": "hello", "entities": [entity("text_link")]},
+     'can\'t parse MessageEntity: Can\'t find field "url"'),
+    ("bad url", "sendMessage", {"text": "hi", "entities": [entity("text_link", url="localhost")]},
+     "entity URL 'localhost' is invalid: Wrong HTTP URL"),
+    ("no user", "sendMessage", {"text": "hello", "entities": [entity("text_mention")]},
+     'can\'t parse MessageEntity: Can\'t find field "user"'),
+    ("unknown user", "sendMessage",
+     {"text": "hello", "entities": [entity("text_mention", user={"id": STRANGER})]},
+     "user not found"),
+    ("no emoji id", "sendMessage", {"text": "hello", "entities": [entity("custom_emoji")]},
+     'can\'t parse MessageEntity: Can\'t find field "custom_emoji_id"'),
+    ("language", "sendMessage", {"text": "hello", "entities": [entity("pre", language=[1])]},
+     'can\'t parse MessageEntity: Field "language" must be of type String'),
+    ("caption", "sendDocument",
+     {"document": "x", "caption": "hi", "caption_entities": [entity("bold", 5)]},
+     "entity begins after the end of the text at UTF-16 offset 5"),
+    ("not json", "sendMessage", {"text": "k", "reply_markup": "{"},
+     "can't parse reply keyboard markup JSON object"),
+    ("not object", "sendMessage", {"text": "k", "reply_markup": ["Yes"]},
+     "object expected as reply markup"),
+    ("keyboard", "sendMessage", {"text": "k", "reply_markup": {"keyboard": "Yes"}},
+     'field "keyboard" must be of type Array'),
+    ("rows", "sendMessage", {"text": "k", "reply_markup": {"keyboard": ["Yes"]}},
+     'field "keyboard" must be an Array of Arrays'),
+    ("button", "sendMessage", {"text": "k", "reply_markup": {"keyboard": [[1]]}},
+     "can't parse keyboard button: KeyboardButton must be a String or an Object"),
+    ("no text", "sendMessage",
+     {"text": "k", "reply_markup": {"keyboard": [[{"request_contact": True}]]}},
+     'can\'t parse keyboard button: Can\'t find field "text"'),
+    ("empty text", "sendMessage", {"text": "k", "reply_markup": {"keyboard": [[""]]}},
+     "keyboard button text must be non-empty"),
+    ("remove", "sendMessage", {"text": "k", "reply_markup": {"remove_keyboard": "yes"}},
+     'field "remove_keyboard" must be of type Boolean'),
+    ("force", "sendMessage", {"text": "k", "reply_markup": {"force_reply": 1}},
+     'field "force_reply" must be of type Boolean'),
+    ("edit", "editMessageText",
+     {"message_id": 1, "text": "x", "reply_markup": {"keyboard": [["Yes"]]}},
+     "inline keyboard expected"),
+    ("button url", "sendMessage",
+     {"text": "k", "reply_markup": {"inline_keyboard": [[{"text": "a", "url": "not-a-url"}]]}},
+     "inline keyboard button URL 'not-a-url' is invalid: Wrong HTTP URL"),
+    ("empty data", "sendMessage",
+     {"text": "k", "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": ""}]]}},
+     "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("method", "body", "description"), [r[1:] for r in REFUSALS], ids=[r[0] for r in REFUSALS]
+)
+async def test_entities_and_keyboards_are_refused_like_telegram(
+    strict: FakeTelegram, method: str, body: dict[str, Any], description: str
+) -> None:
+    with strict.expect_refusal(description):
+        answer = await post(strict, method, {"chat_id": ANN, **body})
+    assert answer == {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
+    assert (strict.requests[-1].method, strict.requests[-1].ok) == (method, False)
+
+
+async def test_reply_keyboards_removal_and_force_reply_are_accepted() -> None:
+    async with FakeTelegram() as fake, bot_for(fake) as bot:
+        fake.user(ANN, opened=True)
+        markups: list[ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply] = [
+            ReplyKeyboardMarkup(
+                keyboard=[[KeyboardButton(text="Yes"), KeyboardButton(text="No")]],
+                resize_keyboard=True,
+            ),
+            ReplyKeyboardRemove(),
+            ForceReply(),
+        ]
+        for markup in markups:
+            sent = await bot.send_message(ANN, "question", reply_markup=markup)
+            assert sent.reply_markup is None  # a Message carries inline keyboards only
+        for raw in ({"keyboard": [["Yes", {"text": "No"}]]}, {}):  # {}: no markup, as Telegram
+            body = {"chat_id": ANN, "text": "q", "reply_markup": raw}
+            assert (await post(fake, "sendMessage", body))["ok"]
+        empty = "keyboard button text must be non-empty"
+        with fake.expect_refusal(empty), pytest.raises(TelegramBadRequest, match=empty):
+            await bot.send_message(
+                ANN,
+                "empty",
+                reply_markup=ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="")]]),
+            )
+    assert fake.refused == []
+
+
+# --- 6. the red banner counts only tests skipped for missing services ----------------------
+
+
+def skipped(reason: str) -> pytest.TestReport:
+    location = ("tests/test_x.py", 1, "test_y")
+    longrepr = ("tests/test_x.py", 1, f"Skipped: {reason}")
+    return pytest.TestReport("tests/test_x.py::test_y", location, {}, "skipped", longrepr, "setup")
+
+
+async def test_services_banner_counts_only_tests_skipped_for_missing_services(
+    pytestconfig: pytest.Config,
+) -> None:
+    output = io.StringIO()
+    reporter = pytest.TerminalReporter(pytestconfig, file=output)
+    reporter.stats = {"skipped": [skipped("not on Windows")] * 3}
+    conftest.pytest_terminal_summary(reporter)
+    assert output.getvalue() == ""
+    reporter.stats["skipped"] += [
+        skipped("SKIPPED SERVICE: PostgreSQL is not running"),
+        skipped("SKIPPED SERVICE: PostgreSQL is not running"),
+        skipped("SKIPPED SERVICE: Redis is not running"),
+    ]
+    conftest.pytest_terminal_summary(reporter)
+    banner = output.getvalue()
+    assert "SERVICES NOT TESTED" in banner
+    assert "3 tests skipped for missing services" in banner
+    assert "6 tests" not in banner
+    assert banner.count("PostgreSQL is not running") == 1
+    assert "Redis is not running" in banner
