@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from bot import texts
 from bot.handlers import build_routers
 from bot.middlewares import AccountMiddleware, DbSessionMiddleware, LanguageMiddleware
+from core.clock import Clock
 from core.config import Settings
 from core.database import SessionFactory
 from core.emails import EmailTemplates
@@ -66,6 +67,7 @@ def build_dispatcher(
     email_templates: EmailTemplates,
     translations: dict[str, Translations],
     wakeup: Wakeup,
+    clock: Clock,
 ) -> Dispatcher:
     dispatcher = Dispatcher(
         storage=storage,
@@ -73,6 +75,7 @@ def build_dispatcher(
         mailer=mailer,
         email_templates=email_templates,
         wakeup=wakeup,
+        clock=clock,
     )
     language = LanguageMiddleware(Catalogues(translations))
     dispatcher.update.outer_middleware(language)

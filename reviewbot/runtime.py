@@ -23,6 +23,7 @@ from checks.jobs import CheckJob, DeliveryJob, ResultSender
 from checks.outbox import RetryPolicy
 from checks.ruff import RuffRunner
 from checks.worker import Worker
+from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
 from core.database import SessionFactory, build_engine, build_session_factory
 from core.emails import EmailTemplates
@@ -45,6 +46,7 @@ class Resources:
     translations: dict[str, Translations]
     email_templates: EmailTemplates
     wakeup: Wakeup
+    clock: Clock = SYSTEM_CLOCK  # what the bot's services take for "now" (tests move their own)
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
             email_templates=resources.email_templates,
             translations=resources.translations,
             wakeup=resources.wakeup,
+            clock=resources.clock,
         )
         yield BotRuntime(bot=bot, dispatcher=dispatcher)
     finally:

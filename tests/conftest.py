@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from checks.outbox import RetryPolicy
 from checks.worker import Worker
+from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings, SmtpSecurity
 from core.database import SessionFactory, build_engine, build_session_factory
 from reviewbot.runtime import Resources, open_bot, open_resources, open_worker
@@ -77,13 +79,20 @@ def settings(
     )
 
 
+@pytest.fixture
+def clock() -> Clock:
+    """The bot's clock: the system's; a module that moves time overrides this fixture with a
+    `ManualClock`."""
+    return SYSTEM_CLOCK
+
+
 @pytest_asyncio.fixture
 async def resources(
-    settings: Settings, engine: AsyncEngine, fake_telegram: FakeTelegram
+    settings: Settings, engine: AsyncEngine, fake_telegram: FakeTelegram, clock: Clock
 ) -> AsyncIterator[Resources]:
     settings = settings.model_copy(update={"telegram_api_url": fake_telegram.url})
     async with open_resources(settings) as opened:
-        yield opened
+        yield replace(opened, clock=clock)
 
 
 @pytest_asyncio.fixture

@@ -1,12 +1,28 @@
 """A person registers with an email address confirmed by a one-time code."""
 
+import hashlib
 from datetime import timedelta
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import select
 
-from core.models import EmailConfirmation, TelegramAccount, User, utcnow
+from core.clock import ManualClock
+from core.models import EmailConfirmation, TelegramAccount, User
 from tests.support.app import BotApp
 from tests.support.smtp import body_text, code_in
+
+# What README promises for stored codes: PBKDF2-HMAC-SHA256, 100,000 iterations, own salt.
+README_PBKDF2_ITERATIONS = 100_000
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The bot's clock in these tests: it stands still until a test moves it."""
+    return ManualClock()
+
+
+def _mails_to(app: BotApp, fragment: str) -> list[str]:
+    return [str(m["To"]) for m in app.smtp.messages if fragment in str(m["To"])]
 
 
 async def test_person_registers_with_the_code_sent_by_email(bot_app: BotApp) -> None:
@@ -48,18 +64,6 @@ async def test_person_registers_with_the_code_sent_by_email(bot_app: BotApp) -> 
     assert "signed in as ann@example.com" in again.text
 
 
-async def _expire_codes(app: BotApp, *, minutes_ago: int) -> None:
-    """Move every code's clock back, as if it had been sent `minutes_ago`."""
-    moment = utcnow() - timedelta(minutes=minutes_ago)
-    async with app.session_factory() as session:
-        await session.execute(
-            update(EmailConfirmation).values(
-                sent_at=moment, expires_at=moment + timedelta(minutes=10)
-            )
-        )
-        await session.commit()
-
-
 async def test_five_wrong_codes_kill_the_code(bot_app: BotApp) -> None:
     bob = bot_app.person("bob@example.com")
     code = await bob.ask_code()
@@ -75,11 +79,22 @@ async def test_five_wrong_codes_kill_the_code(bot_app: BotApp) -> None:
         assert await session.scalar(select(User)) is None
 
 
-async def test_expired_code_is_refused_and_a_new_one_works(bot_app: BotApp) -> None:
+async def test_a_code_works_until_its_tenth_minute_is_over(
+    bot_app: BotApp, clock: ManualClock
+) -> None:
+    cal = bot_app.person("cal@example.com")
+    code = await cal.ask_code()
+    clock.advance(timedelta(minutes=9, seconds=59))
+    assert "cal@example.com is confirmed" in (await cal.say(code)).text
+
+
+async def test_expired_code_is_refused_and_a_new_one_works(
+    bot_app: BotApp, clock: ManualClock
+) -> None:
     cid = bot_app.person("cid@example.com")
     code = await cid.ask_code()
     sent_screen = cid.chat.messages[-1]
-    await _expire_codes(bot_app, minutes_ago=11)
+    clock.advance(timedelta(minutes=10, seconds=1))
     assert "has expired" in (await cid.say(code)).text
 
     fresh = await cid.click(sent_screen, "Send a new code")
@@ -88,13 +103,44 @@ async def test_expired_code_is_refused_and_a_new_one_works(bot_app: BotApp) -> N
     assert "is confirmed" in (await cid.say(new_code)).text
 
 
-async def test_a_new_code_waits_a_minute(bot_app: BotApp) -> None:
+async def test_a_new_code_waits_a_minute(bot_app: BotApp, clock: ManualClock) -> None:
     dan = bot_app.person("dan@example.com")
     await dan.ask_code()
-    too_soon = await dan.click(dan.chat.messages[-1], "Send a new code")
+    sent_screen = dan.chat.messages[-1]
+    too_soon = await dan.click(sent_screen, "Send a new code")
     assert too_soon.kind == "message"
-    assert "You can ask for a new code in" in too_soon.text
-    assert len([m for m in bot_app.smtp.messages if "dan@" in str(m["To"])]) == 1
+    assert "You can ask for a new code in 60 seconds." in too_soon.text
+    clock.advance(timedelta(seconds=59))
+    still_too_soon = await dan.click(sent_screen, "Send a new code")
+    assert "You can ask for a new code in 1 second." in still_too_soon.text
+    assert len(_mails_to(bot_app, "dan@")) == 1
+
+    clock.advance(timedelta(seconds=2))
+    fresh = await dan.click(sent_screen, "Send a new code")
+    assert "I sent a 6-digit code to dan@example.com" in fresh.text
+    new_code = code_in(await bot_app.smtp.wait_for("dan@example.com", count=2))
+    assert "dan@example.com is confirmed" in (await dan.say(new_code)).text
+
+
+async def test_codes_are_stored_as_pbkdf2_hashes_each_with_its_own_salt(
+    bot_app: BotApp, clock: ManualClock
+) -> None:
+    eli = bot_app.person("eli@example.com")
+    first_code = await eli.ask_code()
+    clock.advance(timedelta(seconds=61))
+    await eli.click(eli.chat.messages[-1], "Send a new code")
+    second_code = code_in(await bot_app.smtp.wait_for("eli@example.com", count=2))
+
+    async with bot_app.session_factory() as session:
+        query = select(EmailConfirmation).order_by(EmailConfirmation.id)
+        first, second = (await session.scalars(query)).all()
+    assert len(first.code_salt) >= 16
+    assert first.code_salt != second.code_salt
+    for code, row in ((first_code, first), (second_code, second)):
+        expected = hashlib.pbkdf2_hmac(
+            "sha256", code.encode(), row.code_salt, README_PBKDF2_ITERATIONS
+        )
+        assert row.code_hash == expected
 
 
 async def test_garbage_in_the_code_step_gets_a_hint(bot_app: BotApp) -> None:

@@ -12,6 +12,7 @@ from bot.callbacks import CodeAction, CodeCallback
 from bot.filters import NOT_COMMAND
 from bot.keyboards import build_code_kb
 from bot.states import AuthFlow
+from core.clock import Clock
 from core.emails import EmailTemplates
 from core.errors import ConfirmationNotFoundError
 from core.mail import Mailer
@@ -60,6 +61,7 @@ async def on_email_entered(
     email_templates: EmailTemplates,
     i18n: I18n,
     account: AccountView,
+    clock: Clock,
 ) -> None:
     purpose = ConfirmationPurpose((await state.get_data())["purpose"])
     sent = await registration.request_code(
@@ -69,6 +71,7 @@ async def on_email_entered(
         telegram_id=account.telegram_id,
         email_text=message.text or "",
         purpose=purpose,
+        clock=clock,
     )
     await state.set_state(AuthFlow.code)
     await state.update_data(confirmation_id=sent.confirmation_id)
@@ -82,7 +85,11 @@ async def on_email_not_text(message: Message) -> None:
 
 
 async def on_code_entered(
-    message: Message, state: FSMContext, session: AsyncSession, account: AccountView
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    account: AccountView,
+    clock: Clock,
 ) -> None:
     confirmation_id = (await state.get_data()).get("confirmation_id")
     if confirmation_id is None:
@@ -92,6 +99,7 @@ async def on_code_entered(
         telegram_id=account.telegram_id,
         confirmation_id=confirmation_id,
         code_text=message.text or "",
+        clock=clock,
     )
     await state.clear()
     if confirmed.purpose is ConfirmationPurpose.REGISTER:
@@ -112,6 +120,7 @@ async def on_code_resend(
     email_templates: EmailTemplates,
     i18n: I18n,
     account: AccountView,
+    clock: Clock,
 ) -> None:
     confirmation_id = (await state.get_data()).get("confirmation_id")
     if confirmation_id is None:
@@ -122,6 +131,7 @@ async def on_code_resend(
         email_templates.confirmation(i18n.current_locale),
         telegram_id=account.telegram_id,
         confirmation_id=confirmation_id,
+        clock=clock,
     )
     await state.update_data(confirmation_id=sent.confirmation_id)
     await callback.answer()

@@ -3,15 +3,17 @@
 import hashlib
 import hmac
 import logging
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.clock import Clock
 from core.emails import ConfirmationEmail
 from core.errors import (
     AlreadyRegisteredError,
@@ -26,7 +28,7 @@ from core.errors import (
     WrongCodeError,
 )
 from core.mail import Mailer, MailSendError
-from core.models import ConfirmationPurpose, EmailConfirmation, TelegramAccount, User, utcnow
+from core.models import ConfirmationPurpose, EmailConfirmation, TelegramAccount, User
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ async def request_code(
     telegram_id: int,
     email_text: str,
     purpose: ConfirmationPurpose,
+    clock: Clock,
 ) -> CodeSent:
     """Validate the address for the purpose, then mail a fresh code to it."""
     email = normalize_email(email_text)
@@ -87,7 +90,9 @@ async def request_code(
         raise EmailTakenError
     if purpose is ConfirmationPurpose.LOGIN and exists is None:
         raise UnknownEmailError
-    return await _send_new_code(session, mailer, email_message, telegram_id, email, purpose)
+    return await _send_new_code(
+        session, mailer, email_message, telegram_id, email, purpose, clock.now()
+    )
 
 
 async def resend_code(
@@ -97,11 +102,12 @@ async def resend_code(
     *,
     telegram_id: int,
     confirmation_id: int,
+    clock: Clock,
 ) -> CodeSent:
     """A new code for the same address and purpose as an earlier one."""
     previous = await _own_confirmation(session, telegram_id, confirmation_id)
     return await _send_new_code(
-        session, mailer, email_message, telegram_id, previous.email, previous.purpose
+        session, mailer, email_message, telegram_id, previous.email, previous.purpose, clock.now()
     )
 
 
@@ -112,8 +118,8 @@ async def _send_new_code(
     telegram_id: int,
     email: str,
     purpose: ConfirmationPurpose,
+    now: datetime,
 ) -> CodeSent:
-    now = utcnow()
     last_sent = await session.scalar(
         select(EmailConfirmation.sent_at)
         .where(EmailConfirmation.telegram_id == telegram_id)
@@ -122,7 +128,7 @@ async def _send_new_code(
     )
     if last_sent is not None and now - last_sent < CODE_RESEND_AFTER:
         wait = CODE_RESEND_AFTER - (now - last_sent)
-        raise CodeResendTooSoonError(max(1, int(wait.total_seconds()) + 1))
+        raise CodeResendTooSoonError(max(1, math.ceil(wait.total_seconds())))
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     salt = secrets.token_bytes(16)
     confirmation = EmailConfirmation(
@@ -162,13 +168,19 @@ async def _own_confirmation(
 
 
 async def confirm_code(
-    session: AsyncSession, *, telegram_id: int, confirmation_id: int, code_text: str
+    session: AsyncSession,
+    *,
+    telegram_id: int,
+    confirmation_id: int,
+    code_text: str,
+    clock: Clock,
 ) -> Confirmed:
     """Check the code; on success register the user or link the account to them."""
     confirmation = await _own_confirmation(session, telegram_id, confirmation_id)
     if confirmation.attempts >= CODE_MAX_ATTEMPTS:
         raise CodeExhaustedError
-    if utcnow() >= confirmation.expires_at:
+    now = clock.now()
+    if now >= confirmation.expires_at:
         raise CodeExpiredError
     given = _hash_code(code_text.strip(), confirmation.code_salt)
     if not hmac.compare_digest(given, confirmation.code_hash):
@@ -178,7 +190,6 @@ async def confirm_code(
         if attempts_left == 0:
             raise CodeExhaustedError
         raise WrongCodeError(attempts_left)
-    now = utcnow()
     confirmation.confirmed_at = now
     user = await session.scalar(select(User).where(User.email == confirmation.email))
     if confirmation.purpose is ConfirmationPurpose.REGISTER:
