@@ -2,7 +2,6 @@
 
 import asyncio
 import re
-import time
 from pathlib import Path
 
 from checks.worker import Worker
@@ -15,8 +14,15 @@ from core.models import (
 from core.review import SYNTAX_ERROR_CODE
 from reviewbot.runtime import open_worker
 from tests.conftest import FAST_RETRY
-from tests.support.app import BotApp
-from tests.support.pipeline import checks, deliveries, ruff_oracle_count, wait_for_delivery
+from tests.fake_telegram import RecordedRequest
+from tests.support.app import BotApp, Person
+from tests.support.pipeline import (
+    checks,
+    deliveries,
+    ruff_oracle_count,
+    wait_for_delivery,
+    wait_until_past,
+)
 from tests.support.smtp import body_text
 
 MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
@@ -89,12 +95,8 @@ async def test_clean_syntax_error_and_replacement_each_get_their_own_result(
     assert "Review of clean.py, version 2" in replaced.text
     assert "F401" in replaced.text
 
+    await bot_app.smtp.wait_for("vic@example.com", count=4, timeout=30)  # the code, 3 reports
     subjects = [m["Subject"] for m in bot_app.smtp.messages if "vic@" in str(m["To"])]
-    for _ in range(100):
-        if len(subjects) == 4:
-            break
-        await vic.chat.no_output(within=0.05)
-        subjects = [m["Subject"] for m in bot_app.smtp.messages if "vic@" in str(m["To"])]
     assert sorted(subjects[1:]) == sorted(
         [
             "reviewbot: clean.py v1 passed",
@@ -128,16 +130,16 @@ async def test_smtp_down_keeps_the_email_pending_until_it_returns(
         bot_app.session_factory, DeliveryChannel.EMAIL, DeliveryStatus.SENT
     )
     assert sent.attempts >= 3
-    await wes.chat.no_output(within=1.0)  # give a duplicate the time to show up
-    reports = [
-        m for m in bot_app.smtp.messages if "wes@" in str(m["To"]) and "a.py" in m["Subject"]
+    await _later_report_arrives(bot_app, wes, "b.py", mail_number=3)
+    assert _report_subjects(bot_app, wes) == [
+        "reviewbot: a.py v1 has 1 issue",
+        "reviewbot: b.py v1 has 1 issue",
     ]
-    assert len(reports) == 1
 
 
 async def _wait_for_attempts(app: BotApp, attempts: int) -> Delivery:
     """The email delivery once it has failed `attempts` times."""
-    for _ in range(300):
+    for _ in range(600):
         emails = (await deliveries(app.session_factory))[DeliveryChannel.EMAIL]
         if emails and emails[0].attempts >= attempts:
             return emails[0]
@@ -145,28 +147,96 @@ async def _wait_for_attempts(app: BotApp, attempts: int) -> Delivery:
     raise AssertionError("the email delivery was not retried")
 
 
+async def _later_report_arrives(app: BotApp, person: Person, name: str, mail_number: int) -> None:
+    """Another upload's review reaches the chat and the mailbox (the `mail_number`-th mail to
+    the person): the delivery job has run again since, so a repeat would have come by now."""
+    await person.upload(name, b"import os\n")
+    assert f"Review of {name}, version 1" in (await person.chat.next_screen()).text
+    mail = await app.smtp.wait_for(person.email, count=mail_number, timeout=30)
+    assert mail["Subject"] == f"reviewbot: {name} v1 has 1 issue"
+
+
+def _report_subjects(app: BotApp, person: Person) -> list[str]:
+    """Subjects of the reports mailed to the person (not the registration code)."""
+    subjects = [str(m["Subject"]) for m in app.smtp.messages if person.email in str(m["To"])]
+    return [subject for subject in subjects if subject.startswith("reviewbot: ")]
+
+
+async def test_smtp_refusal_fails_the_email_at_once(bot_app: BotApp, worker: Worker) -> None:
+    ada = await bot_app.registered("ada@example.com")
+    bot_app.smtp.refuse_next("550 5.1.1 Mailbox unavailable")
+    await ada.upload("a.py", b"import os\n")
+    assert "Review of a.py" in (await ada.chat.next_screen()).text  # chat is unaffected
+    [email] = await wait_for_delivery(
+        bot_app.session_factory, DeliveryChannel.EMAIL, DeliveryStatus.FAILED
+    )
+    assert email.attempts == 1
+    assert email.last_error is not None
+    assert "550" in email.last_error
+    # Past the time a retry would have been due, another report goes out; a.py's does not.
+    await wait_until_past(email.next_attempt_at)
+    await _later_report_arrives(bot_app, ada, "b.py", mail_number=2)
+    assert _report_subjects(bot_app, ada) == ["reviewbot: b.py v1 has 1 issue"]
+    [email, _later] = (await deliveries(bot_app.session_factory))[DeliveryChannel.EMAIL]
+    assert (email.status, email.attempts) == (DeliveryStatus.FAILED, 1)
+
+
+async def test_an_email_refused_for_now_every_time_fails_after_the_last_attempt(
+    bot_app: BotApp, worker: Worker
+) -> None:
+    bea = await bot_app.registered("bea@example.com")
+    for _ in range(FAST_RETRY.max_attempts):
+        bot_app.smtp.refuse_next("451 4.3.0 Try again later")
+    await bea.upload("a.py", b"import os\n")
+    assert "Review of a.py" in (await bea.chat.next_screen()).text
+    [email] = await wait_for_delivery(
+        bot_app.session_factory, DeliveryChannel.EMAIL, DeliveryStatus.FAILED, timeout=30
+    )
+    assert email.attempts == FAST_RETRY.max_attempts
+    assert email.last_error is not None
+    assert "451" in email.last_error
+    # The server would take the next try (no refusal is left): there is none.
+    await wait_until_past(email.next_attempt_at)
+    await _later_report_arrives(bot_app, bea, "b.py", mail_number=2)
+    assert _report_subjects(bot_app, bea) == ["reviewbot: b.py v1 has 1 issue"]
+    [email, _later] = (await deliveries(bot_app.session_factory))[DeliveryChannel.EMAIL]
+    assert (email.status, email.attempts) == (DeliveryStatus.FAILED, FAST_RETRY.max_attempts)
+
+
 async def test_telegram_429_is_waited_out_and_the_result_arrives_once(bot_app: BotApp) -> None:
     xia = await bot_app.registered("xia@example.com")
     await xia.upload("slow.py", b"import os\n")
+    settings = bot_app.settings
+    retry_after = 3  # longer than both intervals: no scheduled run explains so long a pause
+    assert retry_after > max(settings.check_interval_seconds, settings.delivery_interval_seconds)
     bot_app.telegram.fail_next(
         "sendMessage",
         error_code=429,
-        description="Too Many Requests: retry after 1",
-        retry_after=1,
+        description=f"Too Many Requests: retry after {retry_after}",
+        retry_after=retry_after,
     )
-    started = time.monotonic()
     async with open_worker(bot_app.resources, bot_app.bot, retry=FAST_RETRY):
-        result = await xia.chat.next_screen()
-        waited = time.monotonic() - started
+        result = await xia.chat.next_screen(timeout=retry_after + 20)
+        assert "Review of slow.py, version 1" in result.text
         [chat] = await wait_for_delivery(
             bot_app.session_factory, DeliveryChannel.TELEGRAM, DeliveryStatus.SENT
         )
-        await xia.chat.no_output(within=1.0)
-    assert "Review of slow.py, version 1" in result.text
-    assert waited >= 1.0
+        await _later_report_arrives(bot_app, xia, "later.py", mail_number=3)
     assert chat.attempts == 1  # the wait Telegram asked for is not a failed try
-    refused = [c for c in bot_app.telegram.calls("sendMessage") if not c.ok]
-    assert [c.error_code for c in refused] == [429]
+    refused, accepted = _result_requests(bot_app, xia, "slow.py")
+    assert (refused.ok, refused.error_code, accepted.ok) == (False, 429, True)
+    waited = accepted.at - refused.at
+    assert waited >= retry_after, f"tried again {waited:.2f} s after the 429"
+
+
+def _result_requests(app: BotApp, person: Person, name: str) -> list[RecordedRequest]:
+    """Every sendMessage of the file's review to the person, accepted or refused, in order."""
+    return [
+        request
+        for request in app.telegram.calls("sendMessage")
+        if request.params.get("chat_id") == person.chat.id
+        and f"Review of <b>{name}</b>" in str(request.params.get("text", ""))
+    ]
 
 
 async def test_blocked_bot_fails_the_chat_delivery_at_once(bot_app: BotApp) -> None:
@@ -180,15 +250,15 @@ async def test_blocked_bot_fails_the_chat_delivery_at_once(bot_app: BotApp) -> N
         await wait_for_delivery(
             bot_app.session_factory, DeliveryChannel.EMAIL, DeliveryStatus.SENT
         )
-        await asyncio.sleep(1.5)  # several delivery rounds: none may try again
+        # Past the time a retry would have been due, the person unblocks the bot and uploads
+        # again: that review arrives, b.py's is not tried again.
+        await wait_until_past(chat.next_attempt_at)
+        bot_app.telegram.unblock(yan.chat.id)
+        await _later_report_arrives(bot_app, yan, "c.py", mail_number=3)
     assert chat.attempts == 1
     assert chat.last_error is not None
     assert "blocked" in chat.last_error
-    tries = [
-        c for c in bot_app.telegram.calls("sendMessage") if c.params["chat_id"] == yan.chat.id
-    ]
-    assert [c.ok for c in tries][-1:] == [False]
-    assert len([c for c in tries if not c.ok]) == 1
+    assert [(r.ok, r.error_code) for r in _result_requests(bot_app, yan, "b.py")] == [(False, 403)]
 
 
 async def test_long_reports_fit_telegram_and_hostile_names_are_escaped(
