@@ -85,7 +85,7 @@ async def test_refused_documents_are_explained_and_not_stored(
     kim = await bot_app.registered("kim@example.com")
     answer = await kim.upload(name, content)
     assert message in answer.text
-    assert await _files(bot_app) == []
+    assert await _nothing_stored(bot_app)
 
 
 async def test_oversized_document_is_refused_before_download(bot_app: BotApp) -> None:
@@ -94,7 +94,41 @@ async def test_oversized_document_is_refused_before_download(bot_app: BotApp) ->
     answer = await lea.upload("big.py", b"x = 1\n", file_size=limit + 1)
     assert "This file is too large: the limit is 1,048,576 bytes." in answer.text
     assert bot_app.telegram.calls("getFile") == []
-    assert await _files(bot_app) == []
+    assert await _nothing_stored(bot_app)
+
+
+async def _nothing_stored(app: BotApp) -> bool:
+    async with app.session_factory() as session:
+        files = await session.scalar(select(func.count()).select_from(File))
+        versions = await session.scalar(select(func.count()).select_from(FileVersion))
+    return (files, versions) == (0, 0)
+
+
+async def test_name_over_255_characters_is_refused(bot_app: BotApp) -> None:
+    una = await bot_app.registered("una@example.com")
+    longest = "a" * 252 + ".py"  # 255 characters: still a name
+    too_long = "b" * 253 + ".py"
+    answer = await una.upload(too_long, b"x = 1\n")
+    assert "The file name is too long. Please rename the file and send it again." in answer.text
+    assert await _nothing_stored(bot_app)
+
+    assert f"Got {longest}." in (await una.upload(longest, b"x = 1\n")).text
+    assert [f.name for f in await _files(bot_app)] == [longest]
+
+
+async def test_content_over_the_limit_is_refused_after_download(bot_app: BotApp) -> None:
+    """The size Telegram declares can be wrong; the bytes themselves are measured too."""
+    vin = await bot_app.registered("vin@example.com")
+    limit = bot_app.settings.max_upload_bytes
+    comment = b"# " + b"x" * (limit - 3) + b"\n"  # exactly the limit
+    answer = await vin.upload("huge.py", comment + b"\n", file_size=100)
+    assert "This file is too large: the limit is 1,048,576 bytes." in answer.text
+    assert len(bot_app.telegram.calls("getFile")) == 1  # refused after the download
+    assert await _nothing_stored(bot_app)
+
+    assert "Got full.py." in (await vin.upload("full.py", comment, file_size=100)).text
+    [file] = await _files(bot_app)
+    assert [v.size for v in await _versions(bot_app, file.id)] == [limit]
 
 
 async def test_document_from_unregistered_person_points_to_start(bot_app: BotApp) -> None:
@@ -102,7 +136,7 @@ async def test_document_from_unregistered_person_points_to_start(bot_app: BotApp
     answer = await stranger.upload("a.py", b"x = 1\n")
     assert "send /start to register" in answer.text
     assert bot_app.telegram.calls("getFile") == []
-    assert await _files(bot_app) == []
+    assert await _nothing_stored(bot_app)
 
 
 @pytest.mark.parametrize(
