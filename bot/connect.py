@@ -123,7 +123,7 @@ class TelegramLink(BaseRequestMiddleware):
                     error, TelegramEntityTooLarge
                 ):
                     raise
-                await asyncio.sleep(self._failed(error))
+                await asyncio.sleep(self._failed(describe(error, bot.token)))
                 continue
             self._answered()
             return response
@@ -138,12 +138,11 @@ class TelegramLink(BaseRequestMiddleware):
         async with asyncio.timeout(START_REQUEST_TIMEOUT if answers_at_once else None):
             return await make_request(bot, method)
 
-    def _failed(self, error: Exception) -> float:
+    def _failed(self, reason: str) -> float:
         """Log the failure as it deserves; the delay before the next try."""
         now = time.monotonic()
         self._failures += 1
         delay = self.backoff.delay(self._failures)
-        reason = describe(error)
         if self._down_since is None:
             self._down_since = now
             self._next_reminder = now + REMINDER_SECONDS
@@ -178,8 +177,13 @@ class TelegramLink(BaseRequestMiddleware):
         self._failures = 0
 
 
-def describe(error: Exception) -> str:
-    """The reason in a few words, without aiohttp's internals."""
+def describe(error: Exception, token: str) -> str:
+    """The reason in a few words, without aiohttp's internals or the token (some errors quote
+    the request's URL, which holds it)."""
+    return _reason(error).replace(token, "<BOT_TOKEN>")
+
+
+def _reason(error: Exception) -> str:
     if isinstance(error, TimeoutError):
         return f"no answer within {START_REQUEST_TIMEOUT:g} s"
     if isinstance(error, ClientDecodeError):

@@ -47,7 +47,7 @@ class TelegramResultSender:
             raise DeliveryError(error.message, permanent=True) from error
         except TelegramNetworkError as error:
             raise DeliveryError(
-                f"Telegram cannot be reached: {describe(error)}",
+                f"Telegram cannot be reached: {describe(error, self._bot.token)}",
                 retry_after=UNREACHABLE_RETRY_SECONDS,
             ) from error
         except TelegramServerError as error:

@@ -23,3 +23,6 @@ def configure_logging(log_format: LogFormat, level: int = logging.INFO) -> None:
     # A wake-up during a running job is handled by the job itself (checks/worker.py), so
     # APScheduler's "skipped: maximum number of running instances" is not worth a warning.
     logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    # "Running job…" / "executed successfully" twice per interval would bury everything else;
+    # a job that raises is still logged (at ERROR).
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)

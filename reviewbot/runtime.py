@@ -142,30 +142,28 @@ async def open_worker(
 
 async def run_all(settings: Settings, token: str) -> None:
     """`reviewbot run`: the worker at once, the bot as soon as Telegram answers."""
-    _announce_mail(settings)
     async with open_resources(settings) as resources, open_bot(resources, token) as runtime:
         link = TelegramLink(settings.telegram_api_url).install(runtime.bot)
         async with open_worker(resources, runtime.bot):
-            await supervise(link, Polling(runtime, link, resources.translations))
+            await supervise(link, Polling(runtime, link, resources))
 
 
 async def run_bot(settings: Settings, token: str) -> None:
     """`reviewbot bot`: only the Telegram side; uploads wake workers through Redis."""
-    _announce_mail(settings)
     async with open_resources(settings) as resources, open_bot(resources, token) as runtime:
         link = TelegramLink(settings.telegram_api_url).install(runtime.bot)
-        await supervise(link, Polling(runtime, link, resources.translations))
+        await supervise(link, Polling(runtime, link, resources))
 
 
 async def run_worker(settings: Settings, token: str) -> None:
     """`reviewbot worker`: only the scheduler (the Bot is used to send results)."""
-    _announce_mail(settings)
     async with open_resources(settings) as resources:
         bot = build_bot(settings, token)
         link = TelegramLink(settings.telegram_api_url).install(bot)
         try:
             async with open_worker(resources, bot):
                 logger.info("worker %s running", worker_id())
+                _announce_mail(settings)
                 await supervise(link, ResultChannel(bot, link))
         finally:
             await bot.session.close()
@@ -175,23 +173,22 @@ class Polling:
     """The Telegram side of `run` and `bot`: wait for Telegram, set the command menu, say
     how to reach the bot, then poll."""
 
-    def __init__(
-        self, runtime: BotRuntime, link: TelegramLink, translations: dict[str, Translations]
-    ) -> None:
+    def __init__(self, runtime: BotRuntime, link: TelegramLink, resources: Resources) -> None:
         self._runtime = runtime
         self._link = link
-        self._translations = translations
+        self._resources = resources
         self._polling = False
 
     async def run(self) -> None:
         bot, dispatcher = self._runtime.bot, self._runtime.dispatcher
         me = await self._link.connect(bot)
-        await set_commands(bot, self._translations)
+        await set_commands(bot, self._resources.translations)
         logger.info(
             "reviewbot is running as @%s — open https://t.me/%s and send /start",
             me.username,
             me.username,
         )
+        _announce_mail(self._resources.settings)
         self._polling = True
         await dispatcher.start_polling(
             bot,
