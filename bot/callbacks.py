@@ -31,3 +31,32 @@ class CodeAction(StrEnum):
 
 class CodeCallback(CallbackData, prefix="c"):
     action: CodeAction
+
+
+class ReportAction(StrEnum):
+    OPEN = "o"  # a check's report screen, page `page`
+    DOCUMENT = "d"  # the complete report as an HTML document
+    RULE = "r"  # the rule card of `rule`, opened from page `page` of the report
+
+
+class ReportCallback(CallbackData, prefix="k"):
+    """One check's report (by check id: the log, the file card and results all lead here)."""
+
+    action: ReportAction
+    check_id: int
+    page: int = 0
+    rule: str = ""  # a ruff rule code such as "PLR0913" (at most a dozen characters)
+
+
+class CheckLogAction(StrEnum):
+    PAGE = "p"
+    CSV = "c"
+    XLSX = "x"
+    JSON = "j"
+
+
+class CheckLogCallback(CallbackData, prefix="g"):
+    """The `/report` list of every check: a page of it, or an export of the whole log."""
+
+    action: CheckLogAction
+    page: int = 0
