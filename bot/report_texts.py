@@ -1,5 +1,8 @@
 """Texts of check results: the chat message a check sends, and the report screen."""
 
+import html
+import re
+
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -9,7 +12,26 @@ from core.review import Issue
 from core.services.reports import CheckReport, DeliveryMark
 
 RESULT_MARKS = {CheckResult.PASSED: "✅", CheckResult.FAILED: "❌", CheckResult.ERROR: "⚠️"}
-TELEGRAM_TEXT_LIMIT = 4096
+TELEGRAM_TEXT_LIMIT = 4096  # what Telegram counts: UTF-16 code units of the text shown
+# The longest error a result line or a delivery mark shows (the database keeps up to 2,000
+# characters): the head and marks of a screen then always leave room for issues.
+MAX_SHOWN_REASON = 300
+_TAG = re.compile(r"<[^>]*>")
+
+
+def telegram_length(text: str) -> int:
+    """How long Telegram finds an HTML text: UTF-16 code units of what it shows (tags
+    removed, entities decoded)."""
+    shown = html.unescape(_TAG.sub("", text))
+    return len(shown.encode("utf-16-le")) // 2
+
+
+def _reason(text: str | None) -> str:
+    """An error as a screen shows it: quoted, and cut to `MAX_SHOWN_REASON` characters."""
+    text = text or ""
+    if len(text) > MAX_SHOWN_REASON:
+        text = text[: MAX_SHOWN_REASON - 1] + "…"
+    return quote(text)
 
 
 def result_line(report: CheckReport) -> str:
@@ -19,7 +41,7 @@ def result_line(report: CheckReport) -> str:
             return f"{mark} " + _("Passed: no issues.")
         case CheckResult.ERROR:
             return f"{mark} " + _("The check could not run: {reason}").format(
-                reason=quote(report.error or "")
+                reason=_reason(report.error)
             )
         case CheckResult.FAILED:
             return f"{mark} " + ngettext(
@@ -32,14 +54,19 @@ def issue_line(issue: Issue) -> str:
 
 
 def _with_issues(head: list[str], issues: list[Issue], tail: list[str], most: int) -> str:
-    """Head, as many issue lines as fit (at most `most`), a note of the rest, then tail."""
+    """Head, the first issue lines (at most `most`) that fit in one message with a note of
+    the rest, then tail."""
     shown: list[str] = []
     for issue in issues[:most]:
-        candidate = "\n".join([*head, *shown, issue_line(issue), "…", *tail])
-        if len(candidate) > TELEGRAM_TEXT_LIMIT - 200:
+        candidate = [*shown, issue_line(issue)]
+        if telegram_length(_compose(head, candidate, len(issues), tail)) > TELEGRAM_TEXT_LIMIT:
             break
-        shown.append(issue_line(issue))
-    rest = len(issues) - len(shown)
+        shown = candidate
+    return _compose(head, shown, len(issues), tail)
+
+
+def _compose(head: list[str], shown: list[str], total: int, tail: list[str]) -> str:
+    rest = total - len(shown)
     more = (
         [_("…and {count} more: the email lists every issue.").format(count=rest)] if rest else []
     )
@@ -65,13 +92,13 @@ def delivery_mark(mark: DeliveryMark | None) -> str:
             assert mark.sent_at is not None  # a sent delivery has its time
             return _("sent {when}").format(when=when(mark.sent_at))
         case DeliveryStatus.FAILED:
-            return _("failed: {reason}").format(reason=quote(mark.last_error or ""))
+            return _("failed: {reason}").format(reason=_reason(mark.last_error))
         case DeliveryStatus.PENDING if mark.attempts or mark.last_error:
             return ngettext(
                 "not sent yet ({count} try failed: {reason})",
                 "not sent yet ({count} tries failed: {reason})",
                 mark.attempts,
-            ).format(count=mark.attempts, reason=quote(mark.last_error or ""))
+            ).format(count=mark.attempts, reason=_reason(mark.last_error))
         case _:
             return _("waiting to be sent")
 
