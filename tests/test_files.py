@@ -3,8 +3,8 @@
 from sqlalchemy import select
 
 from core.models import File, FileEvent, FileEventKind, FileStatus
-from tests.fake_telegram import BotOutput
-from tests.support.app import BotApp, Person
+from tests.support.app import BotApp
+from tests.support.presses import button_data, press_again
 
 
 async def test_empty_list_says_how_to_add_a_file(bot_app: BotApp) -> None:
@@ -117,33 +117,6 @@ async def test_buttons_of_a_deleted_file_say_not_found(bot_app: BotApp) -> None:
     )
 
 
-async def _press_again(person: Person, screen: BotOutput, data: str) -> None:
-    """Press a button whose screen `screen` already shows: the press is answered (no spinner
-    left) and nothing is edited or sent."""
-    telegram = person.app.telegram
-    edits_before = len(telegram.calls("editMessageText"))
-    query = await person.chat.click_data(screen, data)
-    answer = await person.chat.next_output()
-    assert (answer.kind, answer.text) == ("callback_answer", "")
-    await person.chat.no_output(within=1.0)  # an edit would follow the answer at once
-    assert len(telegram.calls("editMessageText")) == edits_before
-    answers = [
-        call
-        for call in telegram.calls("answerCallbackQuery")
-        if call.params.get("callback_query_id") == query["id"]
-    ]
-    assert [call.ok for call in answers] == [True]
-    [shown] = [m for m in person.chat.messages if m.message_id == screen.message_id]
-    assert (shown.html, shown.buttons) == (screen.html, screen.buttons)
-
-
-def _data(screen: BotOutput, button: str) -> str:
-    found = screen.find_button(button)
-    assert found is not None, screen.describe()
-    assert found.callback_data is not None
-    return found.callback_data
-
-
 async def test_pressing_the_button_of_the_screen_shown_changes_nothing(bot_app: BotApp) -> None:
     uri = await bot_app.registered("uri@example.com")
     name = "it's <mine> & 🐍.py"  # HTML to escape and characters beyond the BMP
@@ -152,22 +125,22 @@ async def test_pressing_the_button_of_the_screen_shown_changes_nothing(bot_app: 
     await uri.upload(name, b"x = 1\n")  # the newest: first on page 1
 
     second = await uri.click(await uri.files(), "Next »")
-    first_page_data = _data(second, "« Previous")
+    first_page_data = button_data(second, "« Previous")
     first = await uri.click(second, "« Previous")
     assert first.kind == "edit"
     assert "Page 1 of 2." in first.text
-    await _press_again(uri, first, first_page_data)  # "« Previous" to the page that is shown
+    await press_again(uri, first, first_page_data)  # "« Previous" to the page that is shown
 
-    open_data = _data(first, f"{name} · v1 · 🆕")
+    open_data = button_data(first, f"{name} · v1 · 🆕")
     card = await uri.click(first, f"{name} · v1 · 🆕")
     assert card.kind == "edit"
-    await _press_again(uri, card, open_data)  # the same file's button, tapped twice
+    await press_again(uri, card, open_data)  # the same file's button, tapped twice
 
-    report_data = _data(card, "Report")
+    report_data = button_data(card, "Report")
     report = await uri.click(card, "Report")
-    await _press_again(uri, report, report_data)
+    await press_again(uri, report, report_data)
 
-    history_data = _data(card, "History")
+    history_data = button_data(card, "History")
     history = await uri.click(await uri.click(report, "« Back"), "History")
     assert f"History of {name}:" in history.text
-    await _press_again(uri, history, history_data)
+    await press_again(uri, history, history_data)

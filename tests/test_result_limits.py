@@ -13,6 +13,7 @@ from reviewbot.runtime import open_worker
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.pipeline import deliveries, ruff_oracle_count, wait_for_delivery
+from tests.support.presses import button_data, press_again
 from tests.support.smtp import body_text
 
 ISSUE_LINE = re.compile(r"^F821 (\d+):\d+ Undefined name `")
@@ -51,11 +52,13 @@ async def _fewer_issues_fit(app: BotApp, person: Person, source: bytes, folder: 
 
     for channel in DeliveryChannel:
         await wait_for_delivery(app.session_factory, channel, DeliveryStatus.SENT)
+    full_report = button_data(result, "Full report")
     report = await person.click(result, "Full report")
     assert report.text.startswith("Report for long.py, version 1\n")
     _assert_lists_the_first_issues_and_counts_the_rest(report)
     assert "\nEmail: sent " in report.text
     assert "\nChat: sent " in report.text
+    await press_again(person, report, full_report)  # the screen shown is this very report
     assert app.telegram.refused == []
 
 
