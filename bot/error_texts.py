@@ -1,5 +1,7 @@
 """Texts that explain a domain error to the person (see `core/errors.py`)."""
 
+import unicodedata
+
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
@@ -27,6 +29,83 @@ def refusal(error: errors.UploadRefusedError) -> str:
             return _("This file contains NUL bytes, so it is not a Python source file.")
 
 
+def email_problem(error: errors.InvalidEmailError) -> str:
+    """Why the address was refused, as the end of a sentence, in the person's language."""
+    listed = characters(error.characters)
+    if listed:
+        match error.problem:
+            case errors.EmailProblem.LOCAL_PART_CHARACTERS:
+                text = _(
+                    "the part before the @-sign has characters an address cannot use: "
+                    "{characters}."
+                )
+                return text.format(characters=listed)
+            case errors.EmailProblem.DOMAIN_CHARACTERS:
+                text = _(
+                    "the part after the @-sign has characters a domain name cannot use: "
+                    "{characters}."
+                )
+                return text.format(characters=listed)
+            case errors.EmailProblem.UNSAFE_CHARACTERS:
+                text = _("it contains invisible or unsafe characters: {characters}.")
+                return text.format(characters=listed)
+    return _email_problem_in_general(error.problem)
+
+
+def _email_problem_in_general(problem: errors.EmailProblem) -> str:  # noqa: PLR0911, PLR0912
+    kind = errors.EmailProblem  # one case per kind
+    match problem:
+        case kind.NO_AT_SIGN:
+            return _("there is no @-sign in it.")
+        case kind.LOOKALIKE_AT_SIGN:
+            return _("it has a look-alike character instead of the ordinary @-sign.")
+        case kind.EMPTY_LOCAL_PART:
+            return _("there is nothing before the @-sign.")
+        case kind.EMPTY_DOMAIN:
+            return _("there is nothing after the @-sign.")
+        case kind.LOCAL_PART_CHARACTERS:
+            return _("the part before the @-sign has characters an address cannot use.")
+        case kind.DOMAIN_CHARACTERS:
+            return _("the part after the @-sign has characters a domain name cannot use.")
+        case kind.UNSAFE_CHARACTERS:
+            return _("it contains invisible or unsafe characters.")
+        case kind.MISPLACED_PERIOD:
+            return _(
+                "a period is out of place: it cannot start or end the address, stand next to "
+                "the @-sign or follow another period."
+            )
+        case kind.MISPLACED_HYPHEN:
+            return _(
+                "a hyphen is out of place after the @-sign: a part of a domain name cannot "
+                "start or end with one."
+            )
+        case kind.DOMAIN_WITHOUT_PERIOD:
+            return _("the part after the @-sign needs a period, as in example.com.")
+        case kind.RESERVED_DOMAIN:
+            return _("the part after the @-sign is a reserved name that cannot receive mail.")
+        case kind.INVALID_DOMAIN:
+            return _("the part after the @-sign is not a valid domain name.")
+        case kind.TOO_LONG:
+            return _("it is too long for an email address.")
+        case kind.NOT_ONLY_ADDRESS:
+            return _("send only the address itself, without a name, brackets or other text.")
+    return _("it is not a valid email address.")
+
+
+def characters(found: tuple[str, ...]) -> str:
+    """Characters as a person can tell them apart: visible ones quoted, a space named, the
+    invisible ones by code point."""
+    shown: list[str] = []
+    for character in found:
+        if character == " ":
+            shown.append(_("space"))
+        elif unicodedata.category(character)[0] in "LNPS":
+            shown.append(f"<code>{quote(character)}</code>")
+        else:
+            shown.append(f"U+{ord(character):04X}")
+    return ", ".join(shown)
+
+
 def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - one case per error
     match error:
         case errors.UploadRefusedError():
@@ -37,10 +116,10 @@ def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - on
             return _(
                 "You are already signed in as <b>{email}</b>. Use /logout first to switch."
             ).format(email=quote(email))
-        case errors.InvalidEmailError(reason=reason):
+        case errors.InvalidEmailError():
             return _(
                 "That address does not look right: {reason}\nPlease send another one."
-            ).format(reason=quote(reason))
+            ).format(reason=email_problem(error))
         case errors.EmailTakenError():
             return _(
                 "This address already belongs to an account. Use /login to sign in with it, "

@@ -24,10 +24,35 @@ class AlreadyRegisteredError(DomainError):
         self.email = email
 
 
+class EmailProblem(StrEnum):
+    """Why an address was refused, in our own terms (see `core/email_problems.py`)."""
+
+    NO_AT_SIGN = "no_at_sign"
+    LOOKALIKE_AT_SIGN = "lookalike_at_sign"
+    EMPTY_LOCAL_PART = "empty_local_part"
+    EMPTY_DOMAIN = "empty_domain"
+    LOCAL_PART_CHARACTERS = "local_part_characters"
+    DOMAIN_CHARACTERS = "domain_characters"
+    UNSAFE_CHARACTERS = "unsafe_characters"
+    MISPLACED_PERIOD = "misplaced_period"
+    MISPLACED_HYPHEN = "misplaced_hyphen"
+    DOMAIN_WITHOUT_PERIOD = "domain_without_period"
+    RESERVED_DOMAIN = "reserved_domain"
+    INVALID_DOMAIN = "invalid_domain"
+    TOO_LONG = "too_long"
+    NOT_ONLY_ADDRESS = "not_only_address"
+    OTHER = "other"
+
+
+@dataclass
 class InvalidEmailError(DomainError):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+    """The address was refused; `characters` are the offending ones when they are known."""
+
+    problem: EmailProblem
+    characters: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.problem.value
 
 
 class EmailTakenError(DomainError):

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from core.email_problems import email_problem
 from core.emails import ConfirmationEmail
 from core.errors import (
     AlreadyRegisteredError,
@@ -22,7 +23,6 @@ from core.errors import (
     CodeResendTooSoonError,
     ConfirmationNotFoundError,
     EmailTakenError,
-    InvalidEmailError,
     MailUnavailableError,
     UnknownEmailError,
     WrongCodeError,
@@ -54,11 +54,11 @@ class Confirmed:
 
 
 def normalize_email(text: str) -> str:
-    """The address in its normal form, or `InvalidEmailError` with the reason."""
+    """The address in its normal form, or `InvalidEmailError` with the kind of problem."""
     try:
         result = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise InvalidEmailError(str(error)) from None
+        raise email_problem(error) from None
     return result.normalized.lower()
 
 
