@@ -45,6 +45,7 @@ def command_descriptions() -> dict[str, str]:
     return {
         "start": _("Register or see your account"),
         "files": _("Your files"),
+        "report": _("Every check of your files, with exports"),
         "help": _("What I can do"),
         "login": _("Sign in to an existing account"),
         "logout": _("Sign out in this chat"),
