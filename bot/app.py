@@ -1,6 +1,7 @@
 """Wiring of the Telegram side: bot, dispatcher, middlewares, routers, commands."""
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from gettext import GNUTranslations
 
@@ -9,15 +10,16 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 from babel.support import Translations
 from redis.asyncio import Redis
 
-from bot import texts
+from bot import admin_texts, texts
 from bot.handlers import build_routers
 from bot.middlewares import AccountMiddleware, DbSessionMiddleware, LanguageMiddleware
 from core.clock import Clock
@@ -27,6 +29,8 @@ from core.emails import EmailTemplates
 from core.i18n import DEFAULT_LOCALE, LOCALES_DIR
 from core.mail import Mailer
 from core.wakeup import Wakeup
+
+logger = logging.getLogger(__name__)
 
 
 class Catalogues(I18n):
@@ -86,17 +90,39 @@ def build_dispatcher(
     return dispatcher
 
 
-async def set_commands(bot: Bot, translations: dict[str, Translations]) -> None:
-    """The command menu, in every language we speak."""
+async def set_commands(
+    bot: Bot, translations: dict[str, Translations], admin_ids: Sequence[int] = ()
+) -> None:
+    """The command menu, in every language we speak; each admin's chat also gets /stats."""
     i18n = Catalogues(translations)
+    menus: dict[str | None, tuple[list[BotCommand], list[BotCommand]]] = {}
     for locale in i18n.available_locales:
         with i18n.context(), i18n.use_locale(locale):
-            commands = [
-                BotCommand(command=name, description=description)
-                for name, description in texts.command_descriptions().items()
-            ]
+            ordinary = texts.command_descriptions()
+            admin = {**ordinary, **admin_texts.admin_command_descriptions()}
+        language_code = None if locale == DEFAULT_LOCALE else locale
+        menus[language_code] = (_bot_commands(ordinary), _bot_commands(admin))
+    for language_code, (ordinary_menu, _admin_menu) in menus.items():
         await bot.set_my_commands(
-            commands,
-            scope=BotCommandScopeDefault(),
-            language_code=None if locale == DEFAULT_LOCALE else locale,
+            ordinary_menu, scope=BotCommandScopeDefault(), language_code=language_code
         )
+    for admin_id in admin_ids:
+        try:
+            for language_code, (_ordinary_menu, admin_menu) in menus.items():
+                await bot.set_my_commands(
+                    admin_menu,
+                    scope=BotCommandScopeChat(chat_id=admin_id),
+                    language_code=language_code,
+                )
+        except (TelegramBadRequest, TelegramForbiddenError) as error:
+            # Telegram knows only chats that were opened: "chat not found" until then.
+            logger.warning(
+                "no /stats in the menu of admin %s (%s): they have to open the bot first; "
+                "the menu is set at the next start, and /stats works typed meanwhile",
+                admin_id,
+                error.message,
+            )
+
+
+def _bot_commands(descriptions: dict[str, str]) -> list[BotCommand]:
+    return [BotCommand(command=name, description=text) for name, text in descriptions.items()]

@@ -182,7 +182,7 @@ class Polling:
     async def run(self) -> None:
         bot, dispatcher = self._runtime.bot, self._runtime.dispatcher
         me = await self._link.connect(bot)
-        await set_commands(bot, self._resources.translations)
+        await set_commands(bot, self._resources.translations, self._resources.settings.admin_ids)
         logger.info(
             "reviewbot is running as @%s — open https://t.me/%s and send /start",
             me.username,

@@ -89,13 +89,15 @@ async def send_chat_action(world: World, params: Params) -> bool:
     return True
 
 
-def _commands_key(params: Params) -> tuple[str, str]:
+def _commands_key(world: World, params: Params) -> tuple[str, str]:
     scope = params.get_json("scope") or {"type": "default"}
     if not isinstance(scope, dict) or scope.get("type") not in SCOPES:
         raise bad_request("can't parse BotCommandScope JSON object")
     if scope["type"] in {"chat", "chat_administrators", "chat_member"}:
         if "chat_id" not in scope:
             raise bad_request("can't parse BotCommandScope JSON object")
+        if scope["type"] == "chat" and not _known_chat(world, scope["chat_id"]):
+            raise bad_request("chat not found")  # a chat the user never opened with the bot
         world_key = json.dumps(scope, sort_keys=True)
     else:
         world_key = str(scope["type"])
@@ -103,6 +105,11 @@ def _commands_key(params: Params) -> tuple[str, str]:
     if language and not LANGUAGE_RE.fullmatch(language):
         raise bad_request("invalid language code specified")
     return world_key, language
+
+
+def _known_chat(world: World, chat_id: object) -> bool:
+    state = world.chats.get(chat_id) if isinstance(chat_id, int) else None
+    return state is not None and state.opened
 
 
 @method("setMyCommands")
@@ -122,18 +129,18 @@ async def set_my_commands(world: World, params: Params) -> bool:
         if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         checked.append({"command": command, "description": description})
-    world.commands[_commands_key(params)] = checked
+    world.commands[_commands_key(world, params)] = checked
     return True
 
 
 @method("getMyCommands")
 async def get_my_commands(world: World, params: Params) -> list[JsonDict]:
-    return world.commands.get(_commands_key(params), [])
+    return world.commands.get(_commands_key(world, params), [])
 
 
 @method("deleteMyCommands")
 async def delete_my_commands(world: World, params: Params) -> bool:
-    world.commands.pop(_commands_key(params), None)
+    world.commands.pop(_commands_key(world, params), None)
     return True
 
 
