@@ -81,6 +81,7 @@ def _to_issue(diagnostic: Mapping[str, Any]) -> Issue:
         end_line=int(end["row"]),
         end_column=int(end["column"]),
         fixable=diagnostic.get("fix") is not None,
+        url=str(diagnostic["url"]) if diagnostic.get("url") else None,
     )
 
 
@@ -120,6 +121,11 @@ class RuffRunner:
                 raise RuffError("ruff --version printed nothing")
             self._version = words[-1]
         return self._version
+
+    async def rule_descriptions(self) -> bytes:
+        """`ruff rule --all --output-format json`: every rule this ruff knows, as JSON."""
+        with tempfile.TemporaryDirectory(prefix="reviewbot-") as directory:
+            return await self._run(["rule", "--all", "--output-format", "json"], Path(directory))
 
     async def check_batch(
         self, sources: Mapping[int, bytes], preset: RulePreset

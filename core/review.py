@@ -1,5 +1,6 @@
 """What a review finds, independent of how it was produced or shown."""
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -16,6 +17,9 @@ class Issue:
     end_line: int
     end_column: int
     fixable: bool
+    # ruff's page on the rule (its JSON carries it); None for syntax errors and for checks
+    # stored before the link was kept.
+    url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -30,4 +34,16 @@ class Issue:
             end_line=int(data["end_line"]),
             end_column=int(data["end_column"]),
             fixable=bool(data["fixable"]),
+            url=str(data["url"]) if data.get("url") else None,
         )
+
+
+def group_by_rule(issues: list[Issue]) -> list[tuple[str, list[Issue]]]:
+    """The issues by rule: the rules with most issues first (then by code), each rule's issues
+    in the order given."""
+    counts = Counter(issue.code for issue in issues)
+    order = sorted(counts, key=lambda code: (-counts[code], code))
+    by_code: dict[str, list[Issue]] = {code: [] for code in order}
+    for issue in issues:
+        by_code[issue.code].append(issue)
+    return [(code, by_code[code]) for code in order]

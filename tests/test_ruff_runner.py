@@ -51,6 +51,7 @@ def ruff_directly(source: bytes, directory: Path, *args: str) -> list[Issue]:
             end_line=item["end_location"]["row"],
             end_column=item["end_location"]["column"],
             fixable=item["fix"] is not None,
+            url=item["url"],
         )
         for item in json.loads(result.stdout)
     ]
