@@ -60,3 +60,12 @@ class CheckLogCallback(CallbackData, prefix="g"):
 
     action: CheckLogAction
     page: int = 0
+
+
+class HistoryCallback(CallbackData, prefix="h"):
+    """A page of a file's history (newest versions first); `back` is the page of the file list
+    its card's Back button returns to."""
+
+    file_id: int
+    page: int = 0
+    back: int = 0

@@ -9,7 +9,7 @@ from aiogram.utils.i18n import ngettext
 from bot.formatting import number, quote, when
 from bot.report_texts import last_check_line
 from core.models import FileStatus
-from core.services.files import FileCard, FilePage, FileSummary, VersionView
+from core.services.files import FileCard, FilePage, FileSummary
 from core.services.reports import CheckReport
 
 STATUS_MARKS = {
@@ -268,17 +268,6 @@ def delete_confirm(name: str) -> str:
 
 def deleted(name: str) -> str:
     return _("Deleted <b>{name}</b>.").format(name=quote(name))
-
-
-def history(name: str, versions: list[VersionView]) -> str:
-    lines = [_("History of <b>{name}</b>:").format(name=quote(name))]
-    lines += [
-        _("v{number} — {when} — {size}").format(
-            number=version.number, when=when(version.uploaded_at), size=size_label(version.size)
-        )
-        for version in versions
-    ]
-    return "\n".join(lines)
 
 
 def download_caption(name: str, version: int) -> str:

@@ -108,7 +108,7 @@ async def test_a_fixed_syntax_error_is_fixed_and_a_moved_one_remains() -> None:
         broken, moved, unfinished, b"\n\n" + unfinished, fixed
     )
     assert before.issues
-    assert all(i.code == SYNTAX_ERROR_CODE for i in before.issues + eof.issues)
+    assert all(i.code == SYNTAX_ERROR_CODE for i in [*before.issues, *eof.issues])
     assert _counts(diff_issues(before, after)) == (0, 0, len(before.issues))
     assert _counts(diff_issues(eof, eof_moved)) == (0, 0, len(eof.issues))
     assert _counts(diff_issues(before, clean)) == (len(before.issues), 0, 0)

@@ -1,9 +1,9 @@
 from aiogram import Router
 
-from bot.handlers import admin, auth, check_log, common, errors, fallback, files, upload
+from bot.handlers import admin, auth, check_log, common, errors, fallback, files, history, upload
 
 
 def build_routers() -> list[Router]:
     """Fresh routers, in order: commands that work in any state first, the catch-all last."""
-    modules = (errors, common, admin, auth, files, check_log, upload, fallback)
+    modules = (errors, common, admin, auth, files, history, check_log, upload, fallback)
     return [module.build_router() for module in modules]

@@ -67,21 +67,6 @@ async def on_file_report(
     await show(callback, text, build_back_to_card_kb(callback_data.file_id, callback_data.page))
 
 
-async def on_file_history(
-    callback: CallbackQuery,
-    callback_data: FileCallback,
-    session: AsyncSession,
-    account: AccountView,
-) -> None:
-    user_id = account.require_user_id()
-    name, versions = await files.list_versions(session, user_id, callback_data.file_id)
-    await show(
-        callback,
-        texts.history(name, versions),
-        build_back_to_card_kb(callback_data.file_id, callback_data.page),
-    )
-
-
 async def on_file_download(
     callback: CallbackQuery,
     callback_data: FileCallback,
@@ -150,9 +135,6 @@ def build_router() -> Router:
     router.callback_query.register(on_file_open, FileCallback.filter(F.action == FileAction.OPEN))
     router.callback_query.register(
         on_file_report, FileCallback.filter(F.action == FileAction.REPORT)
-    )
-    router.callback_query.register(
-        on_file_history, FileCallback.filter(F.action == FileAction.HISTORY)
     )
     router.callback_query.register(
         on_file_download, FileCallback.filter(F.action == FileAction.DOWNLOAD)

@@ -50,14 +50,6 @@ class FileCard:
 
 
 @dataclass(frozen=True)
-class VersionView:
-    number: int
-    size: int
-    sha256: str
-    uploaded_at: datetime
-
-
-@dataclass(frozen=True)
 class FileContent:
     name: str
     version: int
@@ -207,22 +199,6 @@ async def get_file_content(session: AsyncSession, user_id: int, file_id: int) ->
     file = await _active_file(session, user_id, file_id)
     version = await _current_version(session, file)
     return FileContent(name=file.name, version=version.number, content=version.content)
-
-
-async def list_versions(
-    session: AsyncSession, user_id: int, file_id: int
-) -> tuple[str, list[VersionView]]:
-    """The file's name and its versions, newest first."""
-    file = await _active_file(session, user_id, file_id)
-    rows = await session.execute(
-        select(FileVersion.number, FileVersion.size, FileVersion.sha256, FileVersion.uploaded_at)
-        .where(FileVersion.file_id == file.id)
-        .order_by(FileVersion.number.desc())
-    )
-    return file.name, [
-        VersionView(number=number, size=size, sha256=sha256, uploaded_at=uploaded_at)
-        for number, size, sha256, uploaded_at in rows
-    ]
 
 
 async def get_file_name(session: AsyncSession, user_id: int, file_id: int) -> str:

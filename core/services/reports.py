@@ -19,6 +19,7 @@ from core.models import (
     RulePreset,
 )
 from core.review import Issue
+from core.services.history import VersionDiff, diff_since_previous
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class CheckReport:
     error: str | None
     finished_at: datetime
     deliveries: dict[DeliveryChannel, DeliveryMark]
+    # What changed since the nearest earlier version with a finished check (None: nothing to
+    # compare with, or this check could not run).
+    diff: VersionDiff | None = None
 
     @property
     def issue_count(self) -> int:
@@ -80,6 +84,7 @@ async def check_report(session: AsyncSession, check_id: int) -> CheckReport:
             )
             for d in deliveries
         },
+        diff=await diff_since_previous(session, check),
     )
 
 

@@ -1,0 +1,34 @@
+"""The keyboard of a file's history: pages, and Back to the card."""
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import history_texts, texts
+from bot.callbacks import FileAction, FileCallback, HistoryCallback
+from core.services.history import FileHistory
+
+
+def build_history_kb(history: FileHistory, back: int) -> InlineKeyboardMarkup:
+    """`back`: the page of the file list the card returns to."""
+    builder = InlineKeyboardBuilder()
+    if history.page > 0:
+        builder.button(
+            text=history_texts.button_newer(),
+            callback_data=HistoryCallback(
+                file_id=history.file_id, page=history.page - 1, back=back
+            ),
+        )
+    if history.page < history.pages - 1:
+        builder.button(
+            text=history_texts.button_older(),
+            callback_data=HistoryCallback(
+                file_id=history.file_id, page=history.page + 1, back=back
+            ),
+        )
+    back_row = InlineKeyboardBuilder()
+    back_row.button(
+        text=texts.button_back(),
+        callback_data=FileCallback(action=FileAction.OPEN, file_id=history.file_id, page=back),
+    )
+    builder.attach(back_row)
+    return builder.as_markup()
