@@ -378,7 +378,11 @@ async def test_replayed_log_buttons_show_only_the_callers_own_log(bot_app: BotAp
     # Nothing to show or export yet: the thief's own empty log, or an alert.
     assert not [output for output in seen if output.document is not None]
     await _seed_checked_files(bot_app, thief, ["мой <b>&.py"])
-    seen += [output for data in stolen for output in await _replay(thief, data)]
+    after = [output for data in stolen for output in await _replay(thief, data)]
+    pages = [output for output in after if output.kind == "edit"]
+    assert len(pages) >= 2  # both page buttons: the thief's own one-entry log
+    assert all("1. мой <b>&.py v1" in page.text for page in pages), pages
+    seen += after
     documents: dict[str, bytes] = {}
     for output in seen:
         assert "secret" not in output.text, output.describe()
