@@ -1,5 +1,7 @@
-"""Reading checks back: the latest check of a file, with the marks of its deliveries."""
+"""Reading checks back: a check with the marks of its deliveries, the latest check of a file,
+and a check its owner asks for (with the checked source, for the report screens)."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,6 +40,7 @@ class CheckReport:
     file_name: str
     version: int
     preset: RulePreset
+    ruff_version: str
     result: CheckResult
     issues: list[Issue]
     error: str | None
@@ -70,6 +73,7 @@ async def check_report(session: AsyncSession, check_id: int) -> CheckReport:
         file_name=name,
         version=number,
         preset=check.preset,
+        ruff_version=check.ruff_version,
         result=check.result,
         issues=[Issue.from_json(item) for item in check.issues],
         error=check.error,
@@ -109,3 +113,45 @@ async def latest_check_id(session: AsyncSession, user_id: int, file_id: int) -> 
 async def latest_report(session: AsyncSession, user_id: int, file_id: int) -> CheckReport | None:
     check_id = await latest_check_id(session, user_id, file_id)
     return None if check_id is None else await check_report(session, check_id)
+
+
+# The line breaks ruff counts lines by (str.splitlines would also split at \f, \x1c, U+2028…).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LARGEST_ID = 2**31 - 1  # ids are INTEGER columns
+
+
+@dataclass(frozen=True)
+class OwnedCheck:
+    """A check as its owner reads it: the report, whether the file is still active (deleted
+    files keep their checks readable), and the checked version's source."""
+
+    report: CheckReport
+    file_active: bool
+    lines: tuple[str, ...]  # the checked source, split as ruff counts lines
+
+    def source_line(self, number: int) -> str | None:
+        """Line `number` (from 1) of the checked source."""
+        return self.lines[number - 1] if 1 <= number <= len(self.lines) else None
+
+
+async def own_check_report(session: AsyncSession, user_id: int, check_id: int) -> OwnedCheck:
+    """The check `check_id` if it is of one of the user's files (active or deleted); anyone
+    else's, or one that does not exist, raises `FileNotFoundForUserError`."""
+    if not 0 < check_id <= _LARGEST_ID:  # forged data: never a row, and beyond the column type
+        raise FileNotFoundForUserError
+    row = (
+        await session.execute(
+            select(File.status, FileVersion.content)
+            .join(FileVersion, FileVersion.file_id == File.id)
+            .join(Check, Check.version_id == FileVersion.id)
+            .where(Check.id == check_id, File.user_id == user_id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise FileNotFoundForUserError
+    status, content = row
+    return OwnedCheck(
+        report=await check_report(session, check_id),
+        file_active=status != FileStatus.DELETED,
+        lines=tuple(_LINE_BREAK.split(content.decode("utf-8-sig", "replace"))),
+    )
