@@ -22,6 +22,7 @@ from redis.asyncio import Redis
 from bot import admin_texts, texts
 from bot.handlers import build_routers
 from bot.middlewares import AccountMiddleware, DbSessionMiddleware, LanguageMiddleware
+from checks.rules import RuleCatalog
 from core.clock import Clock
 from core.config import Settings
 from core.database import SessionFactory
@@ -80,6 +81,7 @@ def build_dispatcher(
         email_templates=email_templates,
         wakeup=wakeup,
         clock=clock,
+        rule_catalog=RuleCatalog(),  # ruff's rule texts, read on first use
     )
     language = LanguageMiddleware(Catalogues(translations))
     dispatcher.update.outer_middleware(language)

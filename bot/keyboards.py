@@ -4,7 +4,15 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import report_texts, texts
-from bot.callbacks import CodeAction, CodeCallback, FileAction, FileCallback, FilesPageCallback
+from bot.callbacks import (
+    CodeAction,
+    CodeCallback,
+    FileAction,
+    FileCallback,
+    FilesPageCallback,
+    ReportAction,
+    ReportCallback,
+)
 from core.services.files import FilePage
 
 
@@ -37,10 +45,23 @@ def build_file_list_kb(page: FilePage) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def build_file_card_kb(file_id: int, page: int) -> InlineKeyboardMarkup:
+def build_file_card_kb(
+    file_id: int, page: int, last_check_id: int | None = None
+) -> InlineKeyboardMarkup:
+    """The card's buttons; Report opens the report of the file's latest check (a note that no
+    check has run yet before the first)."""
     builder = InlineKeyboardBuilder()
+    if last_check_id is not None:
+        builder.button(
+            text=texts.button_report(),
+            callback_data=ReportCallback(action=ReportAction.OPEN, check_id=last_check_id),
+        )
+    else:
+        builder.button(
+            text=texts.button_report(),
+            callback_data=FileCallback(action=FileAction.REPORT, file_id=file_id, page=page),
+        )
     for text, action in (
-        (texts.button_report(), FileAction.REPORT),
         (texts.button_replace(), FileAction.REPLACE),
         (texts.button_delete(), FileAction.DELETE),
         (texts.button_download(), FileAction.DOWNLOAD),
@@ -76,10 +97,11 @@ def build_delete_confirm_kb(file_id: int, page: int) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def build_result_kb(file_id: int) -> InlineKeyboardMarkup:
+def build_result_kb(check_id: int) -> InlineKeyboardMarkup:
+    """Under a check's result in the chat: the report of that very check."""
     builder = InlineKeyboardBuilder()
     builder.button(
         text=report_texts.button_full_report(),
-        callback_data=FileCallback(action=FileAction.REPORT, file_id=file_id),
+        callback_data=ReportCallback(action=ReportAction.OPEN, check_id=check_id),
     )
     return builder.as_markup()

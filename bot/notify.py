@@ -32,7 +32,7 @@ class TelegramResultSender:
         assert target.chat_id is not None  # the delivery job fails chat-less targets itself
         with self._i18n.context(), self._i18n.use_locale(pick_locale(target.locale)):
             text = report_texts.check_result_message(target.report)
-            keyboard = build_result_kb(target.report.file_id)
+            keyboard = build_result_kb(target.report.check_id)
         try:
             await self._bot.send_message(target.chat_id, text, reply_markup=keyboard)
         except TelegramRetryAfter as error:

@@ -10,28 +10,48 @@ from bot.formatting import quote, when
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus
 from core.review import Issue
 from core.services.reports import CheckReport, DeliveryMark
+from core.source_excerpts import source_excerpt, visible
 
 RESULT_MARKS = {CheckResult.PASSED: "✅", CheckResult.FAILED: "❌", CheckResult.ERROR: "⚠️"}
 TELEGRAM_TEXT_LIMIT = 4096  # what Telegram counts: UTF-16 code units of the text shown
-# The longest error a result line or a delivery mark shows (the database keeps up to 2,000
-# characters): the head and marks of a screen then always leave room for issues.
+# The longest error a result line or a delivery mark shows, in UTF-16 units (the database keeps
+# up to 2,000 characters): the head and marks of a screen then always leave room for issues.
 MAX_SHOWN_REASON = 300
+# The longest issue message a report shows (names in ruff's messages can be any length), and
+# how much of a source line it shows around the issue's column.
+MAX_SHOWN_MESSAGE = 300
+SOURCE_WIDTH = 80
+FIXABLE_MARK = "🔧"
 _TAG = re.compile(r"<[^>]*>")
+
+
+def utf16_length(plain: str) -> int:
+    return len(plain.encode("utf-16-le")) // 2
 
 
 def telegram_length(text: str) -> int:
     """How long Telegram finds an HTML text: UTF-16 code units of what it shows (tags
     removed, entities decoded)."""
-    shown = html.unescape(_TAG.sub("", text))
-    return len(shown.encode("utf-16-le")) // 2
+    return utf16_length(html.unescape(_TAG.sub("", text)))
+
+
+def shorten(text: str, units: int) -> str:
+    """`text` cut to at most `units` UTF-16 code units (as Telegram counts), ending in "…" when
+    cut; never inside a character."""
+    if utf16_length(text) <= units:
+        return text
+    kept, used = [], 1  # the "…"
+    for char in text:
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > units:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
 
 
 def _reason(text: str | None) -> str:
-    """An error as a screen shows it: quoted, and cut to `MAX_SHOWN_REASON` characters."""
-    text = text or ""
-    if len(text) > MAX_SHOWN_REASON:
-        text = text[: MAX_SHOWN_REASON - 1] + "…"
-    return quote(text)
+    """An error as a screen shows it: quoted, and cut to `MAX_SHOWN_REASON` UTF-16 units."""
+    return quote(shorten(text or "", MAX_SHOWN_REASON))
 
 
 def result_line(report: CheckReport) -> str:
@@ -103,20 +123,28 @@ def delivery_mark(mark: DeliveryMark | None) -> str:
             return _("waiting to be sent")
 
 
-def report_screen(report: CheckReport) -> str:
-    """The report screen: the latest check in full (as far as a message holds), with marks."""
-    head = [
+def report_head(report: CheckReport) -> list[str]:
+    """The first lines of every page of a check's report."""
+    return [
         _("Report for <b>{name}</b>, version {version}").format(
             name=quote(report.file_name), version=report.version
         ),
-        _("Checked {when}, preset {preset}").format(
-            when=when(report.finished_at), preset=report.preset.value
+        _("Checked {when}, preset {preset}, ruff {ruff_version}").format(
+            when=when(report.finished_at),
+            preset=report.preset.value,
+            ruff_version=quote(report.ruff_version),
         ),
         result_line(report),
-        "",
     ]
-    tail = [
-        "",
+
+
+def page_line(number: int, count: int) -> str:
+    return _("Page {page} of {pages}.").format(page=number + 1, pages=count)
+
+
+def marks_lines(report: CheckReport) -> list[str]:
+    """The delivery marks, the last lines of every page."""
+    return [
         _("Email: {mark}").format(
             mark=delivery_mark(report.deliveries.get(DeliveryChannel.EMAIL))
         ),
@@ -124,7 +152,71 @@ def report_screen(report: CheckReport) -> str:
             mark=delivery_mark(report.deliveries.get(DeliveryChannel.TELEGRAM))
         ),
     ]
-    return _with_issues(head, report.issues, tail, most=len(report.issues))
+
+
+def summary_heading(*, continued: bool) -> str:
+    return _("Issues by rule (continued):") if continued else _("Issues by rule:")
+
+
+def summary_line(code: str, name: str | None, count: int) -> str:
+    rule = f"{quote(code)} {quote(name)}" if name else quote(code)
+    return f"{rule}: {count}"
+
+
+def rule_heading(
+    code: str, name: str | None, count: int, url: str | None, *, continued: bool
+) -> str:
+    """The line above a rule's issues: code, name, count and a link to ruff's page on it."""
+    rule = f"<b>{quote(code)}</b>" + (f" {quote(name)}" if name else "")
+    if continued:
+        return _("{rule} (continued)").format(rule=rule)
+    issues = ngettext("{count} issue", "{count} issues", count).format(count=count)
+    link = f' · <a href="{docs_link(url)}">{_("documentation")}</a>' if docs_link(url) else ""
+    return f"{rule} · {issues}{link}"
+
+
+def docs_link(url: str | None) -> str:
+    """ruff's URL of a rule, ready for an href; empty unless it is a plain https link."""
+    if not url or not url.startswith("https://") or any(c.isspace() for c in url):
+        return ""
+    return html.escape(url, quote=True)
+
+
+def issue_lines(issue: Issue, source_line: str | None) -> list[str]:
+    """One issue of the report: code and position (as the chat result lists them), message, a
+    mark when ruff can fix it, and the offending source line."""
+    fixable = f" {FIXABLE_MARK}" if issue.fixable else ""
+    message = quote(shorten(visible(issue.message), MAX_SHOWN_MESSAGE))
+    lines = [f"{quote(issue.code)} {issue.line}:{issue.column} {message}{fixable}"]
+    excerpt = source_excerpt(source_line, issue.column, SOURCE_WIDTH)
+    if excerpt:
+        lines.append(f"<code>{quote(excerpt)}</code>")
+    return lines
+
+
+def fixable_legend() -> str:
+    return f"{FIXABLE_MARK} " + _("ruff can fix it: ruff check --fix")
+
+
+def button_rule(code: str) -> str:
+    return f"ℹ️ {code}"
+
+
+def button_html_report() -> str:
+    return _("📄 HTML report")
+
+
+def document_caption(report: CheckReport) -> str:
+    return _(
+        "Report for <b>{name}</b>, version {version}: every issue with its code line. It opens "
+        "in any browser, without a network."
+    ).format(name=quote(report.file_name), version=report.version)
+
+
+def document_name(report: CheckReport) -> str:
+    """`calc-v2-report.html` for version 2 of calc.py."""
+    stem = report.file_name[:-3] if report.file_name.lower().endswith(".py") else report.file_name
+    return f"{stem or 'file'}-v{report.version}-report.html"
 
 
 def last_check_line(report: CheckReport | None) -> str:

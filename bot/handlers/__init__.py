@@ -1,9 +1,20 @@
 from aiogram import Router
 
-from bot.handlers import admin, auth, check_log, common, errors, fallback, files, history, upload
+from bot.handlers import (
+    admin,
+    auth,
+    check_log,
+    common,
+    errors,
+    fallback,
+    files,
+    history,
+    reports,
+    upload,
+)
 
 
 def build_routers() -> list[Router]:
     """Fresh routers, in order: commands that work in any state first, the catch-all last."""
-    modules = (errors, common, admin, auth, files, history, check_log, upload, fallback)
+    modules = (errors, common, admin, auth, files, history, reports, check_log, upload, fallback)
     return [module.build_router() for module in modules]

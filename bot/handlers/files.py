@@ -6,7 +6,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import report_texts, texts
+from bot import texts
 from bot.callbacks import FileAction, FileCallback, FilesPageCallback
 from bot.keyboards import (
     build_back_to_card_kb,
@@ -14,8 +14,10 @@ from bot.keyboards import (
     build_file_card_kb,
     build_file_list_kb,
 )
+from bot.report_keyboards import report_screen
 from bot.screens import show
 from bot.states import ReplaceFlow
+from checks.rules import RuleCatalog
 from core.services import files, reports
 from core.services.accounts import AccountView
 
@@ -47,7 +49,9 @@ async def on_file_open(
     await show(
         callback,
         texts.file_card(card, last_check),
-        build_file_card_kb(card.id, callback_data.page),
+        build_file_card_kb(
+            card.id, callback_data.page, last_check.check_id if last_check else None
+        ),
     )
 
 
@@ -56,14 +60,18 @@ async def on_file_report(
     callback_data: FileCallback,
     session: AsyncSession,
     account: AccountView,
+    rule_catalog: RuleCatalog,
 ) -> None:
+    """Before the first check: a note. A card shown before the check finished leads to the
+    same report screen as the card's button now does (see `bot/handlers/reports.py`)."""
     user_id = account.require_user_id()
-    report = await reports.latest_report(session, user_id, callback_data.file_id)
-    if report is None:
-        card = await files.get_file_card(session, user_id, callback_data.file_id)
-        text = texts.report_pending(card.name, card.version)
-    else:
-        text = report_texts.report_screen(report)
+    check_id = await reports.latest_check_id(session, user_id, callback_data.file_id)
+    if check_id is not None:
+        check = await reports.own_check_report(session, user_id, check_id)
+        await show(callback, *report_screen(check, await rule_catalog.rules(), 0))
+        return
+    card = await files.get_file_card(session, user_id, callback_data.file_id)
+    text = texts.report_pending(card.name, card.version)
     await show(callback, text, build_back_to_card_kb(callback_data.file_id, callback_data.page))
 
 

@@ -1,0 +1,91 @@
+"""Keyboards of a check's report: its rules, its pages, the HTML document, and the way back."""
+
+from collections.abc import Mapping
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot import report_texts, texts
+from bot.callbacks import (
+    CheckLogAction,
+    CheckLogCallback,
+    FileAction,
+    FileCallback,
+    ReportAction,
+    ReportCallback,
+)
+from bot.report_pages import ReportPage, report_page
+from checks.rules import Rule
+from core.services.reports import OwnedCheck
+
+RULES_PER_ROW = 4
+
+
+def build_report_kb(check: OwnedCheck, page: ReportPage) -> InlineKeyboardMarkup:
+    check_id = check.report.check_id
+    builder = InlineKeyboardBuilder()
+    for code in page.rules:
+        builder.button(
+            text=report_texts.button_rule(code),
+            callback_data=ReportCallback(
+                action=ReportAction.RULE, check_id=check_id, page=page.number, rule=code
+            ),
+        )
+    builder.adjust(RULES_PER_ROW)
+    navigation = InlineKeyboardBuilder()
+    if page.number > 0:
+        navigation.button(
+            text=texts.button_previous(),
+            callback_data=ReportCallback(
+                action=ReportAction.OPEN, check_id=check_id, page=page.number - 1
+            ),
+        )
+    if page.number < page.count - 1:
+        navigation.button(
+            text=texts.button_next(),
+            callback_data=ReportCallback(
+                action=ReportAction.OPEN, check_id=check_id, page=page.number + 1
+            ),
+        )
+    builder.attach(navigation)
+    if check.report.issues:
+        document = InlineKeyboardBuilder()
+        document.button(
+            text=report_texts.button_html_report(),
+            callback_data=ReportCallback(
+                action=ReportAction.DOCUMENT, check_id=check_id, page=page.number
+            ),
+        )
+        builder.attach(document)
+    builder.attach(_back(check))
+    return builder.as_markup()
+
+
+def build_rule_card_kb(check_id: int, page: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=texts.button_back(),
+        callback_data=ReportCallback(action=ReportAction.OPEN, check_id=check_id, page=page),
+    )
+    return builder.as_markup()
+
+
+def _back(check: OwnedCheck) -> InlineKeyboardBuilder:
+    """Back to the file's card while the file is active; to the check log once deleted."""
+    builder = InlineKeyboardBuilder()
+    if check.file_active:
+        target: FileCallback | CheckLogCallback = FileCallback(
+            action=FileAction.OPEN, file_id=check.report.file_id
+        )
+    else:
+        target = CheckLogCallback(action=CheckLogAction.PAGE)
+    builder.button(text=texts.button_back(), callback_data=target)
+    return builder
+
+
+def report_screen(
+    check: OwnedCheck, rules: Mapping[str, Rule], number: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Page `number` of the check's report with its keyboard."""
+    page = report_page(check, rules, number)
+    return page.text, build_report_kb(check, page)
