@@ -7,11 +7,16 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+from bot.app import Catalogues
+from bot.rule_cards import rule_card
 from checks.outbox import RetryPolicy
+from checks.rules import RuleCatalog
 from checks.worker import Worker
+from core.i18n import load_translations
 from core.models import DeliveryChannel, DeliveryStatus
 from reviewbot.runtime import open_worker
 from tests.fake_telegram import BotOutput
+from tests.fake_telegram.html import parse_html, utf16_len
 from tests.support.app import BotApp, Person
 from tests.support.pipeline import wait_for_delivery
 from tests.support.presses import button_data
@@ -28,6 +33,7 @@ from tests.support.reports import (
     ruff_version,
     tried_once,
 )
+from tests.support.smtp import code_in
 
 # A retry this far away never comes during a test: a failed try stays on the mark.
 NO_RETRY_SOON = RetryPolicy(base_delay=timedelta(hours=1))
@@ -162,8 +168,9 @@ def _section(markdown: str, heading: str) -> str:
 
 
 def _words(text: str) -> str:
-    """Text without Markdown marks and with one space between words."""
-    return " ".join(re.sub(r"[`*\[\]]", "", text).split())
+    """The letters and digits of a text, run together: Markdown's marks and link targets (and
+    HTML's tags, once parsed) and all spacing and punctuation left out."""
+    return "".join(re.findall(r"[^\W_]+", re.sub(r"\](\([^)]*\)|\[[^\]]*\])", "]", text)))
 
 
 async def test_full_report_opens_that_very_check_and_the_card_its_latest(
@@ -261,3 +268,43 @@ async def test_report_buttons_replayed_by_another_user_show_nothing(
     await thief.chat.click_data(base, "k:zz:1:0:")
     out_of_date = await thief.chat.next_screen()
     assert out_of_date.text == "This button is out of date. Open /files again."
+
+
+async def test_every_rule_card_of_this_ruff_is_telegram_html_that_fits() -> None:
+    """All of ruff's explanations, rendered as cards in both languages, parse as Telegram
+    HTML (the fake server's parser), fit one message and keep their first section."""
+    catalog = await RuleCatalog().rules()
+    assert catalog.keys() == {code for code in ruff_rules() if code}
+    i18n = Catalogues(load_translations())
+    for locale in ("en", "ru"):
+        with i18n.context(), i18n.use_locale(locale):
+            for code, rule in catalog.items():
+                text = rule_card(code, rule, None)
+                shown = parse_html(text)  # raises on anything Telegram would refuse
+                assert utf16_len(shown.text.strip()) <= 4096, code
+                assert shown.dropped_links == [], code
+                what_it_does = _section(rule.explanation, "What it does")
+                assert _words(what_it_does)[:60] in _words(shown.text), code
+
+
+async def test_a_russian_person_reads_our_framing_in_russian(
+    bot_app: BotApp, worker: Worker
+) -> None:
+    ola = bot_app.person("ola@example.com", language_code="ru")
+    await ola.say("/start")
+    await ola.say(ola.email)
+    await ola.say(code_in(await bot_app.smtp.wait_for(ola.email)))
+    await ola.upload("ru.py", b"import os\n")
+    result = await ola.chat.next_screen(timeout=30)
+    report = await ola.click(result, "Полный отчёт")
+    assert report.text.startswith("Отчёт по файлу ru.py, версия 1\nПроверено ")
+    assert "\nЗамечания по правилам:\nF401 unused-import: 1\n" in report.text
+    assert "\nF401 unused-import · 1 замечание · документация\n" in report.text
+    assert "\n🔧 ruff исправит это сам: ruff check --fix\n" in report.text
+    card = await ola.click(report, "ℹ️ F401")
+    assert "\nЧто говорит о нём ruff (по-английски):\n" in card.text
+    assert "Checks for unused imports." in card.text  # ruff's own words, in English
+    document = await ola.click(await ola.click(card, "« Назад"), "📄 Отчёт в HTML")
+    assert document.document is not None
+    assert "Замечания по правилам" in document.document.decode()
+    assert bot_app.telegram.refused == []
