@@ -98,3 +98,7 @@ def button_newer() -> str:
 
 def button_older() -> str:
     return _("Older »")
+
+
+def button_version_report(number: int) -> str:
+    return _("Report v{number}").format(number=number)

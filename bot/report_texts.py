@@ -9,6 +9,7 @@ from aiogram.utils.i18n import ngettext
 from bot.formatting import quote, when
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus
 from core.review import Issue
+from core.services.history import VersionDiff
 from core.services.reports import CheckReport, DeliveryMark
 from core.source_excerpts import source_excerpt, visible
 
@@ -22,6 +23,7 @@ MAX_SHOWN_REASON = 300
 MAX_SHOWN_MESSAGE = 300
 SOURCE_WIDTH = 80
 FIXABLE_MARK = "🔧"
+NEW_MARK = "🆕"  # an issue new since the version before
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -73,12 +75,15 @@ def issue_line(issue: Issue) -> str:
     return f"<code>{quote(issue.code)}</code> {issue.line}:{issue.column} {quote(issue.message)}"
 
 
-def _with_issues(head: list[str], issues: list[Issue], tail: list[str], most: int) -> str:
-    """Head, the first issue lines (at most `most`) that fit in one message with a note of
-    the rest, then tail."""
+def _with_issues(
+    head: list[str], issues: list[Issue], tail: list[str], most: int, new: int = 0
+) -> str:
+    """Head, the first issue lines (at most `most`, the first `new` of them marked new) that fit
+    in one message with a note of the rest, then tail."""
     shown: list[str] = []
-    for issue in issues[:most]:
-        candidate = [*shown, issue_line(issue)]
+    for index, issue in enumerate(issues[:most]):
+        line = f"{NEW_MARK} {issue_line(issue)}" if index < new else issue_line(issue)
+        candidate = [*shown, line]
         if telegram_length(_compose(head, candidate, len(issues), tail)) > TELEGRAM_TEXT_LIMIT:
             break
         shown = candidate
@@ -94,14 +99,26 @@ def _compose(head: list[str], shown: list[str], total: int, tail: list[str]) -> 
 
 
 def check_result_message(report: CheckReport) -> str:
-    """The chat message a finished check sends: the first issues and a pointer to the rest."""
+    """The chat message a finished check sends: the first issues and a pointer to the rest;
+    from the second version on, what changed since the one before, the new issues first."""
     head = [
         _("Review of <b>{name}</b>, version {version}").format(
             name=quote(report.file_name), version=report.version
         ),
         result_line(report),
     ]
-    return _with_issues(head, report.issues, [], most=10)
+    if report.diff is None:
+        return _with_issues(head, report.issues, [], most=10)
+    changes = report.diff.issues
+    head.append(changes_line(report.diff))
+    return _with_issues(head, changes.new_first(), [], most=10, new=len(changes.new))
+
+
+def changes_line(diff: VersionDiff) -> str:
+    """What a later version changed: counts of the issues fixed and new since version K."""
+    return _("{fixed} fixed, {new} new since version {version}").format(
+        fixed=len(diff.issues.fixed), new=len(diff.issues.new), version=diff.since_version
+    )
 
 
 def delivery_mark(mark: DeliveryMark | None) -> str:
