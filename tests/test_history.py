@@ -125,7 +125,7 @@ async def test_a_replacement_says_what_was_fixed_and_names_the_new_issue_first(
     entries = [line for line in lines if line.startswith("v")]
     assert [entry.split(" — ")[0] for entry in entries] == ["v3", "v2", "v1"]
     assert all(entry.endswith("❌ 2 issues") for entry in entries), entries
-    assert _lines_after(history.text, entries[0])[0] == ("  since v2: 0 fixed, 0 new, 2 remaining")
+    assert _lines_after(history.text, entries[0])[0] == "  since v2: 0 fixed, 0 new, 2 remaining"
     assert _lines_after(history.text, entries[1])[:2] == [
         "  since v1: 1 fixed, 1 new, 1 remaining",
         f"  🆕 {C} 3:12 Undefined name `undefined_name`",
