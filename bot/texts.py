@@ -123,6 +123,7 @@ def help_text() -> str:
         "Send a <code>.py</code> file as a document to add it; a file with the same name "
         "becomes its new version.\n\n"
         "/files — your files: report, replace, download, history, delete\n"
+        "/report — every check of your files, with CSV, XLSX and JSON exports\n"
         "/start — register or see your account\n"
         "/login — sign in to an existing account with its email\n"
         "/logout — sign out in this chat\n"
