@@ -2,7 +2,8 @@
 
 from sqlalchemy import func, select
 
-from core.models import File, FileStatus, FileVersion
+from checks.worker import Worker
+from core.models import Check, Delivery, File, FileStatus, FileVersion
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 
@@ -87,3 +88,61 @@ async def test_forged_and_unregistered_callbacks_get_clear_answers(bot_app: BotA
         await stranger.chat.click_data(None, data)
         answer = await stranger.chat.next_screen()
         assert "You need an account first" in answer.text, data
+
+
+async def _collect_owner_report_buttons(owner: Person) -> list[str]:
+    """Every callback_data of the check screens: the result, its report and HTML document, a
+    rule card, the history with its report links, and the /report log with its exports."""
+    await owner.upload("secret.py", b"import os\nTOKEN = 'owner-only'\n")
+    result = await owner.chat.next_screen()
+    assert "Review of secret.py" in result.text, result.text
+    report = await owner.click(result, "Full report")
+    rule = next(b for row in report.buttons for b in row if (b.callback_data or "")[:4] == "k:r:")
+    card = await owner.click(report, rule.text)
+    listing = await owner.files()
+    history = await owner.click(await owner.click(listing, "secret.py · v1 · ✅"), "History")
+    log = await owner.say("/report")
+    return sorted(set(_data(result, report, card, history, log)))
+
+
+async def test_replayed_report_buttons_reveal_and_change_nothing(
+    bot_app: BotApp, worker: Worker
+) -> None:
+    owner = await bot_app.registered("owner3@example.com")
+    shown = await _collect_owner_report_buttons(owner)
+    # One check fits one page of everything: the pages after it, as a forger would write them.
+    file_id = next(data.split(":")[2] for data in shown if data.startswith("f:o:"))
+    stolen = [*shown, f"h:{file_id}:0:0", f"h:{file_id}:1:0", "g:p:1"]
+    kinds = {":".join(data.split(":")[:2]) for data in shown}
+    # report page, rule card, HTML document, three exports
+    assert {"k:o", "k:r", "k:d", "g:c", "g:x", "g:j"} <= kinds, shown
+    async with bot_app.session_factory() as session:
+        before = (
+            await session.scalar(select(func.count()).select_from(Check)),
+            await session.scalar(select(func.count()).select_from(Delivery)),
+        )
+
+    thief = await bot_app.registered("thief3@example.com")
+    for data in stolen:
+        base = await thief.say("/help")
+        await thief.chat.click_data(base, data)
+        answer = await thief.chat.next_screen()
+        if data.startswith(("k:", "h:")):  # a check or a file: the owner's, so not found
+            assert (answer.kind, answer.text, answer.show_alert) == (
+                "callback_answer",
+                "File not found.",
+                True,
+            ), data
+        # The log's pages and exports are the caller's own log: empty for the thief.
+        assert "secret" not in answer.text, (data, answer.describe())
+        assert answer.document is None, (data, answer.describe())
+    for output in thief.chat.outputs:
+        assert "secret" not in output.text
+        assert "owner-only" not in output.text
+        assert output.document is None
+    async with bot_app.session_factory() as session:
+        after = (
+            await session.scalar(select(func.count()).select_from(Check)),
+            await session.scalar(select(func.count()).select_from(Delivery)),
+        )
+    assert after == before
