@@ -1,13 +1,13 @@
 """Reading checks back: a check with the marks of its deliveries, the latest check of a file,
 and a check its owner asks for (with the checked source, for the report screens)."""
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.diffs import source_lines
 from core.errors import FileNotFoundForUserError
 from core.models import (
     Check,
@@ -115,8 +115,6 @@ async def latest_report(session: AsyncSession, user_id: int, file_id: int) -> Ch
     return None if check_id is None else await check_report(session, check_id)
 
 
-# The line breaks ruff counts lines by (str.splitlines would also split at \f, \x1c, U+2028…).
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LARGEST_ID = 2**31 - 1  # ids are INTEGER columns
 
 
@@ -153,5 +151,5 @@ async def own_check_report(session: AsyncSession, user_id: int, check_id: int) -
     return OwnedCheck(
         report=await check_report(session, check_id),
         file_active=status != FileStatus.DELETED,
-        lines=tuple(_LINE_BREAK.split(content.decode("utf-8-sig", "replace"))),
+        lines=tuple(source_lines(content)),
     )
