@@ -23,11 +23,13 @@ from core.models import (
     File,
     FileStatus,
     FileVersion,
-    RulePreset,
+    ReviewConfigText,
     User,
     utcnow,
 )
 from core.review import Issue
+from core.ruff_config import ReviewConfig
+from core.services.rules import review_config
 
 MAX_ERROR_LENGTH = 2000
 
@@ -35,7 +37,7 @@ MAX_ERROR_LENGTH = 2000
 @dataclass(frozen=True)
 class ClaimedVersion:
     version_id: int
-    preset: RulePreset
+    config: ReviewConfig  # the owner's rules at the time of the claim
     content: bytes
 
 
@@ -43,7 +45,7 @@ class ClaimedVersion:
 class RuffRun:
     """One ruff run over a batch: what every check row of that batch shares."""
 
-    preset: RulePreset
+    config: ReviewConfig
     ruff_version: str
     started_at: datetime
 
@@ -80,13 +82,17 @@ async def claim_versions(
     if not versions:
         await session.rollback()
         return []
-    preset_rows = await session.execute(
-        select(FileVersion.id, User.rule_preset)
+    rule_rows = await session.execute(
+        select(FileVersion.id, User.rule_preset, User.muted_rules, ReviewConfigText.text)
         .join(File, File.id == FileVersion.file_id)
         .join(User, User.id == File.user_id)
+        .outerjoin(ReviewConfigText, ReviewConfigText.hash == User.ruff_config_hash)
         .where(FileVersion.id.in_([v.id for v in versions]))
     )
-    presets = dict(preset_rows.all())
+    configs = {
+        version_id: review_config(preset, muted, custom)
+        for version_id, preset, muted, custom in rule_rows.all()
+    }
     for version in versions:
         version.check_state = CheckState.CLAIMED
         version.claimed_by = worker_id
@@ -94,7 +100,7 @@ async def claim_versions(
     await _set_file_status(session, versions, FileStatus.CHECKING)
     await session.commit()
     return [
-        ClaimedVersion(version_id=v.id, preset=presets[v.id], content=v.content) for v in versions
+        ClaimedVersion(version_id=v.id, config=configs[v.id], content=v.content) for v in versions
     ]
 
 
@@ -203,7 +209,9 @@ def _check_row(
     found = issues or []
     return Check(
         version_id=version_id,
-        preset=run.preset,
+        preset=run.config.preset,
+        config_hash=run.config.config_hash,
+        muted_rules=list(run.config.muted),
         ruff_version=run.ruff_version,
         started_at=run.started_at,
         finished_at=finished_at,

@@ -16,7 +16,8 @@ from checks.claims import CheckRetryPolicy, ClaimedVersion, RuffRun
 from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy
 from checks.ruff import RuffError, RuffRunner
 from core.database import SessionFactory
-from core.models import DeliveryChannel, DeliveryStatus, RulePreset, utcnow
+from core.models import DeliveryChannel, DeliveryStatus, utcnow
+from core.ruff_config import ReviewConfig
 
 logger = logging.getLogger(__name__)
 
@@ -49,21 +50,22 @@ class CheckJob:
             if not claimed:
                 return claimed_total
             claimed_total += len(claimed)
-            by_preset: dict[RulePreset, list[ClaimedVersion]] = defaultdict(list)
+            # One ruff run per distinct configuration in the batch, never one per file.
+            by_config: dict[ReviewConfig, list[ClaimedVersion]] = defaultdict(list)
             for version in claimed:
-                by_preset[version.preset].append(version)
-            for preset, versions in by_preset.items():
-                await self._check(preset, versions)
+                by_config[version.config].append(version)
+            for config, versions in by_config.items():
+                await self._check(config, versions)
             if self.on_checked is not None:
                 await self.on_checked()
 
-    async def _check(self, preset: RulePreset, versions: list[ClaimedVersion]) -> None:
+    async def _check(self, config: ReviewConfig, versions: list[ClaimedVersion]) -> None:
         started_at = utcnow()
         ids = [version.version_id for version in versions]
         try:
             ruff_version = await self.runner.version()
             results = await self.runner.check_batch(
-                {version.version_id: version.content for version in versions}, preset
+                {version.version_id: version.content for version in versions}, config
             )
         except RuffError as error:
             logger.warning("ruff failed on versions %s: %s", ids, error.reason)
@@ -72,7 +74,7 @@ class CheckJob:
                     session,
                     worker_id=self.worker_id,
                     version_ids=ids,
-                    run=RuffRun(preset, await self._version_or_unknown(), started_at),
+                    run=RuffRun(config, await self._version_or_unknown(), started_at),
                     reason=error.reason,
                     policy=self.retry,
                 )
@@ -81,10 +83,10 @@ class CheckJob:
             written = await claims.record_results(
                 session,
                 worker_id=self.worker_id,
-                run=RuffRun(preset, ruff_version, started_at),
+                run=RuffRun(config, ruff_version, started_at),
                 results=results,
             )
-        logger.info("checked %s versions with preset %s", len(written), preset.value)
+        logger.info("checked %s versions with %s", len(written), config.describe())
         if len(written) < len(ids):
             logger.warning(
                 "%s claims were lost before the results were written", len(ids) - len(written)

@@ -8,6 +8,7 @@ from typing import TextIO
 from checks.ruff import RuffError, RuffRunner
 from core.models import RulePreset
 from core.review import Issue
+from core.ruff_config import ReviewConfig
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ async def review_paths(
         except UnreadableFileError as error:
             errors[index] = str(error)
     try:
-        issues = await runner.check_batch(sources, preset)
+        issues = await runner.check_batch(sources, ReviewConfig(preset=preset))
     except RuffError as error:
         logger.warning("offline review failed: %s", error.reason)
         print(f"error: {error.reason}", file=out)

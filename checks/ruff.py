@@ -7,12 +7,14 @@ import logging
 import os
 import signal
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from core.errors import ConfigRefusal, ConfigRefusedError
 from core.models import RulePreset
 from core.review import SYNTAX_ERROR_CODE, Issue
+from core.ruff_config import OwnConfig, ReviewConfig
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,7 @@ STRICT_RULES = (
 )
 PRESET_RULES: dict[RulePreset, tuple[str, ...]] = {
     RulePreset.DEFAULT: (),
+    RulePreset.CUSTOM: (),  # never used: a custom configuration brings its own rules
     RulePreset.PEP8: PEP8_RULES,
     RulePreset.STRICT: STRICT_RULES,
 }
@@ -38,11 +41,13 @@ _PASSED_ENVIRONMENT = ("PATH", "SYSTEMROOT", "LANG", "LC_ALL")
 
 
 class RuffError(Exception):
-    """ruff failed, crashed, printed output we cannot read, or timed out."""
+    """ruff failed, crashed, printed output we cannot read, or timed out; `details` is what it
+    printed on stderr, when it said anything."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, details: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.details = details
 
 
 def _default_ruff_path() -> str:
@@ -51,15 +56,15 @@ def _default_ruff_path() -> str:
     return str(find_ruff_bin())
 
 
-def _file_name(key: int) -> str:
+def file_name(key: int) -> str:
     # A valid module name either way, so naming rules (N999) never fire on our own name.
     return f"v{key}.py" if key >= 0 else f"v_{-key}.py"
 
 
-def _write_sources(directory: Path, sources: Mapping[int, bytes]) -> dict[str, int]:
+def write_sources(directory: Path, sources: Mapping[int, bytes]) -> dict[str, int]:
     names: dict[str, int] = {}
     for key, source in sources.items():
-        name = _file_name(key)
+        name = file_name(key)
         (directory / name).write_bytes(source)
         names[name] = key
     return names
@@ -70,7 +75,7 @@ def _first_line(text: bytes) -> str:
     return lines[0].strip() if lines else "no error message"
 
 
-def _to_issue(diagnostic: Mapping[str, Any]) -> Issue:
+def to_issue(diagnostic: Mapping[str, Any]) -> Issue:
     code = diagnostic["code"]
     start, end = diagnostic["location"], diagnostic["end_location"]
     return Issue(
@@ -85,7 +90,7 @@ def _to_issue(diagnostic: Mapping[str, Any]) -> Issue:
     )
 
 
-def _parse_report(stdout: bytes, names: Mapping[str, int]) -> dict[int, list[Issue]]:
+def parse_report(stdout: bytes, names: Mapping[str, int]) -> dict[int, list[Issue]]:
     issues: dict[int, list[Issue]] = {key: [] for key in names.values()}
     try:
         diagnostics = json.loads(stdout)
@@ -96,7 +101,7 @@ def _parse_report(stdout: bytes, names: Mapping[str, int]) -> dict[int, list[Iss
     try:
         for diagnostic in diagnostics:
             key = names[Path(diagnostic["filename"]).name]
-            issues[key].append(_to_issue(diagnostic))
+            issues[key].append(to_issue(diagnostic))
     except (ValueError, TypeError, KeyError) as error:
         raise RuffError(f"ruff printed unparsable output: {error!r}") from error
     for found in issues.values():
@@ -128,26 +133,43 @@ class RuffRunner:
             return await self._run(["rule", "--all", "--output-format", "json"], Path(directory))
 
     async def check_batch(
-        self, sources: Mapping[int, bytes], preset: RulePreset
+        self, sources: Mapping[int, bytes], config: ReviewConfig
     ) -> dict[int, list[Issue]]:
         if not sources:
             return {}
-        args = ["check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero"]
-        if rules := PRESET_RULES[preset]:
-            args += ["--select", ",".join(rules)]
         with tempfile.TemporaryDirectory(prefix="reviewbot-") as name:
             directory = Path(name)
-            names = await asyncio.to_thread(_write_sources, directory, sources)
-            # Explicit file paths: ruff's exclusions (.venv, build, …) apply only to discovery.
-            stdout = await self._run([*args, "--", *names], directory)
-        issues = _parse_report(stdout, names)
+            names = await asyncio.to_thread(write_sources, directory, sources)
+            stdout = await self._run(check_arguments(config, directory, names), directory)
+        issues = parse_report(stdout, names)
         logger.info(
-            "ruff checked %s files with preset %s: %s issues",
+            "ruff checked %s files with %s: %s issues",
             len(sources),
-            preset.value,
+            config.describe(),
             sum(map(len, issues.values())),
         )
         return issues
+
+    async def validate_config(self, config: OwnConfig) -> None:
+        """Let ruff itself read a person's configuration, as they sent it, by checking an empty
+        file with it; raises ConfigRefusedError with ruff's own reason when ruff refuses it."""
+        with tempfile.TemporaryDirectory(prefix="reviewbot-") as name:
+            directory = Path(name)
+            path = directory / config.kind.value
+            path.write_text(config.original, encoding="utf-8")
+            (directory / "empty.py").write_bytes(b"")
+            args = ["check", "--config", str(path), "--no-cache", "--no-fix", "--exit-zero"]
+            try:
+                await self._run([*args, "--output-format", "json", "--", "empty.py"], directory)
+            except RuffError as error:
+                reason = (error.details or error.reason).replace(f"{directory}/", "")
+                raise ConfigRefusedError(
+                    ConfigRefusal.RUFF_REJECTED, reason.replace(str(directory), ".").strip()
+                ) from None
+
+    async def run_in(self, args: list[str], cwd: Path) -> bytes:
+        """ruff with these arguments in `cwd` (a folder of ours), isolated like every run."""
+        return await self._run(args, cwd)
 
     async def _run(self, args: list[str], cwd: Path) -> bytes:
         environment = {key: os.environ[key] for key in _PASSED_ENVIRONMENT if key in os.environ}
@@ -177,10 +199,39 @@ class RuffRunner:
         if process.returncode != 0:
             reason = _first_line(stderr)
             logger.warning("ruff exited with %s: %s", process.returncode, reason)
-            raise RuffError(f"ruff failed with exit code {process.returncode}: {reason}")
+            raise RuffError(
+                f"ruff failed with exit code {process.returncode}: {reason}",
+                stderr.decode("utf-8", "replace"),
+            )
         if stderr.strip():
             logger.debug("ruff said on stderr: %s", _first_line(stderr))
         return stdout
+
+
+CONFIG_NAME = "ruff.toml"
+
+
+def config_arguments(config: ReviewConfig, directory: Path, *, lint: bool = True) -> list[str]:
+    """How ruff is told the rules: `--isolated` (with the preset's selection for `check`), or
+    the person's own configuration written into our folder as the only configuration ruff
+    reads. Writes the configuration file when there is one."""
+    if config.custom is None:
+        rules = PRESET_RULES[config.preset] if lint else ()
+        return ["--isolated", "--select", ",".join(rules)] if rules else ["--isolated"]
+    path = directory / CONFIG_NAME
+    path.write_text(config.custom, encoding="utf-8")
+    return ["--config", str(path)]
+
+
+def check_arguments(config: ReviewConfig, directory: Path, names: Iterable[str]) -> list[str]:
+    """`ruff check` of these files in `directory`: JSON out, no cache, never fixing (a
+    configuration may say `fix = true`)."""
+    args = ["check", *config_arguments(config, directory), "--no-cache", "--no-fix"]
+    args += ["--output-format", "json", "--exit-zero"]
+    if config.muted:
+        args += ["--extend-ignore", ",".join(config.muted)]
+    # Explicit file paths: ruff's exclusions (.venv, build, …) apply only to discovery.
+    return [*args, "--", *names]
 
 
 def _kill_group(pid: int) -> None:

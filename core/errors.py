@@ -111,3 +111,50 @@ class UploadRefusedError(DomainError):
 
     def __str__(self) -> str:
         return self.refusal.value
+
+
+class ConfigRefusal(StrEnum):
+    TOO_LARGE = "too_large"
+    NOT_UTF8 = "not_utf8"
+    NOT_TOML = "not_toml"
+    NO_RUFF_SECTION = "no_ruff_section"
+    PATH_SETTINGS = "path_settings"
+    RUFF_REJECTED = "ruff_rejected"
+
+
+@dataclass
+class ConfigRefusedError(DomainError):
+    """A person's ruff configuration was refused; `detail` is the size limit in KiB, the TOML
+    or ruff reason, or the settings that point at paths."""
+
+    refusal: ConfigRefusal
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.refusal.value}: {self.detail}" if self.detail else self.refusal.value
+
+
+class NoOwnConfigError(DomainError):
+    """The person asked for their own configuration before sending one."""
+
+
+class RuleNotInCheckError(DomainError):
+    """Muting a rule that the check did not report (forged or stale data)."""
+
+
+class NewerVersionError(DomainError):
+    """A fix was asked to be saved on a version that is no longer the file's current one."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
+class NothingToFixError(DomainError):
+    """The fixes change nothing: there is no new version to save."""
+
+
+class TooManyMutedError(DomainError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit

@@ -54,6 +54,11 @@ class RulePreset(StrEnum):
     DEFAULT = "default"
     PEP8 = "pep8"
     STRICT = "strict"
+    CUSTOM = "custom"  # the person's own ruff configuration
+
+    @classmethod
+    def built_in(cls) -> tuple["RulePreset", ...]:
+        return (cls.DEFAULT, cls.PEP8, cls.STRICT)
 
 
 class FileStatus(StrEnum):
@@ -141,6 +146,23 @@ class User(Base):
     rule_preset: Mapped[RulePreset] = mapped_column(
         _enum(RulePreset, "rule_preset"), default=RulePreset.DEFAULT
     )
+    # The person's own configuration (used while the preset is `custom`; kept when they go
+    # back to a built-in preset) and the rules left out of their checks.
+    ruff_config_hash: Mapped[str | None] = mapped_column(
+        ForeignKey("review_configs.hash", ondelete="RESTRICT")
+    )
+    muted_rules: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    created_at: Mapped[datetime] = _created_at()
+
+
+class ReviewConfigText(Base):
+    """A person's ruff configuration, normalized to a `ruff.toml` text and stored once by its
+    SHA-256: users and check rows refer to it by hash."""
+
+    __tablename__ = "review_configs"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = _created_at()
 
 
@@ -259,6 +281,11 @@ class Check(Base):
         ForeignKey("file_versions.id", ondelete="CASCADE"), index=True
     )
     preset: Mapped[RulePreset] = mapped_column(_enum(RulePreset, "check_preset"))
+    # With preset `custom`: the configuration it ran with. Rules muted at the time, left out.
+    config_hash: Mapped[str | None] = mapped_column(
+        ForeignKey("review_configs.hash", ondelete="RESTRICT")
+    )
+    muted_rules: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     ruff_version: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime] = mapped_column(UtcDateTime())

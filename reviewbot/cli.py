@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="review files offline, printed here")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument(
-        "--preset", choices=[p.value for p in RulePreset], default=RulePreset.DEFAULT.value
+        "--preset",
+        choices=[p.value for p in RulePreset.built_in()],
+        default=RulePreset.DEFAULT.value,
     )
     return parser
 

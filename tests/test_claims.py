@@ -110,7 +110,7 @@ async def test_versions_of_a_dead_worker_are_checked_once_after_the_lease(
         late = await claims.record_results(
             session,
             worker_id="dies",
-            run=RuffRun(taken[0].preset, "0", utcnow()),
+            run=RuffRun(taken[0].config, "0", utcnow()),
             results={v.version_id: [] for v in taken},
         )
     async with session_factory() as session:
@@ -118,7 +118,7 @@ async def test_versions_of_a_dead_worker_are_checked_once_after_the_lease(
             session,
             worker_id="dies",
             version_ids=versions,
-            run=RuffRun(taken[0].preset, "0", utcnow()),
+            run=RuffRun(taken[0].config, "0", utcnow()),
             reason="late",
             policy=CheckRetryPolicy(max_attempts=1),
         )
@@ -130,9 +130,9 @@ async def test_versions_of_a_dead_worker_are_checked_once_after_the_lease(
         assert set(await session.scalars(select(File.status))) == {FileStatus.CHECKING}
 
     found = await RuffRunner().check_batch(
-        {v.version_id: v.content for v in retaken}, taken[0].preset
+        {v.version_id: v.content for v in retaken}, taken[0].config
     )
-    run = RuffRun(taken[0].preset, await RuffRunner().version(), utcnow())
+    run = RuffRun(taken[0].config, await RuffRunner().version(), utcnow())
     async with session_factory() as session:
         written = await claims.record_results(
             session, worker_id="survivor", run=run, results=found

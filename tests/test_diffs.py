@@ -4,6 +4,7 @@ from checks.ruff import RuffRunner
 from core.diffs import IssueDiff, Reviewed, diff_issues
 from core.models import RulePreset
 from core.review import SYNTAX_ERROR_CODE, Issue
+from core.ruff_config import ReviewConfig
 
 
 def _issue(code: str, line: int, message: str = "msg", column: int = 1) -> Issue:
@@ -24,7 +25,7 @@ def _counts(diff: IssueDiff) -> tuple[int, int, int]:
 
 async def _ruff(*sources: bytes, preset: RulePreset = RulePreset.DEFAULT) -> list[Reviewed]:
     """Each source with the issues real ruff finds in it."""
-    found = await RuffRunner().check_batch(dict(enumerate(sources)), preset)
+    found = await RuffRunner().check_batch(dict(enumerate(sources)), ReviewConfig(preset=preset))
     return [Reviewed(source, found[key]) for key, source in enumerate(sources)]
 
 

@@ -13,6 +13,7 @@ from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from checks.ruff import PRESET_RULES, RuffError, RuffRunner
 from core.models import RulePreset
 from core.review import SYNTAX_ERROR_CODE, Issue
+from core.ruff_config import ReviewConfig
 
 RUFF = str(find_ruff_bin())
 
@@ -86,12 +87,12 @@ def runner() -> RuffRunner:
     return RuffRunner()
 
 
-@pytest.mark.parametrize("preset", list(RulePreset))
+@pytest.mark.parametrize("preset", RulePreset.built_in())
 async def test_batch_matches_what_ruff_prints_itself(
     runner: RuffRunner, preset: RulePreset, tmp_path: Path
 ) -> None:
     select = ["--select", ",".join(PRESET_RULES[preset])] if PRESET_RULES[preset] else []
-    result = await runner.check_batch(SAMPLES, preset)
+    result = await runner.check_batch(SAMPLES, ReviewConfig(preset=preset))
 
     assert result.keys() == SAMPLES.keys()
     for key, source in SAMPLES.items():
@@ -99,7 +100,9 @@ async def test_batch_matches_what_ruff_prints_itself(
 
 
 async def test_known_issues_are_found_where_they_are(runner: RuffRunner) -> None:
-    result = await runner.check_batch({7: WITH_ISSUES, 8: CLEAN}, RulePreset.PEP8)
+    result = await runner.check_batch(
+        {7: WITH_ISSUES, 8: CLEAN}, ReviewConfig(preset=RulePreset.PEP8)
+    )
 
     found = {(issue.code, issue.line, issue.column) for issue in result[7]}
     assert found == {("F401", 1, 8), ("F821", 4, 7), ("E711", 5, 16)}
@@ -110,7 +113,7 @@ async def test_known_issues_are_found_where_they_are(runner: RuffRunner) -> None
 
 
 async def test_a_syntax_error_is_an_issue_not_an_exception(runner: RuffRunner) -> None:
-    result = await runner.check_batch({1: BROKEN}, RulePreset.DEFAULT)
+    result = await runner.check_batch({1: BROKEN}, ReviewConfig(preset=RulePreset.DEFAULT))
 
     assert result[1]
     assert result[1][0].code == SYNTAX_ERROR_CODE
@@ -119,7 +122,7 @@ async def test_a_syntax_error_is_an_issue_not_an_exception(runner: RuffRunner) -
 
 
 async def test_non_ascii_columns_count_characters(runner: RuffRunner) -> None:
-    result = await runner.check_batch({1: NON_ASCII}, RulePreset.PEP8)
+    result = await runner.check_batch({1: NON_ASCII}, ReviewConfig(preset=RulePreset.PEP8))
 
     undefined = next(issue for issue in result[1] if issue.code == "F821")
     assert (undefined.line, undefined.column) == (3, 25)  # characters, not bytes (29)
@@ -127,8 +130,10 @@ async def test_non_ascii_columns_count_characters(runner: RuffRunner) -> None:
 
 async def test_presets_find_more_the_stricter_they_are(runner: RuffRunner) -> None:
     by_preset = {
-        preset: set(codes((await runner.check_batch({1: PRESETS_DIFFER}, preset))[1]))
-        for preset in RulePreset
+        preset: set(
+            codes((await runner.check_batch({1: PRESETS_DIFFER}, ReviewConfig(preset=preset)))[1])
+        )
+        for preset in RulePreset.built_in()
     }
 
     assert {"E401", "E711", "N802"}.isdisjoint(by_preset[RulePreset.DEFAULT])
@@ -141,7 +146,7 @@ async def test_presets_find_more_the_stricter_they_are(runner: RuffRunner) -> No
 async def test_configuration_on_disk_and_in_environment_is_ignored(
     runner: RuffRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    baseline = await runner.check_batch(SAMPLES, RulePreset.PEP8)
+    baseline = await runner.check_batch(SAMPLES, ReviewConfig(preset=RulePreset.PEP8))
     select_all = '[lint]\nselect = ["ALL"]\n'
     ignore_f401 = '[tool.ruff.lint]\nignore = ["F401", "E711"]\n'
     working = tmp_path / "working"
@@ -166,7 +171,7 @@ async def test_configuration_on_disk_and_in_environment_is_ignored(
     monkeypatch.setenv("RUFF_OUTPUT_FORMAT", "concise")
     monkeypatch.setenv("RUFF_OUTPUT_FILE", str(tmp_path / "diverted.txt"))
 
-    assert await runner.check_batch(SAMPLES, RulePreset.PEP8) == baseline
+    assert await runner.check_batch(SAMPLES, ReviewConfig(preset=RulePreset.PEP8)) == baseline
     assert not (tmp_path / "diverted.txt").exists()
 
 
@@ -178,7 +183,7 @@ async def test_files_are_checked_even_under_excluded_directory_names(
     (tmp_path / ".gitignore").write_text("*\n")
     monkeypatch.setattr(tempfile, "tempdir", str(excluded))
 
-    result = await runner.check_batch({1: WITH_ISSUES}, RulePreset.DEFAULT)
+    result = await runner.check_batch({1: WITH_ISSUES}, ReviewConfig(preset=RulePreset.DEFAULT))
 
     assert "F401" in codes(result[1])
 
@@ -191,7 +196,9 @@ async def test_a_batch_is_one_ruff_process(tmp_path: Path) -> None:
         for key in range(50)
     }
 
-    result = await RuffRunner(ruff_path=wrapper).check_batch(sources, RulePreset.DEFAULT)
+    result = await RuffRunner(ruff_path=wrapper).check_batch(
+        sources, ReviewConfig(preset=RulePreset.DEFAULT)
+    )
 
     assert log.read_text().splitlines() == ["run"]
     assert result.keys() == sources.keys()
@@ -207,7 +214,10 @@ async def test_empty_batch_runs_nothing(tmp_path: Path) -> None:
     log = tmp_path / "runs.log"
     wrapper = write_wrapper(tmp_path / "ruff", f'echo run >> "{log}"\nexec "{RUFF}" "$@"')
 
-    assert await RuffRunner(ruff_path=wrapper).check_batch({}, RulePreset.STRICT) == {}
+    assert (
+        await RuffRunner(ruff_path=wrapper).check_batch({}, ReviewConfig(preset=RulePreset.STRICT))
+        == {}
+    )
     assert not log.exists()
 
 
@@ -218,7 +228,7 @@ async def test_a_hanging_ruff_is_killed_with_its_children(tmp_path: Path) -> Non
 
     started = time.monotonic()
     with pytest.raises(RuffError, match=r"timed out after 2 s"):
-        await runner.check_batch({1: CLEAN}, RulePreset.DEFAULT)
+        await runner.check_batch({1: CLEAN}, ReviewConfig(preset=RulePreset.DEFAULT))
     took = time.monotonic() - started
 
     # Killed, not waited for: its child would have slept for five minutes.
@@ -240,7 +250,9 @@ async def test_a_failing_ruff_gives_its_message(tmp_path: Path) -> None:
     wrapper = write_wrapper(tmp_path / "ruff", "echo 'ruff: exploded here' >&2\nexit 2")
 
     with pytest.raises(RuffError, match="exploded here") as raised:
-        await RuffRunner(ruff_path=wrapper).check_batch({1: CLEAN}, RulePreset.DEFAULT)
+        await RuffRunner(ruff_path=wrapper).check_batch(
+            {1: CLEAN}, ReviewConfig(preset=RulePreset.DEFAULT)
+        )
 
     assert "\n" not in raised.value.reason
 
@@ -249,7 +261,9 @@ async def test_unparsable_output_is_an_error(tmp_path: Path) -> None:
     wrapper = write_wrapper(tmp_path / "ruff", "echo 'this is not json'")
 
     with pytest.raises(RuffError, match="unparsable"):
-        await RuffRunner(ruff_path=wrapper).check_batch({1: CLEAN}, RulePreset.DEFAULT)
+        await RuffRunner(ruff_path=wrapper).check_batch(
+            {1: CLEAN}, ReviewConfig(preset=RulePreset.DEFAULT)
+        )
 
 
 async def test_a_missing_binary_is_an_error(tmp_path: Path) -> None:
@@ -265,7 +279,9 @@ async def test_uploaded_code_is_never_executed(runner: RuffRunner, tmp_path: Pat
         f"if __name__ == '__main__':\n    open({str(marker)!r}, 'w')\n"
     ).encode()
 
-    result = await runner.check_batch({1: hostile, 2: hostile}, RulePreset.STRICT)
+    result = await runner.check_batch(
+        {1: hostile, 2: hostile}, ReviewConfig(preset=RulePreset.STRICT)
+    )
 
     assert "S605" in codes(result[1])  # ruff saw the shell call, and that is all it did
     assert not marker.exists()

@@ -18,9 +18,12 @@ from core.models import (
     File,
     FileStatus,
     FileVersion,
+    ReviewConfigText,
     RulePreset,
+    User,
 )
 from core.review import Issue
+from core.ruff_config import ReviewConfig
 from core.services.history import VersionDiff, diff_since_previous
 
 
@@ -40,6 +43,8 @@ class CheckReport:
     file_name: str
     version: int
     preset: RulePreset
+    config_hash: str | None  # with preset `custom`: the configuration it ran with
+    muted_rules: tuple[str, ...]
     ruff_version: str
     result: CheckResult
     issues: list[Issue]
@@ -73,6 +78,8 @@ async def check_report(session: AsyncSession, check_id: int) -> CheckReport:
         file_name=name,
         version=number,
         preset=check.preset,
+        config_hash=check.config_hash,
+        muted_rules=tuple(check.muted_rules or ()),
         ruff_version=check.ruff_version,
         result=check.result,
         issues=[Issue.from_json(item) for item in check.issues],
@@ -126,30 +133,60 @@ class OwnedCheck:
     report: CheckReport
     file_active: bool
     lines: tuple[str, ...]  # the checked source, split as ruff counts lines
+    muted_now: tuple[str, ...] = ()  # the rules the owner mutes today (for Mute / Unmute)
 
     def source_line(self, number: int) -> str | None:
         """Line `number` (from 1) of the checked source."""
         return self.lines[number - 1] if 1 <= number <= len(self.lines) else None
 
 
-async def own_check_report(session: AsyncSession, user_id: int, check_id: int) -> OwnedCheck:
-    """The check `check_id` if it is of one of the user's files (active or deleted); anyone
-    else's, or one that does not exist, raises `FileNotFoundForUserError`."""
+@dataclass(frozen=True)
+class OwnCheckRows:
+    check: Check
+    version: FileVersion
+    file: File
+
+
+async def own_check(session: AsyncSession, user_id: int, check_id: int) -> OwnCheckRows:
+    """The rows of a check of one of the user's files (active or deleted); anyone else's, or
+    one that does not exist, raises `FileNotFoundForUserError`."""
     if not 0 < check_id <= _LARGEST_ID:  # forged data: never a row, and beyond the column type
         raise FileNotFoundForUserError
     row = (
         await session.execute(
-            select(File.status, FileVersion.content)
-            .join(FileVersion, FileVersion.file_id == File.id)
-            .join(Check, Check.version_id == FileVersion.id)
+            select(Check, FileVersion, File)
+            .join(FileVersion, FileVersion.id == Check.version_id)
+            .join(File, File.id == FileVersion.file_id)
             .where(Check.id == check_id, File.user_id == user_id)
         )
     ).one_or_none()
     if row is None:
         raise FileNotFoundForUserError
-    status, content = row
+    check, version, file = row
+    return OwnCheckRows(check=check, version=version, file=file)
+
+
+async def check_config(session: AsyncSession, check: Check) -> ReviewConfig:
+    """The rules a check ran with, to run them again (autofix)."""
+    muted = tuple(check.muted_rules or ())
+    if check.preset is not RulePreset.CUSTOM or check.config_hash is None:
+        return ReviewConfig(preset=check.preset, muted=muted)
+    custom = await session.scalar(
+        select(ReviewConfigText.text).where(ReviewConfigText.hash == check.config_hash)
+    )
+    if custom is None:  # the foreign key keeps it; guard the invariant anyway
+        return ReviewConfig(muted=muted)
+    return ReviewConfig(preset=RulePreset.CUSTOM, muted=muted, custom=custom)
+
+
+async def own_check_report(session: AsyncSession, user_id: int, check_id: int) -> OwnedCheck:
+    """The check `check_id` if it is of one of the user's files (active or deleted); anyone
+    else's, or one that does not exist, raises `FileNotFoundForUserError`."""
+    owned = await own_check(session, user_id, check_id)
+    muted = await session.scalar(select(User.muted_rules).where(User.id == user_id))
     return OwnedCheck(
         report=await check_report(session, check_id),
-        file_active=status != FileStatus.DELETED,
-        lines=tuple(source_lines(content)),
+        file_active=owned.file.status != FileStatus.DELETED,
+        lines=tuple(source_lines(owned.version.content)),
+        muted_now=tuple(muted or ()),
     )
