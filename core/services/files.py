@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import FileNotFoundForUserError
+from core.errors import FileNotFoundForUserError, NewerVersionError
 from core.models import File, FileEvent, FileEventKind, FileStatus, FileVersion, utcnow
+from core.services.accounts import AccountView
 
 PAGE_SIZE = 8
 
@@ -62,6 +63,15 @@ class Uploader:
     account_id: int
     telegram_id: int
 
+    @classmethod
+    def of(cls, account: AccountView) -> "Uploader":
+        """The registered person behind an account (NotRegisteredError otherwise)."""
+        return cls(
+            user_id=account.require_user_id(),
+            account_id=account.account_id,
+            telegram_id=account.telegram_id,
+        )
+
 
 async def store_upload(
     session: AsyncSession,
@@ -71,18 +81,17 @@ async def store_upload(
     content: bytes,
     telegram_file_id: str | None,
     target_file_id: int | None = None,
+    expected_version: int | None = None,
 ) -> StoredUpload:
-    """A new file, or a new version of the target file or of the active file with this name."""
+    """A new file, or a new version of the target file or of the active file with this name.
+    With `expected_version`, the target must still be at that version (NewerVersionError)."""
+    arguments = (name, content, telegram_file_id, target_file_id, expected_version)
     try:
-        return await _store_upload(
-            session, uploader, name, content, telegram_file_id, target_file_id
-        )
+        return await _store_upload(session, uploader, *arguments)
     except IntegrityError:
         # Another upload of the same name won the race: this one becomes its replacement.
         await session.rollback()
-        return await _store_upload(
-            session, uploader, name, content, telegram_file_id, target_file_id
-        )
+        return await _store_upload(session, uploader, *arguments)
 
 
 async def _store_upload(
@@ -92,10 +101,15 @@ async def _store_upload(
     content: bytes,
     telegram_file_id: str | None,
     target_file_id: int | None,
+    expected_version: int | None,
 ) -> StoredUpload:
     file: File | None
     if target_file_id is not None:
         file = await _active_file(session, uploader.user_id, target_file_id, for_update=True)
+        if expected_version is not None and file.current_version != expected_version:
+            current = file.current_version
+            await session.rollback()
+            raise NewerVersionError(current)
     else:
         file = await session.scalar(
             select(File)
