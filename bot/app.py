@@ -22,6 +22,8 @@ from redis.asyncio import Redis
 from bot import admin_texts, texts
 from bot.handlers import build_routers
 from bot.middlewares import AccountMiddleware, DbSessionMiddleware, LanguageMiddleware
+from checks.autofix import RuffFixer
+from checks.ruff import RuffRunner
 from checks.rules import RuleCatalog
 from core.clock import Clock
 from core.config import Settings
@@ -74,8 +76,11 @@ def build_dispatcher(
     wakeup: Wakeup,
     clock: Clock,
 ) -> Dispatcher:
+    ruff_runner = RuffRunner()
     dispatcher = Dispatcher(
         storage=storage,
+        ruff_runner=ruff_runner,  # validates people's own configurations
+        fixer=RuffFixer(ruff_runner),  # autofix previews
         settings=settings,
         mailer=mailer,
         email_templates=email_templates,

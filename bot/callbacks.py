@@ -37,6 +37,8 @@ class ReportAction(StrEnum):
     OPEN = "o"  # a check's report screen, page `page`
     DOCUMENT = "d"  # the complete report as an HTML document
     RULE = "r"  # the rule card of `rule`, opened from page `page` of the report
+    MUTE = "m"  # leave `rule` out of the person's next checks, and show page `page` again
+    UNMUTE = "n"  # take `rule` back into them
 
 
 class ReportCallback(CallbackData, prefix="k"):
@@ -69,3 +71,33 @@ class HistoryCallback(CallbackData, prefix="h"):
     file_id: int
     page: int = 0
     back: int = 0
+
+
+class RulesAction(StrEnum):
+    PRESET = "p"  # use the preset `preset` (custom: the configuration sent before)
+    UNMUTE = "u"  # unmute `rule`
+    OWN_CONFIG = "c"  # wait for the person's own configuration
+
+
+class RulesCallback(CallbackData, prefix="u"):
+    """The `/rules` screen: the person's own settings only, so there is nothing to forge."""
+
+    action: RulesAction
+    preset: str = ""
+    rule: str = ""
+
+
+class FixAction(StrEnum):
+    PREVIEW = "p"  # the diff of the fixes
+    FILE = "f"  # the fixed file as a document
+    SAVE = "s"  # the fixed file as the next version
+
+
+class FixCallback(CallbackData, prefix="x"):
+    """Autofix of the version a check looked at, with that check's rules; `page` is the report
+    page that Back returns to."""
+
+    action: FixAction
+    check_id: int
+    unsafe: bool = False
+    page: int = 0

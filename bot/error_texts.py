@@ -5,6 +5,7 @@ import unicodedata
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot import rules_texts
 from bot.formatting import quote
 from bot.texts import file_not_found, size_label, something_went_wrong
 from core import errors
@@ -147,4 +148,22 @@ def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - on
             return _("No code is waiting for this chat. Send /start or /login to get one.")
         case errors.FileNotFoundForUserError():
             return file_not_found()
+        case errors.ConfigRefusedError():
+            return rules_texts.config_refusal(error)
+        case errors.NoOwnConfigError():
+            return _("You have not sent a configuration yet: press «📄 Use my configuration».")
+        case errors.RuleNotInCheckError():
+            return _("This report has no such rule. Open the report again.")
+        case errors.TooManyMutedError(limit=limit):
+            return _(
+                "You have muted {count} rules, the most I keep. Unmute some in /rules, or use "
+                "your own configuration."
+            ).format(count=limit)
+        case errors.NewerVersionError(current_version=version):
+            return _(
+                "This file has changed since: it is at version {version} now. Open its latest "
+                "report to fix that one."
+            ).format(version=version)
+        case errors.NothingToFixError():
+            return _("There is nothing to fix: the file would stay exactly as it is.")
     return something_went_wrong()

@@ -5,33 +5,46 @@ from collections.abc import Mapping
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import report_texts, texts
+from bot import fix_texts, report_texts, rules_texts, texts
 from bot.callbacks import (
     CheckLogAction,
     CheckLogCallback,
     FileAction,
     FileCallback,
+    FixAction,
+    FixCallback,
     ReportAction,
     ReportCallback,
 )
 from bot.report_pages import ReportPage, report_page
 from checks.rules import Rule
+from core.review import SYNTAX_ERROR_CODE
 from core.services.reports import OwnedCheck
-
-RULES_PER_ROW = 4
 
 
 def build_report_kb(check: OwnedCheck, page: ReportPage) -> InlineKeyboardMarkup:
     check_id = check.report.check_id
     builder = InlineKeyboardBuilder()
     for code in page.rules:
-        builder.button(
+        row = InlineKeyboardBuilder()
+        row.button(
             text=report_texts.button_rule(code),
             callback_data=ReportCallback(
                 action=ReportAction.RULE, check_id=check_id, page=page.number, rule=code
             ),
         )
-    builder.adjust(RULES_PER_ROW)
+        if code != SYNTAX_ERROR_CODE:  # not a rule: nothing to mute
+            muted = code in check.muted_now
+            row.button(
+                text=rules_texts.button_unmute(code) if muted else rules_texts.button_mute(code),
+                callback_data=ReportCallback(
+                    action=ReportAction.UNMUTE if muted else ReportAction.MUTE,
+                    check_id=check_id,
+                    page=page.number,
+                    rule=code,
+                ),
+            )
+        builder.attach(row)
     navigation = InlineKeyboardBuilder()
     if page.number > 0:
         navigation.button(
@@ -50,6 +63,13 @@ def build_report_kb(check: OwnedCheck, page: ReportPage) -> InlineKeyboardMarkup
     builder.attach(navigation)
     if check.report.issues:
         document = InlineKeyboardBuilder()
+        if any(issue.fixable for issue in check.report.issues):
+            document.button(
+                text=fix_texts.button_fix(),
+                callback_data=FixCallback(
+                    action=FixAction.PREVIEW, check_id=check_id, page=page.number
+                ),
+            )
         document.button(
             text=report_texts.button_html_report(),
             callback_data=ReportCallback(

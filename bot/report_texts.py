@@ -148,11 +148,23 @@ def report_head(report: CheckReport) -> list[str]:
         ),
         _("Checked {when}, preset {preset}, ruff {ruff_version}").format(
             when=when(report.finished_at),
-            preset=report.preset.value,
+            preset=quote(preset_label(report)),
             ruff_version=quote(report.ruff_version),
         ),
+        *([muted_line(report.muted_rules)] if report.muted_rules else []),
         result_line(report),
     ]
+
+
+def preset_label(report: CheckReport) -> str:
+    """ "strict", or "custom 1a2b3c4d" for a person's own configuration."""
+    if report.config_hash is not None:
+        return _("custom {hash}").format(hash=report.config_hash[:8])
+    return report.preset.value
+
+
+def muted_line(muted: tuple[str, ...]) -> str:
+    return _("Muted: {codes}").format(codes=", ".join(quote(code) for code in muted))
 
 
 def page_line(number: int, count: int) -> str:

@@ -7,9 +7,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 _CANNOT_EDIT = ("message can't be edited", "message to edit not found")
 
 
-async def show(callback: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup) -> None:
-    """Edit the pressed message into the new screen, or send it anew if it cannot be edited."""
-    await callback.answer()
+async def show(
+    callback: CallbackQuery,
+    text: str,
+    keyboard: InlineKeyboardMarkup,
+    *,
+    notice: str | None = None,
+) -> None:
+    """Edit the pressed message into the new screen, or send it anew if it cannot be edited;
+    `notice` is shown on the button's answer (plain text, at most 200 characters)."""
+    await callback.answer(notice)
     message = callback.message
     if isinstance(message, Message) and message.text is not None:
         if message.html_text == text and _same_keyboard(message.reply_markup, keyboard):

@@ -12,3 +12,9 @@ class ReplaceFlow(StatesGroup):
     """After the Replace button: the next document becomes a new version of that file."""
 
     document = State()
+
+
+class RulesFlow(StatesGroup):
+    """After "Use my configuration": the next document or text is a ruff configuration."""
+
+    config = State()

@@ -46,6 +46,7 @@ def command_descriptions() -> dict[str, str]:
         "start": _("Register or see your account"),
         "files": _("Your files"),
         "report": _("Every check of your files, with exports"),
+        "rules": _("Rule presets, muted rules, your own ruff configuration"),
         "help": _("What I can do"),
         "login": _("Sign in to an existing account"),
         "logout": _("Sign out in this chat"),
@@ -124,6 +125,8 @@ def help_text() -> str:
         "becomes its new version.\n\n"
         "/files — your files: report, replace, download, history, delete\n"
         "/report — every check of your files, with CSV, XLSX and JSON exports\n"
+        "/rules — the rules your files are checked with: presets, muted rules, your own "
+        "ruff configuration\n"
         "/start — register or see your account\n"
         "/login — sign in to an existing account with its email\n"
         "/logout — sign out in this chat\n"

@@ -7,13 +7,15 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from bot.app import Catalogues
 from bot.rule_cards import rule_card
 from checks.outbox import RetryPolicy
 from checks.rules import RuleCatalog
 from checks.worker import Worker
 from core.i18n import load_translations
-from core.models import DeliveryChannel, DeliveryStatus
+from core.models import DeliveryChannel, DeliveryStatus, User
 from reviewbot.runtime import open_worker
 from tests.fake_telegram import BotOutput
 from tests.fake_telegram.html import parse_html, utf16_len
@@ -140,7 +142,7 @@ async def test_a_rule_card_shows_ruffs_explanation_and_goes_back(
     for channel in DeliveryChannel:  # the marks stay as they are while the test looks
         await wait_for_delivery(bot_app.session_factory, channel, DeliveryStatus.SENT)
     report = await kim.click(result, "Full report")
-    assert report.button_texts()[:2] == ["ℹ️ F401", "ℹ️ F541"]
+    assert report.button_texts()[:4] == ["ℹ️ F401", "🔇 Mute F401", "ℹ️ F541", "🔇 Mute F541"]
 
     card = await kim.click(report, "ℹ️ F541")
     assert card.text.startswith("ℹ️ F541 f-string-missing-placeholders (Pyflakes)")
@@ -243,8 +245,8 @@ async def test_report_buttons_replayed_by_another_user_show_nothing(
     second = await owner.click(first, "Next »")
     card = await owner.click(second, "ℹ️ F541")
     stolen = _report_buttons(result, first, second, card)
-    # Full report and pages, the rule, the HTML document, and back from the card.
-    assert {data.split(":")[1] for data in stolen} == {"o", "r", "d"}
+    # Full report and pages, the rule, its Mute, the HTML document, and back from the card.
+    assert {data.split(":")[1] for data in stolen} == {"o", "r", "m", "d"}
     assert len(stolen) >= 4
 
     thief = await bot_app.registered("thief3@example.com")
@@ -265,6 +267,8 @@ async def test_report_buttons_replayed_by_another_user_show_nothing(
         assert "secret" not in output.text
         assert "owner_only" not in output.text
         assert output.document is None
+    async with bot_app.session_factory() as session:  # the stolen Mute muted nothing
+        assert list(await session.scalars(select(User.muted_rules))) == [[], []]
     await thief.chat.click_data(base, "k:zz:1:0:")
     out_of_date = await thief.chat.next_screen()
     assert out_of_date.text == "This button is out of date. Open /files again."

@@ -8,13 +8,28 @@ from bot.handlers import (
     errors,
     fallback,
     files,
+    fixes,
     history,
     reports,
+    rules,
     upload,
 )
 
 
 def build_routers() -> list[Router]:
     """Fresh routers, in order: commands that work in any state first, the catch-all last."""
-    modules = (errors, common, admin, auth, files, history, reports, check_log, upload, fallback)
+    modules = (
+        errors,
+        common,
+        admin,
+        auth,
+        files,
+        history,
+        reports,
+        fixes,
+        rules,
+        check_log,
+        upload,
+        fallback,
+    )
     return [module.build_router() for module in modules]

@@ -7,14 +7,14 @@ from aiogram.types import BufferedInputFile, CallbackQuery
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import report_texts, rule_cards
+from bot import report_texts, rule_cards, rules_texts
 from bot.callbacks import ReportAction, ReportCallback
 from bot.report_keyboards import build_rule_card_kb, report_screen
 from bot.screens import show
 from checks.rules import RuleCatalog
 from core.emails import EmailTemplates
 from core.report_document import render_report_document
-from core.services import reports
+from core.services import reports, rules
 from core.services.accounts import AccountView
 
 
@@ -30,6 +30,35 @@ async def on_report_open(
     )
     text, keyboard = report_screen(check, await rule_catalog.rules(), callback_data.page)
     await show(callback, text, keyboard)
+
+
+async def on_rule_mute(
+    callback: CallbackQuery,
+    callback_data: ReportCallback,
+    session: AsyncSession,
+    account: AccountView,
+    rule_catalog: RuleCatalog,
+) -> None:
+    user_id = account.require_user_id()
+    code = await rules.mute_rule(session, user_id, callback_data.check_id, callback_data.rule)
+    check = await reports.own_check_report(session, user_id, callback_data.check_id)
+    text, keyboard = report_screen(check, await rule_catalog.rules(), callback_data.page)
+    await show(callback, text, keyboard, notice=rules_texts.muted(code))
+
+
+async def on_rule_unmute(
+    callback: CallbackQuery,
+    callback_data: ReportCallback,
+    session: AsyncSession,
+    account: AccountView,
+    rule_catalog: RuleCatalog,
+) -> None:
+    user_id = account.require_user_id()
+    await reports.own_check_report(session, user_id, callback_data.check_id)  # the owner only
+    await rules.unmute_rule(session, user_id, callback_data.rule)
+    check = await reports.own_check_report(session, user_id, callback_data.check_id)
+    text, keyboard = report_screen(check, await rule_catalog.rules(), callback_data.page)
+    await show(callback, text, keyboard, notice=rules_texts.unmuted(callback_data.rule))
 
 
 async def on_rule_card(
@@ -89,5 +118,11 @@ def build_router() -> Router:
     )
     router.callback_query.register(
         on_report_document, ReportCallback.filter(F.action == ReportAction.DOCUMENT)
+    )
+    router.callback_query.register(
+        on_rule_mute, ReportCallback.filter(F.action == ReportAction.MUTE)
+    )
+    router.callback_query.register(
+        on_rule_unmute, ReportCallback.filter(F.action == ReportAction.UNMUTE)
     )
     return router

@@ -60,11 +60,7 @@ async def _store_document(
     wakeup: Wakeup,
     target_file_id: int | None,
 ) -> None:
-    uploader = files.Uploader(
-        user_id=account.require_user_id(),
-        account_id=account.account_id,
-        telegram_id=account.telegram_id,
-    )
+    uploader = files.Uploader.of(account)
     document = message.document
     assert document is not None  # guaranteed by the F.document filter
     name = uploads.check_document(
