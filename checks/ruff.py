@@ -158,7 +158,8 @@ class RuffRunner:
             path = directory / config.kind.value
             path.write_text(config.original, encoding="utf-8")
             (directory / "empty.py").write_bytes(b"")
-            args = ["check", "--config", str(path), "--no-cache", "--no-fix", "--exit-zero"]
+            args = ["check", "--config", str(path), "--no-respect-gitignore", "--no-cache"]
+            args += ["--no-fix", "--exit-zero"]
             try:
                 await self._run([*args, "--output-format", "json", "--", "empty.py"], directory)
             except RuffError as error:
@@ -215,12 +216,17 @@ def config_arguments(config: ReviewConfig, directory: Path, *, lint: bool = True
     """How ruff is told the rules: `--isolated` (with the preset's selection for `check`), or
     the person's own configuration written into our folder as the only configuration ruff
     reads. Writes the configuration file when there is one."""
+    # Files are named explicitly, so ignore files have nothing to say; without this flag ruff
+    # reads git's global configuration (/etc/gitconfig) to find them.
+    args = ["--no-respect-gitignore"]
     if config.custom is None:
         rules = PRESET_RULES[config.preset] if lint else ()
-        return ["--isolated", "--select", ",".join(rules)] if rules else ["--isolated"]
+        return (
+            [*args, "--isolated", "--select", ",".join(rules)] if rules else [*args, "--isolated"]
+        )
     path = directory / CONFIG_NAME
     path.write_text(config.custom, encoding="utf-8")
-    return ["--config", str(path)]
+    return [*args, "--config", str(path)]
 
 
 def check_arguments(config: ReviewConfig, directory: Path, names: Iterable[str]) -> list[str]:

@@ -136,7 +136,15 @@ def read_own_config(raw: bytes, kind: ConfigKind | None) -> OwnConfig:
     pointing = sorted(set(_path_settings(settings)))
     if pointing:
         raise ConfigRefusedError(ConfigRefusal.PATH_SETTINGS, ", ".join(pointing))
-    return OwnConfig(original=text, kind=kind, normalized=tomli_w.dumps(settings))
+    return OwnConfig(original=text, kind=kind, normalized=tomli_w.dumps(_sorted(settings)))
+
+
+def _sorted(table: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings with their keys in order: the same settings always make the same text."""
+    return {
+        key: _sorted(value) if isinstance(value, dict) else value
+        for key, value in sorted(table.items())
+    }
 
 
 def _path_settings(table: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
