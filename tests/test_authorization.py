@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from checks.worker import Worker
-from core.models import Check, Delivery, File, FileStatus, FileVersion
+from core.models import Check, Delivery, File, FileStatus, FileVersion, RulePreset, User
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 
@@ -146,3 +146,51 @@ async def test_replayed_report_buttons_reveal_and_change_nothing(
             await session.scalar(select(func.count()).select_from(Delivery)),
         )
     assert after == before
+
+
+async def test_replayed_fix_mute_and_rules_buttons_reveal_and_change_nothing(
+    bot_app: BotApp, worker: Worker
+) -> None:
+    owner = await bot_app.registered("owner4@example.com")
+    # F401 has a safe fix, F841 an unsafe one: both previews, the file, Save and Mute.
+    source = b"import os\nTOKEN = 'owner-only'\n\n\ndef f():\n    unused = TOKEN\n"
+    await owner.upload("secret.py", source)
+    result = await owner.chat.next_screen(timeout=30)
+    report = await owner.click(result, "Full report")
+    preview = await owner.click(report, "🛠 Fix")
+    unsafe = await owner.click(preview, "⚠️ Include unsafe fixes")
+    rules = await owner.say("/rules")
+    stolen = sorted(set(_data(report, preview, unsafe)))
+    kinds = {":".join(data.split(":")[:2]) for data in stolen}
+    assert {"k:m", "x:p", "x:f", "x:s"} <= kinds, stolen
+    assert any(data.startswith("x:p") and data.endswith(":1:0") for data in stolen), stolen
+
+    thief = await bot_app.registered("thief4@example.com")
+    documents = len(bot_app.telegram.calls("sendDocument"))
+    for data in stolen:
+        base = await thief.say("/help")
+        await thief.chat.click_data(base, data)
+        answer = await thief.chat.next_screen()
+        assert (answer.kind, answer.text, answer.show_alert) == (
+            "callback_answer",
+            "File not found.",
+            True,
+        ), data
+    # The /rules buttons act on the caller's own settings only: a preset answers and shows the
+    # thief's own rules; "Use my configuration" asks for the thief's own.
+    for data in _data(rules):
+        await thief.chat.click_data(await thief.say("/help"), data)
+        for _ in range(1 if data.startswith("u:c:") else 2):
+            assert "owner" not in (await thief.chat.next_screen()).text, data
+    await thief.chat.no_output(within=0.5)
+    assert len(bot_app.telegram.calls("sendDocument")) == documents  # no file, no diff
+    for output in thief.chat.outputs:
+        assert "secret" not in output.text
+        assert "owner-only" not in output.text
+        assert output.document is None
+    async with bot_app.session_factory() as session:
+        versions = await session.scalar(select(func.count()).select_from(FileVersion))
+        assert versions == 1  # Save did not store a version
+        owner_row = await session.scalar(select(User).where(User.email == owner.email))
+        assert owner_row is not None
+        assert (owner_row.rule_preset, owner_row.muted_rules) == (RulePreset.DEFAULT, [])
