@@ -132,6 +132,8 @@ def export_headers() -> dict[str, str]:
         "file": _("File name"),
         "version": _("Version no."),
         "preset": _("Rule preset"),
+        "config_hash": _("Own configuration (SHA-256)"),
+        "muted_rules": _("Muted rules"),
         "ruff_version": _("ruff version"),
         "started_at": _("Started (UTC)"),
         "finished_at": _("Finished (UTC)"),

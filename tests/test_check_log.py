@@ -37,12 +37,14 @@ from tests.support.pipeline import deliveries, ruff_oracle_count, wait_for_deliv
 from tests.support.smtp import code_in
 
 FIELDS = [
-    "check_id", "file", "version", "preset", "ruff_version", "started_at", "finished_at",
+    "check_id", "file", "version", "preset", "config_hash", "muted_rules", "ruff_version",
+    "started_at", "finished_at",
     "result", "issue_count", "email_status", "email_sent_at", "email_attempts",
     "chat_status", "chat_sent_at", "chat_attempts",
 ]  # fmt: skip
 ENGLISH_HEADERS = [
-    "Check no.", "File name", "Version no.", "Rule preset", "ruff version", "Started (UTC)",
+    "Check no.", "File name", "Version no.", "Rule preset", "Own configuration (SHA-256)",
+    "Muted rules", "ruff version", "Started (UTC)",
     "Finished (UTC)", "Check result", "Issue count", "Email status", "Email sent (UTC)",
     "Email attempts", "Chat status", "Chat sent (UTC)", "Chat attempts",
 ]  # fmt: skip
@@ -95,6 +97,8 @@ async def _log_rows(session_factory: SessionFactory, email: str) -> list[dict[st
             "file": name,
             "version": number,
             "preset": check.preset.value,
+            "config_hash": check.config_hash,
+            "muted_rules": " ".join(check.muted_rules) or None,
             "ruff_version": check.ruff_version,
             "started_at": _second(check.started_at),
             "finished_at": _second(check.finished_at),

@@ -42,6 +42,8 @@ class LogEntry:
     file_deleted: bool
     version: int
     preset: RulePreset
+    config_hash: str | None  # the person's own configuration, with preset `custom`
+    muted_rules: tuple[str, ...]
     ruff_version: str
     started_at: datetime
     finished_at: datetime
@@ -78,6 +80,8 @@ def _log_query(user_id: int) -> Select[*tuple[Any, ...]]:
             Check.finished_at,
             Check.result,
             Check.issue_count,
+            Check.config_hash,
+            Check.muted_rules,
             _Email.status,
             _Email.attempts,
             _Email.sent_at,
@@ -108,22 +112,24 @@ def _delivery(
 
 
 def _entry(row: Any) -> LogEntry:
-    """A row of `_log_query`: ten columns of the check, then four per delivery."""
+    """A row of `_log_query`: twelve columns of the check, then four per delivery."""
     check_id, name, file_status, number, preset, ruff_version, started, finished = row[:8]
-    result, issue_count = row[8:10]
+    result, issue_count, config_hash, muted = row[8:12]
     return LogEntry(
         check_id=check_id,
         file_name=name,
         file_deleted=file_status == FileStatus.DELETED,
         version=number,
         preset=preset,
+        config_hash=config_hash,
+        muted_rules=tuple(muted or ()),
         ruff_version=ruff_version,
         started_at=started,
         finished_at=finished,
         result=result,
         issue_count=issue_count,
-        email=_delivery(*row[10:14]),
-        chat=_delivery(*row[14:18]),
+        email=_delivery(*row[12:16]),
+        chat=_delivery(*row[16:20]),
     )
 
 
