@@ -44,17 +44,13 @@ def _head(preview: FixPreview) -> list[str]:
     ]
     outcome = preview.outcome
     if preview.changed:
-        lines.append(
-            ngettext(
-                "Fixes {fixed} of {before} issues; {remaining} remains.",
-                "Fixes {fixed} of {before} issues; {remaining} remain.",
-                len(outcome.remaining),
-            ).format(
-                fixed=preview.fixed_count,
-                before=outcome.issues_before,
-                remaining=len(outcome.remaining),
-            )
-        )
+        fixes = ngettext(
+            "Fixes {fixed} of {count} issue", "Fixes {fixed} of {count} issues", outcome.issues_before
+        ).format(fixed=preview.fixed_count, count=outcome.issues_before)
+        remain = ngettext(
+            "{count} remains.", "{count} remain.", len(outcome.remaining)
+        ).format(count=len(outcome.remaining))
+        lines.append(f"{fixes}; {remain}")
     else:
         lines.append(_("Nothing to fix: the file would stay exactly as it is."))
     if outcome.unsafe_available and not preview.unsafe:

@@ -135,6 +135,10 @@ async def test_a_muted_rule_is_left_out_until_it_is_unmuted(
     assert v2.issue_count == v1.issue_count - 1
     second_report = await ben.click(second, "Full report")
     assert "\nMuted: F401\n" in second_report.text
+    log = await ben.say("/report")
+    exported = await ben.click(log, "⬇️ JSON")
+    assert exported.document is not None
+    assert [row["muted_rules"] for row in json.loads(exported.document)] == ["F401", None]
 
     rules = await ben.say("/rules")
     assert "Muted (1): F401. It is left out of your checks." in rules.text
@@ -174,6 +178,12 @@ async def test_own_pyproject_makes_checks_match_ruff_with_that_file(
     assert _found(check) == _oracle(source, tmp_path, "--config", "pyproject.toml")
     assert {code for code, _, _ in _found(check)} == {"F401", "E711"}
     assert (check.preset, check.config_hash) == (RulePreset.CUSTOM, digest)
+
+    log = await cy.say("/report")  # the exported log says what each check ran with
+    exported = await cy.click(log, "⬇️ JSON")
+    assert exported.document is not None
+    [row] = json.loads(exported.document)
+    assert (row["preset"], row["config_hash"], row["muted_rules"]) == ("custom", digest, None)
 
     back = await cy.click(saved, "default")  # back to a built-in preset; the file is kept
     assert back.text == "Your next checks use default."

@@ -10,6 +10,7 @@ from bot import fix_texts
 from bot.callbacks import FixAction, FixCallback
 from bot.fix_keyboards import build_fix_preview_kb, build_fix_saved_kb
 from bot.screens import show
+from core.config import Settings
 from core.errors import NothingToFixError
 from core.services import files, fixes
 from core.services.accounts import AccountView
@@ -73,10 +74,16 @@ async def on_fix_save(
     account: AccountView,
     fixer: Fixer,
     wakeup: Wakeup,
+    settings: Settings,
 ) -> None:
     uploader = files.Uploader.of(account)
     stored = await fixes.save_fix(
-        session, uploader, callback_data.check_id, fixer, unsafe=callback_data.unsafe
+        session,
+        uploader,
+        callback_data.check_id,
+        fixer,
+        unsafe=callback_data.unsafe,
+        max_bytes=settings.max_upload_bytes,
     )
     await wakeup.notify()
     await show(callback, fix_texts.saved(stored), build_fix_saved_kb(stored.file_id))

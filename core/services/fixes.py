@@ -13,6 +13,7 @@ from core.review import Issue
 from core.ruff_config import ReviewConfig
 from core.services import files
 from core.services.reports import check_config, own_check
+from core.services.uploads import check_content
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,18 @@ class FixPreview:
         return max(0, self.outcome.issues_before - len(self.outcome.remaining))
 
     def diff(self) -> str:
-        """The unified diff from the stored version to the fixed one."""
+        """The unified diff from the stored version to the fixed one, as a patch tool reads it
+        (a last line without its newline is marked as such)."""
         name = self.file_name
+        lines = difflib.unified_diff(
+            self.original.decode("utf-8-sig").splitlines(keepends=True),
+            self.outcome.fixed.decode("utf-8-sig").splitlines(keepends=True),
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
+        )
         return "".join(
-            difflib.unified_diff(
-                self.original.decode("utf-8-sig").splitlines(keepends=True),
-                self.outcome.fixed.decode("utf-8-sig").splitlines(keepends=True),
-                fromfile=f"a/{name}",
-                tofile=f"b/{name}",
-            )
+            line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n"
+            for line in lines
         )
 
 
@@ -95,9 +99,10 @@ async def save_fix(
     fixer: Fixer,
     *,
     unsafe: bool,
+    max_bytes: int,
 ) -> files.StoredUpload:
     """Store the fixed file as the next version of its file (checked like any upload); only
-    while the fixed version is still the file's newest."""
+    while the fixed version is still the file's newest, and within the upload limit."""
     preview = await preview_fix(session, uploader.user_id, check_id, fixer, unsafe=unsafe)
     if preview.current_version is None:
         file = await session.get(File, preview.file_id)
@@ -106,6 +111,7 @@ async def save_fix(
         raise NewerVersionError(file.current_version)
     if not preview.changed:
         raise NothingToFixError
+    check_content(preview.outcome.fixed, max_bytes)  # formatting can make a file longer
     return await files.store_upload(
         session,
         uploader,
