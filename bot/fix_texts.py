@@ -45,11 +45,13 @@ def _head(preview: FixPreview) -> list[str]:
     outcome = preview.outcome
     if preview.changed:
         fixes = ngettext(
-            "Fixes {fixed} of {count} issue", "Fixes {fixed} of {count} issues", outcome.issues_before
+            "Fixes {fixed} of {count} issue",
+            "Fixes {fixed} of {count} issues",
+            outcome.issues_before,
         ).format(fixed=preview.fixed_count, count=outcome.issues_before)
-        remain = ngettext(
-            "{count} remains.", "{count} remain.", len(outcome.remaining)
-        ).format(count=len(outcome.remaining))
+        remain = ngettext("{count} remains.", "{count} remain.", len(outcome.remaining)).format(
+            count=len(outcome.remaining)
+        )
         lines.append(f"{fixes}; {remain}")
     else:
         lines.append(_("Nothing to fix: the file would stay exactly as it is."))

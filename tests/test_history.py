@@ -7,9 +7,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
+from sqlalchemy import select
 
 from checks.worker import Worker
-from core.models import DeliveryChannel, DeliveryStatus
+from core.models import DeliveryChannel, DeliveryStatus, FileVersion
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.pipeline import wait_for_delivery
@@ -210,6 +211,13 @@ async def test_history_shows_versions_not_checked_yet(bot_app: BotApp) -> None:
     assert "— 7 bytes — 🕓 not checked yet" in history.text
     assert "— 6 bytes — 🕓 not checked yet" in history.text
     assert history.button_texts() == ["« Back"]
+    async with bot_app.session_factory() as session:  # each with the time it was uploaded
+        uploaded = dict(
+            (await session.execute(select(FileVersion.number, FileVersion.uploaded_at))).all()
+        )
+    for number, size in ((2, 7), (1, 6)):
+        shown = f"v{number} — {uploaded[number].strftime('%Y-%m-%d %H:%M')} UTC — {size} bytes"
+        assert shown in history.text, history.text
 
 
 async def test_history_replayed_by_another_user_shows_nothing_of_the_owners(

@@ -177,6 +177,13 @@ async def test_smtp_refusal_fails_the_email_at_once(bot_app: BotApp, worker: Wor
     await wait_until_past(email.next_attempt_at)
     await _later_report_arrives(bot_app, ada, "b.py", mail_number=2)
     assert _report_subjects(bot_app, ada) == ["reviewbot: b.py v1 has 1 issue"]
+    # The check log marks it failed; the report says why.
+    log = await ada.say("/report")
+    a_entry = log.text.split("\n2. ")[1]
+    assert a_entry.startswith("a.py v1 "), log.text
+    assert "\n    ✉️ failed · 💬 sent " in a_entry, log.text
+    report = await ada.click(log, "2. ❌ a.py v1")
+    assert "\nEmail: failed: SMTP 550: 5.1.1 Mailbox unavailable\n" in report.text
     [email, _later] = (await deliveries(bot_app.session_factory))[DeliveryChannel.EMAIL]
     assert (email.status, email.attempts) == (DeliveryStatus.FAILED, 1)
 
