@@ -17,8 +17,10 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from bot.app import set_commands
 from bot.connect import Backoff, TelegramLink
 from core.database import SessionFactory, build_engine, build_session_factory
+from core.i18n import load_translations
 from core.models import Delivery, DeliveryChannel, DeliveryStatus
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN, checked_telegram, problems
@@ -217,6 +219,28 @@ async def test_telegram_answering_5xx_is_waited_for_with_backoff(
     assert "cannot reach Telegram" in messages[0]
     assert "the server answered 'Bad Gateway'" in messages[0]
     assert messages[1].startswith(f"Telegram at {telegram.url} answers again")
+
+
+async def test_setmycommands_failing_after_getme_is_waited_for_too() -> None:
+    """Telegram answers getMe, then stumbles on the command menu: the menu is set once it is
+    back, instead of the start failing."""
+    async with checked_telegram() as telegram:
+        telegram.fail_next("setMyCommands", 503, "Service Unavailable", times=2)
+        link = TelegramLink(telegram.url, Backoff(first=0.2))
+        bot = Bot(
+            TEST_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(telegram.url))
+        )
+        link.install(bot)
+        try:
+            await link.connect(bot)
+            await set_commands(bot, load_translations())
+            menu = await bot.get_my_commands()
+        finally:
+            await bot.session.close()
+    assert [command.command for command in menu][:3] == ["start", "files", "report"]
+    tries = [request.at for request in telegram.calls("setMyCommands")]
+    assert len(tries) == 2 + len(load_translations())  # two refused, then one per language
+    assert tries[1] - tries[0] >= 0.2 - 0.01
 
 
 # --- A token Telegram refuses ----------------------------------------------------------------
