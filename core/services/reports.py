@@ -169,12 +169,14 @@ async def own_check(session: AsyncSession, user_id: int, check_id: int) -> OwnCh
 async def check_config(session: AsyncSession, check: Check) -> ReviewConfig:
     """The rules a check ran with, to run them again (autofix)."""
     muted = tuple(check.muted_rules or ())
-    if check.preset is not RulePreset.CUSTOM or check.config_hash is None:
+    if check.preset is not RulePreset.CUSTOM:
         return ReviewConfig(preset=check.preset, muted=muted)
-    custom = await session.scalar(
-        select(ReviewConfigText.text).where(ReviewConfigText.hash == check.config_hash)
-    )
-    if custom is None:  # the foreign key keeps it; guard the invariant anyway
+    custom = None
+    if check.config_hash is not None:
+        custom = await session.scalar(
+            select(ReviewConfigText.text).where(ReviewConfigText.hash == check.config_hash)
+        )
+    if custom is None:  # a custom check always has its text (foreign key); guard it anyway
         return ReviewConfig(muted=muted)
     return ReviewConfig(preset=RulePreset.CUSTOM, muted=muted, custom=custom)
 
