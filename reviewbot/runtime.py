@@ -18,8 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage, set_commands
 from bot.connect import TelegramLink
 from bot.notify import TelegramResultSender
+from checks.check_job import CheckJob
+from checks.delivery_job import DeliveryJob, ResultSender
 from checks.email_results import EmailResultSender
-from checks.jobs import CheckJob, DeliveryJob, ResultSender
 from checks.outbox import RetryPolicy
 from checks.ruff import RuffRunner
 from checks.worker import Worker

@@ -14,7 +14,7 @@ import pytest_asyncio
 from sqlalchemy import select
 
 from bot.callbacks import ReportAction, ReportCallback
-from checks.jobs import CheckJob
+from checks.check_job import CheckJob
 from checks.outbox import RetryPolicy
 from checks.ruff import RuffRunner
 from checks.worker import Worker

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from checks import claims
+from checks.check_job import CheckJob
 from checks.claims import CheckRetryPolicy, RuffRun
-from checks.jobs import CheckJob
 from checks.ruff import RuffRunner
 from core.database import SessionFactory, build_engine, build_session_factory
 from core.models import (

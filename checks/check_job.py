@@ -1,31 +1,21 @@
-"""The two scheduled jobs: check pending versions, and send pending deliveries.
-
-Both open their own sessions, loop until no work is left, and are safe to run twice at once
-(claims keep them apart).
-"""
+"""The scheduled check job: claim pending versions in batches, run ruff once per batch and
+configuration, write the checks with their outbox. Opens its own sessions, loops until no work
+is left, and is safe to run twice at once (claims keep workers apart)."""
 
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol
 
-from checks import claims, outbox
+from checks import claims
 from checks.claims import CheckRetryPolicy, ClaimedVersion, RuffRun
-from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy
 from checks.ruff import RuffError, RuffRunner
 from core.database import SessionFactory
-from core.models import DeliveryChannel, DeliveryStatus, utcnow
+from core.models import utcnow
 from core.ruff_config import ReviewConfig
 
 logger = logging.getLogger(__name__)
-
-
-class ResultSender(Protocol):
-    async def send(self, target: DeliveryTarget) -> None:
-        """Return once the server accepted the result; raise DeliveryError otherwise, or
-        ChannelUnavailable when the channel cannot send anything at all."""
 
 
 @dataclass
@@ -97,58 +87,3 @@ class CheckJob:
             return await self.runner.version()
         except RuffError:
             return "unknown"
-
-
-@dataclass
-class DeliveryJob:
-    session_factory: SessionFactory
-    senders: dict[DeliveryChannel, ResultSender]
-    batch_size: int = 50
-    lease: timedelta = timedelta(minutes=2)
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-
-    async def __call__(self) -> int:
-        """Send every delivery that is due; returns how many were attempted."""
-        attempted = 0
-        while True:
-            async with self.session_factory() as session:
-                ids = await outbox.claim_deliveries(
-                    session, batch_size=self.batch_size, lease=self.lease
-                )
-            if not ids:
-                return attempted
-            for sent, delivery_id in enumerate(ids):
-                try:
-                    await self._deliver(delivery_id)
-                except ChannelUnavailable:
-                    # Nothing is held against these deliveries: they wait, untouched, for a
-                    # process that can send (this one is stopping, see reviewbot/supervisor.py).
-                    async with self.session_factory() as session:
-                        await outbox.release(session, ids[sent:])
-                    return attempted + sent
-            attempted += len(ids)
-
-    async def _deliver(self, delivery_id: int) -> None:
-        async with self.session_factory() as session:
-            target = await outbox.delivery_target(session, delivery_id)
-        try:
-            await self._send(target)
-        except DeliveryError as error:
-            async with self.session_factory() as session:
-                status = await outbox.record_failure(session, delivery_id, error, self.retry)
-            log = logger.error if status is DeliveryStatus.FAILED else logger.warning
-            log(
-                "delivery %s (%s) not sent, now %s: %s",
-                delivery_id,
-                target.channel,
-                status,
-                error.reason,
-            )
-            return
-        async with self.session_factory() as session:
-            await outbox.record_sent(session, delivery_id)
-
-    async def _send(self, target: DeliveryTarget) -> None:
-        if target.channel is DeliveryChannel.TELEGRAM and target.chat_id is None:
-            raise DeliveryError("no Telegram account is linked to the user", permanent=True)
-        await self.senders[target.channel].send(target)
