@@ -184,9 +184,12 @@ async def _chat_delivery_after_a_try(session_factory: SessionFactory) -> Deliver
         await asyncio.sleep(0.1)
 
 
-async def test_sigterm_while_waiting_for_telegram_stops_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["bot", "run"])
+async def test_sigterm_while_waiting_for_telegram_stops_at_once(
+    tmp_path: Path, command: str
+) -> None:
     url = f"http://127.0.0.1:{_free_port()}"
-    async with reviewbot(tmp_path, "bot", TELEGRAM_API_URL=url) as bot:
+    async with reviewbot(tmp_path, command, TELEGRAM_API_URL=url) as bot:
         await bot.wait_for_line("cannot reach Telegram")
         bot.process.terminate()
         assert await bot.exit_code(timeout=10) == 0
