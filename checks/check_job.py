@@ -1,21 +1,49 @@
 """The scheduled check job: claim pending versions in batches, run ruff once per batch and
 configuration, write the checks with their outbox. Opens its own sessions, loops until no work
-is left, and is safe to run twice at once (claims keep workers apart)."""
+is left, and is safe to run twice at once (claims keep workers apart).
 
+The job is a pipeline around ruff: two batches are in ruff at once, and when one is done the
+job claims the next and starts it before writing the results, so ruff never waits for the
+database. The database work stays in this one coroutine, one transaction at a time (SQLite
+allows one writer), and a worker holds at most two batches' claims.
+"""
+
+import asyncio
+import contextlib
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from checks import claims
 from checks.claims import CheckRetryPolicy, ClaimedVersion, RuffRun
 from checks.ruff import RuffError, RuffRunner
 from core.database import SessionFactory
 from core.models import utcnow
+from core.review import Issue
 from core.ruff_config import ReviewConfig
 
 logger = logging.getLogger(__name__)
+
+# Large enough for ruff to keep every core busy and few enough processes to start; a claim
+# also stops at claims.MAX_BATCH_BYTES of content.
+DEFAULT_BATCH_SIZE = 200
+# Batches in ruff at once: the next one starts while the last is read and written, so ruff never
+# waits for the database.
+RUFF_RUNS_IN_FLIGHT = 2
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What one ruff run over the versions of one configuration gave: issues, or a failure."""
+
+    config: ReviewConfig
+    version_ids: list[int]
+    started_at: datetime
+    ruff_version: str
+    results: dict[int, list[Issue]] | None  # None: ruff failed
+    reason: str = ""
 
 
 @dataclass
@@ -23,7 +51,8 @@ class CheckJob:
     session_factory: SessionFactory
     runner: RuffRunner
     worker_id: str
-    batch_size: int = 50
+    batch_size: int = DEFAULT_BATCH_SIZE
+    max_batch_bytes: int = claims.MAX_BATCH_BYTES
     lease: timedelta = timedelta(minutes=5)
     retry: CheckRetryPolicy = field(default_factory=CheckRetryPolicy)
     # Called after a batch wrote checks (and so deliveries): wakes the delivery job.
@@ -32,55 +61,82 @@ class CheckJob:
     async def __call__(self) -> int:
         """Check everything that is due; returns how many versions were claimed."""
         claimed_total = 0
-        while True:
-            async with self.session_factory() as session:
-                claimed = await claims.claim_versions(
-                    session, worker_id=self.worker_id, batch_size=self.batch_size, lease=self.lease
-                )
-            if not claimed:
-                return claimed_total
-            claimed_total += len(claimed)
-            # One ruff run per distinct configuration in the batch, never one per file.
-            by_config: dict[ReviewConfig, list[ClaimedVersion]] = defaultdict(list)
-            for version in claimed:
-                by_config[version.config].append(version)
-            for config, versions in by_config.items():
-                await self._check(config, versions)
-            if self.on_checked is not None:
-                await self.on_checked()
-
-    async def _check(self, config: ReviewConfig, versions: list[ClaimedVersion]) -> None:
-        started_at = utcnow()
-        ids = [version.version_id for version in versions]
+        in_ruff: deque[asyncio.Task[list[RunOutcome]]] = deque()
         try:
-            ruff_version = await self.runner.version()
-            results = await self.runner.check_batch(
-                {version.version_id: version.content for version in versions}, config
-            )
-        except RuffError as error:
-            logger.warning("ruff failed on versions %s: %s", ids, error.reason)
-            async with self.session_factory() as session:
-                await claims.record_failure(
-                    session,
-                    worker_id=self.worker_id,
-                    version_ids=ids,
-                    run=RuffRun(config, await self._version_or_unknown(), started_at),
-                    reason=error.reason,
-                    policy=self.retry,
-                )
-            return
+            more = True
+            while more or in_ruff:
+                finished = None
+                if not more or len(in_ruff) == RUFF_RUNS_IN_FLIGHT:
+                    finished = await in_ruff.popleft()
+                if more:  # the next batch goes into ruff before the finished one is written
+                    batch = await self._claim()
+                    if batch:
+                        claimed_total += len(batch)
+                        in_ruff.append(asyncio.create_task(self._check(batch)))
+                    more = bool(batch)
+                    del batch  # its content lives in ruff's task only, until written to files
+                if finished is not None:
+                    await self._record(finished)
+        finally:
+            for task in in_ruff:  # the database failed: these claims expire, as on a crash
+                task.cancel()
+            for task in in_ruff:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        return claimed_total
+
+    async def _claim(self) -> list[ClaimedVersion]:
         async with self.session_factory() as session:
-            written = await claims.record_results(
+            return await claims.claim_versions(
                 session,
                 worker_id=self.worker_id,
-                run=RuffRun(config, ruff_version, started_at),
-                results=results,
+                batch_size=self.batch_size,
+                lease=self.lease,
+                max_bytes=self.max_batch_bytes,
             )
-        logger.info("checked %s versions with %s", len(written), config.describe())
-        if len(written) < len(ids):
-            logger.warning(
-                "%s claims were lost before the results were written", len(ids) - len(written)
-            )
+
+    async def _check(self, batch: list[ClaimedVersion]) -> list[RunOutcome]:
+        """One ruff run per distinct configuration in the batch, never one per file."""
+        by_config: dict[ReviewConfig, dict[int, bytes]] = defaultdict(dict)
+        for version in batch:
+            by_config[version.config][version.version_id] = version.content
+        return [await self._run(config, sources) for config, sources in by_config.items()]
+
+    async def _run(self, config: ReviewConfig, sources: dict[int, bytes]) -> RunOutcome:
+        started_at = utcnow()
+        ids = list(sources)
+        try:
+            ruff_version = await self.runner.version()
+            results = await self.runner.check_batch(sources, config)
+        except RuffError as error:
+            logger.warning("ruff failed on versions %s: %s", ids, error.reason)
+            version = await self._version_or_unknown()
+            return RunOutcome(config, ids, started_at, version, None, error.reason)
+        return RunOutcome(config, ids, started_at, ruff_version, results)
+
+    async def _record(self, outcomes: list[RunOutcome]) -> None:
+        for outcome in outcomes:
+            run = RuffRun(outcome.config, outcome.ruff_version, outcome.started_at)
+            async with self.session_factory() as session:
+                if outcome.results is None:
+                    await claims.record_failure(
+                        session,
+                        worker_id=self.worker_id,
+                        version_ids=outcome.version_ids,
+                        run=run,
+                        reason=outcome.reason,
+                        policy=self.retry,
+                    )
+                    continue
+                written = await claims.record_results(
+                    session, worker_id=self.worker_id, run=run, results=outcome.results
+                )
+            logger.info("checked %s versions with %s", len(written), outcome.config.describe())
+            if len(written) < len(outcome.version_ids):
+                lost = len(outcome.version_ids) - len(written)
+                logger.warning("%s claims were lost before the results were written", lost)
+        if self.on_checked is not None:
+            await self.on_checked()
 
     async def _version_or_unknown(self) -> str:
         try:

@@ -5,16 +5,34 @@ PostgreSQL the claim query uses `FOR UPDATE SKIP LOCKED`, so workers never take 
 versions; a version whose worker died is taken again once its lease has expired. Results are
 written only while the claim is still the writer's, in one transaction with the check row and
 its two deliveries (the outbox), so every claimed version is checked exactly once.
+
+A batch is written in bulk (one INSERT of its checks returning their ids, one of the deliveries,
+one UPDATE of the versions); a version's content is read once, after its claim is taken.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute, defer
 
 from core.models import (
+    Base,
     Check,
     CheckResult,
     CheckState,
@@ -32,6 +50,13 @@ from core.ruff_config import ReviewConfig
 from core.services.rules import review_config
 
 MAX_ERROR_LENGTH = 2000
+# A claim stops adding versions once their content passes this many bytes (it takes at least
+# one): a batch of large files holds no more memory than a batch of ordinary ones.
+MAX_BATCH_BYTES = 8 * 1024 * 1024
+_ISSUE_FIELDS = tuple(field.name for field in fields(Issue))
+# Rows are inserted through the tables, not the ORM: a batch's rows are plain values.
+_CHECKS: Table = Base.metadata.tables[Check.__tablename__]
+_DELIVERIES: Table = Base.metadata.tables[Delivery.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -59,8 +84,15 @@ class CheckRetryPolicy:
 
 
 async def claim_versions(
-    session: AsyncSession, *, worker_id: str, batch_size: int, lease: timedelta
+    session: AsyncSession,
+    *,
+    worker_id: str,
+    batch_size: int,
+    lease: timedelta,
+    max_bytes: int = MAX_BATCH_BYTES,
 ) -> list[ClaimedVersion]:
+    """Claim up to `batch_size` due versions (and at most about `max_bytes` of content) with
+    their owners' rules; their content is read once the claim is committed."""
     now = utcnow()
     due = or_(
         and_(
@@ -70,77 +102,109 @@ async def claim_versions(
         and_(FileVersion.check_state == CheckState.CLAIMED, FileVersion.claim_expires_at < now),
     )
     query = (
-        select(FileVersion)
+        select(
+            FileVersion.id,
+            FileVersion.file_id,
+            FileVersion.number,
+            FileVersion.size,
+            User.rule_preset,
+            User.muted_rules,
+            ReviewConfigText.text,
+        )
         .join(File, File.id == FileVersion.file_id)
+        .join(User, User.id == File.user_id)
+        .outerjoin(ReviewConfigText, ReviewConfigText.hash == User.ruff_config_hash)
         .where(due, File.status != FileStatus.DELETED)
         .order_by(FileVersion.id)
         .limit(batch_size)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=FileVersion)
-    versions = list(await session.scalars(query))
-    if not versions:
+    taken: list[Any] = []
+    total_bytes = 0
+    for row in await session.execute(query):
+        if taken and total_bytes + row.size > max_bytes:
+            break  # the rest stays pending (its row locks end with this transaction)
+        taken.append(row)
+        total_bytes += row.size
+    if not taken:
         await session.rollback()
         return []
-    rule_rows = await session.execute(
-        select(FileVersion.id, User.rule_preset, User.muted_rules, ReviewConfigText.text)
-        .join(File, File.id == FileVersion.file_id)
-        .join(User, User.id == File.user_id)
-        .outerjoin(ReviewConfigText, ReviewConfigText.hash == User.ruff_config_hash)
-        .where(FileVersion.id.in_([v.id for v in versions]))
+    ids = [row.id for row in taken]
+    await session.execute(
+        update(FileVersion)
+        .where(_among(session, FileVersion.id, ids))
+        .values(check_state=CheckState.CLAIMED, claimed_by=worker_id, claim_expires_at=now + lease)
+        .execution_options(synchronize_session=False)
     )
-    configs = {
-        version_id: review_config(preset, muted, custom)
-        for version_id, preset, muted, custom in rule_rows.all()
-    }
-    for version in versions:
-        version.check_state = CheckState.CLAIMED
-        version.claimed_by = worker_id
-        version.claim_expires_at = now + lease
-    await _set_file_status(session, versions, FileStatus.CHECKING)
+    await _set_file_status(
+        session, ((row.file_id, row.number) for row in taken), FileStatus.CHECKING
+    )
     await session.commit()
-    return [
-        ClaimedVersion(version_id=v.id, config=configs[v.id], content=v.content) for v in versions
-    ]
+    # Stored content never changes, so it is read after the claim's locks are released.
+    stored = await session.execute(
+        select(FileVersion.id, FileVersion.content).where(_among(session, FileVersion.id, ids))
+    )
+    contents: dict[int, bytes] = dict(stored.all())
+    await session.rollback()
+    configs: dict[tuple[Any, ...], ReviewConfig] = {}
+    claimed: list[ClaimedVersion] = []
+    for row in taken:
+        if row.id not in contents:
+            continue  # gone with its owner meanwhile: nothing left to check
+        key = (row.rule_preset, tuple(row.muted_rules or ()), row.text)
+        if key not in configs:
+            configs[key] = review_config(row.rule_preset, row.muted_rules, row.text)
+        claimed.append(ClaimedVersion(row.id, configs[key], contents[row.id]))
+    return claimed
+
+
+def _among(
+    session: AsyncSession, column: InstrumentedAttribute[int], ids: Collection[int]
+) -> ColumnElement[bool]:
+    """`column IN ids`; on PostgreSQL `= ANY` of one array parameter: rendering a parameter
+    per id cost more than the query itself."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def _still_claimed(
+    session: AsyncSession, worker_id: str, version_ids: list[int]
+) -> tuple[ColumnElement[bool], ...]:
+    """Those of the versions whose claim this worker still holds."""
+    claimed = FileVersion.check_state == CheckState.CLAIMED
+    return (
+        _among(session, FileVersion.id, version_ids),
+        claimed,
+        FileVersion.claimed_by == worker_id,
+    )
 
 
 async def _set_file_status(
-    session: AsyncSession, versions: list[FileVersion], status: FileStatus
+    session: AsyncSession, versions: Iterable[tuple[int, int]], status: FileStatus
 ) -> None:
-    """The status a person sees follows the file's current version only."""
-    files = await session.scalars(
-        select(File)
-        .where(File.id.in_({v.file_id for v in versions}))
+    """The status a person sees follows the file's current version only. `versions` are
+    (file id, version number) pairs."""
+    current = set(versions)
+    files = await session.execute(
+        select(File.id, File.current_version, File.status)
+        .where(_among(session, File.id, {file_id for file_id, _number in current}))
         .order_by(File.id)  # one locking order for every worker: no deadlocks between them
         .with_for_update()
     )
-    current = {(v.file_id, v.number) for v in versions}
-    for file in files:
-        if (file.id, file.current_version) in current and file.status != FileStatus.DELETED:
-            file.status = status
-
-
-async def _still_mine(
-    session: AsyncSession, worker_id: str, version_ids: list[int]
-) -> list[FileVersion]:
-    """The versions whose claim this worker still holds, locked for the rest of the write."""
-    return list(
-        await session.scalars(
-            select(FileVersion)
-            .where(
-                FileVersion.id.in_(version_ids),
-                FileVersion.check_state == CheckState.CLAIMED,
-                FileVersion.claimed_by == worker_id,
-            )
-            .with_for_update()
+    following = [
+        file_id
+        for file_id, number, shown in files
+        if (file_id, number) in current and shown != FileStatus.DELETED
+    ]
+    if following:
+        await session.execute(
+            update(File)
+            .where(_among(session, File.id, following))
+            .values(status=status)
+            .execution_options(synchronize_session=False)
         )
-    )
-
-
-def _release(version: FileVersion, state: CheckState) -> None:
-    version.check_state = state
-    version.claimed_by = None
-    version.claim_expires_at = None
 
 
 async def record_results(
@@ -151,18 +215,32 @@ async def record_results(
     results: Mapping[int, list[Issue]],
 ) -> list[int]:
     """Write a check and its two deliveries for every version still claimed; their check ids."""
-    versions = await _still_mine(session, worker_id, list(results))
+    mine = await session.execute(
+        select(FileVersion.id, FileVersion.file_id, FileVersion.number)
+        .where(*_still_claimed(session, worker_id, list(results)))
+        .with_for_update()  # the claims stay this worker's for the rest of the write
+    )
+    versions = list(mine.all())
+    if not versions:
+        await session.rollback()
+        return []
     finished_at = utcnow()
-    checks: list[Check] = []
-    for version in versions:
-        issues = results[version.id]
-        result = CheckResult.FAILED if issues else CheckResult.PASSED
-        checks.append(_check_row(version.id, run, finished_at, result, issues=issues))
-        _release(version, CheckState.CHECKED)
-    await _write_with_outbox(session, checks)
-    await _set_file_status(session, versions, FileStatus.CHECKED)
+    ids = [version_id for version_id, _file_id, _number in versions]
+    rows = [
+        _check_row(version_id, run, finished_at, issues=results[version_id]) for version_id in ids
+    ]
+    check_ids = await _write_with_outbox(session, rows)
+    await session.execute(
+        update(FileVersion)
+        .where(_among(session, FileVersion.id, ids))
+        .values(check_state=CheckState.CHECKED, claimed_by=None, claim_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    await _set_file_status(
+        session, ((file_id, number) for _id, file_id, number in versions), FileStatus.CHECKED
+    )
     await session.commit()
-    return [check.id for check in checks]
+    return check_ids
 
 
 async def record_failure(
@@ -178,55 +256,81 @@ async def record_failure(
 
     Returns the ids of the checks that are final (and so have deliveries).
     """
-    versions = await _still_mine(session, worker_id, version_ids)
+    versions = list(
+        await session.scalars(
+            select(FileVersion)
+            .options(defer(FileVersion.content, raiseload=True))
+            .where(*_still_claimed(session, worker_id, version_ids))
+            .with_for_update()
+        )
+    )
     now = utcnow()
-    final: list[Check] = []
+    final: list[dict[str, Any]] = []
+    retried: list[dict[str, Any]] = []
     for version in versions:
         version.check_attempts += 1
-        check = _check_row(version.id, run, now, CheckResult.ERROR, error=reason)
+        check = _check_row(version.id, run, now, error=reason)
+        version.claimed_by = version.claim_expires_at = None
         if version.check_attempts >= policy.max_attempts:
-            _release(version, CheckState.FAILED)
+            version.check_state = CheckState.FAILED
             final.append(check)
         else:
-            _release(version, CheckState.PENDING)
+            version.check_state = CheckState.PENDING
             version.check_after = now + policy.delay * version.check_attempts
-            session.add(check)
-    await _write_with_outbox(session, final)
-    await _set_file_status(session, versions, FileStatus.ERROR)
+            retried.append(check)
+    if retried:
+        await session.execute(insert(_CHECKS), retried)
+    check_ids = await _write_with_outbox(session, final)
+    await _set_file_status(session, ((v.file_id, v.number) for v in versions), FileStatus.ERROR)
     await session.commit()
-    return [check.id for check in final]
+    return check_ids
 
 
 def _check_row(
     version_id: int,
     run: RuffRun,
     finished_at: datetime,
-    result: CheckResult,
     *,
     issues: list[Issue] | None = None,
     error: str | None = None,
-) -> Check:
+) -> dict[str, Any]:
+    """A `checks` row, as the values of a bulk insert: `error` when ruff could not run."""
     found = issues or []
-    return Check(
-        version_id=version_id,
-        preset=run.config.preset,
-        config_hash=run.config.config_hash,
-        muted_rules=list(run.config.muted),
-        ruff_version=run.ruff_version,
-        started_at=run.started_at,
-        finished_at=finished_at,
-        result=result,
-        issue_count=len(found),
-        issues=[issue.to_json() for issue in found],
-        error=error[:MAX_ERROR_LENGTH] if error is not None else None,
-    )
+    if error is not None:
+        result = CheckResult.ERROR
+    else:
+        result = CheckResult.FAILED if found else CheckResult.PASSED
+    return {
+        "version_id": version_id,
+        "preset": run.config.preset,
+        "config_hash": run.config.config_hash,
+        "muted_rules": list(run.config.muted),
+        "ruff_version": run.ruff_version,
+        "started_at": run.started_at,
+        "finished_at": finished_at,
+        "result": result,
+        "issue_count": len(found),
+        # Issue.to_json's dictionary, built without dataclasses.asdict's deep copies.
+        "issues": [{name: getattr(issue, name) for name in _ISSUE_FIELDS} for issue in found],
+        "error": error[:MAX_ERROR_LENGTH] if error is not None else None,
+    }
 
 
-async def _write_with_outbox(session: AsyncSession, checks: list[Check]) -> None:
-    session.add_all(checks)
-    await session.flush()
-    session.add_all(
-        Delivery(check_id=check.id, channel=channel)
-        for check in checks
-        for channel in (DeliveryChannel.EMAIL, DeliveryChannel.TELEGRAM)
+async def _write_with_outbox(session: AsyncSession, checks: list[dict[str, Any]]) -> list[int]:
+    """Insert the checks and their two deliveries each; the checks' ids, in order."""
+    if not checks:
+        return []
+    check_ids = list(
+        await session.scalars(
+            insert(_CHECKS).returning(_CHECKS.c.id, sort_by_parameter_order=True), checks
+        )
     )
+    await session.execute(
+        insert(_DELIVERIES),
+        [
+            {"check_id": check_id, "channel": channel}
+            for check_id in check_ids
+            for channel in (DeliveryChannel.EMAIL, DeliveryChannel.TELEGRAM)
+        ],
+    )
+    return check_ids

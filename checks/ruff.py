@@ -100,7 +100,7 @@ def parse_report(stdout: bytes, names: Mapping[str, int]) -> dict[int, list[Issu
         raise RuffError("ruff printed unparsable output: not a list of diagnostics")
     try:
         for diagnostic in diagnostics:
-            key = names[Path(diagnostic["filename"]).name]
+            key = names[str(diagnostic["filename"]).rpartition(os.sep)[2]]  # not Path(): 5x slower
             issues[key].append(to_issue(diagnostic))
     except (ValueError, TypeError, KeyError) as error:
         raise RuffError(f"ruff printed unparsable output: {error!r}") from error
@@ -109,17 +109,39 @@ def parse_report(stdout: bytes, names: Mapping[str, int]) -> dict[int, list[Issu
     return issues
 
 
+def default_scratch_dir() -> str | None:
+    """Where the folders of ruff runs go: `TMPDIR` when the operator set it, else `/dev/shm`
+    when it can be written (the files live for one run: a disk's file system spent 0.15 ms of
+    CPU a file creating and discarding them, more than ruff spends checking most of them), else
+    the system's temporary folder."""
+    if os.environ.get("TMPDIR"):
+        return None
+    shared_memory = Path("/dev/shm")  # noqa: S108 - a private folder (0700) is made inside
+    if shared_memory.is_dir() and os.access(shared_memory, os.W_OK | os.X_OK):
+        return str(shared_memory)
+    return None
+
+
 class RuffRunner:
     """Reviews sources with one ruff binary, ignoring any configuration on the machine."""
 
-    def __init__(self, *, ruff_path: str | None = None, timeout_seconds: float = 60.0) -> None:
+    def __init__(
+        self,
+        *,
+        ruff_path: str | None = None,
+        timeout_seconds: float = 60.0,
+        scratch_dir: str | None = None,
+    ) -> None:
         self.ruff_path = ruff_path or _default_ruff_path()
         self.timeout_seconds = timeout_seconds
+        self.scratch_dir = scratch_dir or default_scratch_dir()
         self._version: str | None = None
 
     async def version(self) -> str:
         if self._version is None:
-            with tempfile.TemporaryDirectory(prefix="reviewbot-") as directory:
+            with tempfile.TemporaryDirectory(
+                prefix="reviewbot-", dir=self.scratch_dir
+            ) as directory:
                 stdout = await self._run(["--version"], Path(directory))
             words = stdout.decode("utf-8", "replace").split()
             if not words:
@@ -129,7 +151,7 @@ class RuffRunner:
 
     async def rule_descriptions(self) -> bytes:
         """`ruff rule --all --output-format json`: every rule this ruff knows, as JSON."""
-        with tempfile.TemporaryDirectory(prefix="reviewbot-") as directory:
+        with tempfile.TemporaryDirectory(prefix="reviewbot-", dir=self.scratch_dir) as directory:
             return await self._run(["rule", "--all", "--output-format", "json"], Path(directory))
 
     async def check_batch(
@@ -137,9 +159,12 @@ class RuffRunner:
     ) -> dict[int, list[Issue]]:
         if not sources:
             return {}
-        with tempfile.TemporaryDirectory(prefix="reviewbot-") as name:
+        with tempfile.TemporaryDirectory(prefix="reviewbot-", dir=self.scratch_dir) as name:
             directory = Path(name)
-            names = await asyncio.to_thread(write_sources, directory, sources)
+            # Written here, not in a thread: a thread takes the GIL back once per file and waits
+            # for it while the job parses and writes (500 files: 0.2 s there, 0.1 s here on disk,
+            # under 0.01 s in /dev/shm).
+            names = write_sources(directory, sources)
             stdout = await self._run(check_arguments(config, directory, names), directory)
         issues = parse_report(stdout, names)
         logger.info(
@@ -153,7 +178,7 @@ class RuffRunner:
     async def validate_config(self, config: OwnConfig) -> None:
         """Let ruff itself read a person's configuration, as they sent it, by checking an empty
         file with it; raises ConfigRefusedError with ruff's own reason when ruff refuses it."""
-        with tempfile.TemporaryDirectory(prefix="reviewbot-") as name:
+        with tempfile.TemporaryDirectory(prefix="reviewbot-", dir=self.scratch_dir) as name:
             directory = Path(name)
             path = directory / config.kind.value
             path.write_text(config.original, encoding="utf-8")

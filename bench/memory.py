@@ -1,0 +1,199 @@
+"""Benchmark 5, memory: the peak resident memory of a `reviewbot run` process, idle and while
+it drains the standard-library corpus.
+
+The process runs as in production against the fake Bot API server (tests/fake_telegram), a
+fresh PostgreSQL database and a local SMTP server (aiosmtpd), all started here. Idle: its peak
+(VmHWM in /proc/<pid>/status) once start-up has settled. Draining: the corpus of
+`bench.checks` is loaded as pending versions of four people while it runs, and the peak is
+read once every version is checked and every result delivered (or the time is up).
+
+For memory the ratio is against the target, not a baseline: the last line is `ratio: X` =
+draining peak ÷ 250 MB (at most 1 meets the target).
+
+    .venv/bin/python -m bench.memory [--limit N] [--settle SECONDS]
+"""
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bench._checks_corpus import fresh_database, load_pending, pending_count, stdlib_corpus
+from core.database import SessionFactory, build_engine, build_session_factory
+from core.models import Delivery, DeliveryStatus
+from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram.fixtures import TEST_TOKEN
+from tests.support.smtp import SmtpSink
+
+IDLE_TARGET_MB = 120
+DRAINING_TARGET_MB = 250
+START_TIMEOUT_SECONDS = 60
+PEOPLE = 40  # Telegram allows a chat one message a second: results of 40 flow at 30/s
+FIRST_TELEGRAM_ID = 1001  # bench._checks_corpus.load_pending numbers the people from here
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(VmRSS, VmHWM) of the process in MB: its resident memory now and at its peak."""
+    fields: dict[str, float] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in {"VmRSS", "VmHWM"}:
+            fields[key] = int(value.split()[0]) / 1024  # kB
+    return fields["VmRSS"], fields["VmHWM"]
+
+
+def environment(database_url: str, telegram: FakeTelegram, smtp: SmtpSink) -> dict[str, str]:
+    keep = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG"}}
+    return {
+        **keep,
+        "PYTHONUNBUFFERED": "1",
+        "BOT_TOKEN": telegram.token,
+        "TELEGRAM_API_URL": telegram.url,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": "",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp.port),
+        "SMTP_SECURITY": "none",
+        "CHECK_INTERVAL_SECONDS": "1",
+        "DELIVERY_INTERVAL_SECONDS": "1",
+    }
+
+
+def _read(log: Path) -> str:
+    return log.read_text(errors="replace")
+
+
+async def wait_for_line(log: Path, text: str, process: asyncio.subprocess.Process) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while text not in await asyncio.to_thread(_read, log):
+        if process.returncode is not None or time.monotonic() > deadline:
+            output = await asyncio.to_thread(_read, log)
+            raise RuntimeError(f"reviewbot did not start:\n{output[-3000:]}")
+        await asyncio.sleep(0.05)
+
+
+async def undelivered(session_factory: SessionFactory) -> int:
+    async with session_factory() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(Delivery)
+            .where(Delivery.status == DeliveryStatus.PENDING)
+        )
+        return count or 0
+
+
+async def drain(
+    pid: int, session_factory: SessionFactory, paths: Sequence[Path], most_seconds: float
+) -> tuple[float, float]:
+    """Load the corpus and wait until it is checked and delivered, sampling the process's
+    memory meanwhile; (seconds taken, peak MB). Says what the peak was once every version was
+    checked (the rest is the deliveries')."""
+    started = time.monotonic()
+    loading = asyncio.create_task(load_pending(session_factory, paths, people=PEOPLE))
+    checked_at: float | None = None
+    while True:
+        if loading.done():
+            await loading
+            if checked_at is None and not await pending_count(session_factory):
+                checked_at = time.monotonic() - started
+                print(f"checked in {checked_at:.1f} s, peak so far {memory_mb(pid)[1]:.1f} MB")
+            if checked_at is not None and not await undelivered(session_factory):
+                break
+        if time.monotonic() - started > most_seconds:
+            print(f"time is up after {most_seconds:g} s: the peak so far is reported")
+            break
+        await asyncio.sleep(0.1)
+    return time.monotonic() - started, memory_mb(pid)[1]
+
+
+async def run(*, limit: int | None, settle: float, most_seconds: float) -> float:
+    paths = stdlib_corpus(limit)
+    megabytes = sum(path.stat().st_size for path in paths) / 1e6
+    print(f"corpus: {len(paths)} files, {megabytes:.1f} MB of the standard library")
+    smtp = SmtpSink()
+    smtp.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-memory-") as name:
+            folder = Path(name)
+            async with FakeTelegram(token=TEST_TOKEN) as telegram:
+                for person in range(PEOPLE):
+                    telegram.user(FIRST_TELEGRAM_ID + person, opened=True)
+                async with fresh_database(folder, sqlite=False) as url:
+                    return await measure(
+                        folder,
+                        url,
+                        environment(url, telegram, smtp),
+                        paths,
+                        settle=settle,
+                        most_seconds=most_seconds,
+                    )
+    finally:
+        smtp.down()
+
+
+async def measure(
+    folder: Path,
+    url: str,
+    variables: dict[str, str],
+    paths: Sequence[Path],
+    *,
+    settle: float,
+    most_seconds: float,
+) -> float:
+    log = folder / "reviewbot-run.log"
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "reviewbot",
+            "run",
+            cwd=folder,
+            env=variables,
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    engine = build_engine(url)
+    try:
+        await wait_for_line(log, "reviewbot is running as @", process)
+        await asyncio.sleep(settle)
+        idle_rss, idle_peak = memory_mb(process.pid)
+        took, draining_peak = await drain(
+            process.pid, build_session_factory(engine), paths, most_seconds
+        )
+        left = await undelivered(build_session_factory(engine))
+    finally:
+        await engine.dispose()
+        if process.returncode is None:
+            process.terminate()
+        await asyncio.wait_for(process.wait(), timeout=30)
+    print(
+        f"idle:     {idle_peak:6.1f} MB peak ({idle_rss:.1f} MB resident), "
+        f"target <= {IDLE_TARGET_MB} MB: {'met' if idle_peak <= IDLE_TARGET_MB else 'MISSED'}"
+    )
+    print(
+        f"draining: {draining_peak:6.1f} MB peak over {took:.1f} s ({len(paths)} files, "
+        f"{left} deliveries left), target <= {DRAINING_TARGET_MB} MB: "
+        f"{'met' if draining_peak <= DRAINING_TARGET_MB else 'MISSED'}"
+    )
+    # For memory the ratio is against the target, not a baseline: <= 1 meets it.
+    return draining_peak / DRAINING_TARGET_MB
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.memory", description=__doc__)
+    parser.add_argument("--limit", type=int, help="only the first N files of the corpus")
+    parser.add_argument("--settle", type=float, default=5.0, help="idle seconds after start")
+    parser.add_argument("--most-seconds", type=float, default=600.0, help="to drain, at most")
+    args = parser.parse_args(argv)
+    ratio = asyncio.run(run(limit=args.limit, settle=args.settle, most_seconds=args.most_seconds))
+    print(f"ratio: {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
