@@ -1,4 +1,8 @@
-"""Sending a check's result into the person's chat (the Telegram side of the outbox)."""
+"""Sending a check's result into the person's chat (the Telegram side of the outbox), paced
+within Telegram's limits."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -15,7 +19,8 @@ from aiogram.utils.i18n import I18n
 from bot import report_texts
 from bot.connect import describe
 from bot.keyboards import build_result_kb
-from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget
+from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, Send
+from checks.pacing import Pacer
 from core.i18n import pick_locale
 
 # While Telegram cannot be reached a result waits, trying again this often; an outage is not the
@@ -24,9 +29,15 @@ UNREACHABLE_RETRY_SECONDS = 30.0
 
 
 class TelegramResultSender:
-    def __init__(self, bot: Bot, i18n: I18n) -> None:
+    def __init__(self, bot: Bot, i18n: I18n, pacer: Pacer | None = None) -> None:
         self._bot = bot
         self._i18n = i18n
+        self._pacer = pacer or Pacer()
+
+    @asynccontextmanager
+    async def opened(self) -> AsyncIterator[Send]:
+        """Nothing to open: the bot's own HTTP session is reused."""
+        yield self.send
 
     async def send(self, target: DeliveryTarget) -> None:
         assert target.chat_id is not None  # the delivery job fails chat-less targets itself
@@ -34,8 +45,10 @@ class TelegramResultSender:
             text = report_texts.check_result_message(target.report)
             keyboard = build_result_kb(target.report.check_id)
         try:
-            await self._bot.send_message(target.chat_id, text, reply_markup=keyboard)
+            async with self._pacer.sending(target.chat_id):
+                await self._bot.send_message(target.chat_id, text, reply_markup=keyboard)
         except TelegramRetryAfter as error:
+            self._pacer.hold(error.retry_after)  # Telegram's wait holds every chat, not just this
             raise DeliveryError(error.message, retry_after=error.retry_after) from error
         except TelegramUnauthorizedError as error:  # the token was revoked: nothing can be sent
             raise ChannelUnavailable(error.message) from error

@@ -1,14 +1,29 @@
 """The scheduled delivery job: send pending deliveries of the outbox and record what
 happened. Opens its own sessions, loops until no work is left, and is safe to run twice at once
-(delivery claims keep workers apart)."""
+(delivery claims keep workers apart).
 
+Each channel has its own lane, and the lanes run side by side: email never waits for the pace
+of chat messages. A lane keeps up to `window` deliveries claimed, claiming more as they are
+done, and sends them concurrently: chat results one queue per chat, so that a person's results
+arrive in order (the sender paces them within Telegram's limits); emails over a few queues,
+sharing the mailer's pooled connections. Claims still waiting their turn are renewed, so a long
+queue never outlives its lease. A delivery is marked sent only after the server accepted it;
+the marks are written together every `record_every` seconds, so a crash repeats at most the
+results of that moment (each once), and loses none.
+"""
+
+import asyncio
+import contextlib
 import logging
+from collections import deque
+from collections.abc import AsyncIterator, Hashable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
 from checks import outbox
-from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy
+from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy, Send
 from core.database import SessionFactory
 from core.models import DeliveryChannel, DeliveryStatus
 
@@ -16,9 +31,11 @@ logger = logging.getLogger(__name__)
 
 
 class ResultSender(Protocol):
-    async def send(self, target: DeliveryTarget) -> None:
-        """Return once the server accepted the result; raise DeliveryError otherwise, or
-        ChannelUnavailable when the channel cannot send anything at all."""
+    def opened(self) -> AbstractAsyncContextManager[Send]:
+        """A way to send a run of results, holding what it needs (e.g. SMTP connections) until
+        the block ends. A send returns once the server accepted the result; it raises
+        DeliveryError otherwise, or ChannelUnavailable when the channel cannot send anything
+        at all."""
 
 
 @dataclass
@@ -26,51 +43,201 @@ class DeliveryJob:
     session_factory: SessionFactory
     senders: dict[DeliveryChannel, ResultSender]
     batch_size: int = 50
+    # Deliveries a lane keeps claimed and not yet done: enough different chats to send at
+    # Telegram's overall rate while each chat gets one a second.
+    window: int = 200
+    # Emails are sent over this many queues (a little more than the SMTP pool, so that one is
+    # composed while another is on the wire).
+    email_queues: int = 4
     lease: timedelta = timedelta(minutes=2)
+    record_every: float = 0.2
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
     async def __call__(self) -> int:
         """Send every delivery that is due; returns how many were attempted."""
-        attempted = 0
-        while True:
-            async with self.session_factory() as session:
-                ids = await outbox.claim_deliveries(
-                    session, batch_size=self.batch_size, lease=self.lease
-                )
-            if not ids:
-                return attempted
-            for sent, delivery_id in enumerate(ids):
-                try:
-                    await self._deliver(delivery_id)
-                except ChannelUnavailable:
-                    # Nothing is held against these deliveries: they wait, untouched, for a
-                    # process that can send (this one is stopping, see reviewbot/supervisor.py).
-                    async with self.session_factory() as session:
-                        await outbox.release(session, ids[sent:])
-                    return attempted + sent
-            attempted += len(ids)
+        reports = outbox.ReportCache(size=2 * self.window)
+        lanes = [_Lane(self, channel, sender, reports) for channel, sender in self.senders.items()]
+        return sum(await asyncio.gather(*(lane.run() for lane in lanes)))
 
-    async def _deliver(self, delivery_id: int) -> None:
-        async with self.session_factory() as session:
-            target = await outbox.delivery_target(session, delivery_id)
+
+class _Lane:
+    """The deliveries of one channel while the job runs."""
+
+    def __init__(
+        self,
+        job: DeliveryJob,
+        channel: DeliveryChannel,
+        sender: ResultSender,
+        reports: outbox.ReportCache,
+    ) -> None:
+        self._job = job
+        self._reports = reports
+        self._channel = channel
+        self._sender = sender
+        self._queues: dict[Hashable, deque[DeliveryTarget]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._held: set[int] = set()  # claimed, neither sent nor recorded as failed yet
+        self._sent: list[int] = []  # accepted, not marked yet
+        self._room = asyncio.Event()
+        self._unavailable = False
+        self._crash: BaseException | None = None
+        self._claimed = 0
+
+    async def run(self) -> int:
+        async with self._sender.opened() as send, self._background():
+            try:
+                await self._feed(send)
+            except BaseException:
+                for task in self._tasks:
+                    task.cancel()
+                raise
+            finally:
+                await self._finish()
+        return self._claimed
+
+    async def _feed(self, send: Send) -> None:
+        """Claim while there is room and work; return once idle and nothing more is due."""
+        drained, last_claim = False, 0
+        while not self._unavailable:
+            if self._crash is not None:
+                raise self._crash
+            room = self._job.window - len(self._held)
+            want = min(self._job.batch_size, room)
+            if not drained and (want == self._job.batch_size or not self._held) and want > 0:
+                last_claim = await self._claim(send, want)
+                drained = last_claim < want
+                continue
+            if not self._tasks:
+                if drained and last_claim == 0:
+                    return
+                drained = False  # idle: look once more for work that came meanwhile
+                continue
+            await self._room.wait()
+            self._room.clear()
+
+    async def _claim(self, send: Send, want: int) -> int:
+        async with self._job.session_factory() as session:
+            ids = await outbox.claim_deliveries(
+                session, batch_size=want, lease=self._job.lease, channel=self._channel
+            )
+            targets = await outbox.delivery_targets(session, ids, self._reports)
+        self._held.update(ids)
+        self._claimed += len(ids)
+        for position, target in enumerate(targets):
+            self._enqueue(send, target, position)
+        return len(ids)
+
+    def _enqueue(self, send: Send, target: DeliveryTarget, position: int) -> None:
+        key: Hashable
+        if self._channel is DeliveryChannel.TELEGRAM:
+            key = ("chat", target.chat_id)
+        else:
+            key = ("queue", position % self._job.email_queues)
+        queue = self._queues.get(key)
+        if queue is not None:
+            queue.append(target)
+            return
+        self._queues[key] = deque([target])
+        task = asyncio.create_task(self._drain(send, key), name=f"deliveries-{self._channel}")
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None and self._crash is None:
+            self._crash = task.exception()
+        self._room.set()
+
+    async def _drain(self, send: Send, key: Hashable) -> None:
+        """One queue's deliveries, one after another, in the order claimed."""
+        queue = self._queues[key]
         try:
-            await self._send(target)
+            while queue and not self._unavailable:
+                await self._deliver(send, queue.popleft())
+                self._room.set()
+        finally:
+            del self._queues[key]
+
+    async def _deliver(self, send: Send, target: DeliveryTarget) -> None:
+        try:
+            await self._send(send, target)
+        except ChannelUnavailable:
+            # Nothing is held against this channel's deliveries: they wait, untouched, for a
+            # process that can send (this one is stopping, see reviewbot/supervisor.py).
+            self._unavailable = True
+            return
         except DeliveryError as error:
-            async with self.session_factory() as session:
-                status = await outbox.record_failure(session, delivery_id, error, self.retry)
+            async with self._job.session_factory() as session:
+                status = await outbox.record_failure(
+                    session, target.delivery_id, error, self._job.retry
+                )
+            self._held.discard(target.delivery_id)
             log = logger.error if status is DeliveryStatus.FAILED else logger.warning
             log(
                 "delivery %s (%s) not sent, now %s: %s",
-                delivery_id,
+                target.delivery_id,
                 target.channel,
                 status,
                 error.reason,
             )
             return
-        async with self.session_factory() as session:
-            await outbox.record_sent(session, delivery_id)
+        self._held.discard(target.delivery_id)
+        self._sent.append(target.delivery_id)
 
-    async def _send(self, target: DeliveryTarget) -> None:
-        if target.channel is DeliveryChannel.TELEGRAM and target.chat_id is None:
+    async def _send(self, send: Send, target: DeliveryTarget) -> None:
+        if self._channel is DeliveryChannel.TELEGRAM and target.chat_id is None:
             raise DeliveryError("no Telegram account is linked to the user", permanent=True)
-        await self.senders[target.channel].send(target)
+        await send(target)
+
+    @contextlib.asynccontextmanager
+    async def _background(self) -> AsyncIterator[None]:
+        """Marks written every `record_every` seconds, claims renewed every third of a lease."""
+        tasks = [
+            asyncio.create_task(self._every(self._job.record_every, self._record_sent)),
+            asyncio.create_task(
+                self._every(self._job.lease.total_seconds() / 3, self._renew_claims)
+            ),
+        ]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _every(self, seconds: float, action: "_Action") -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await action()
+            except Exception as error:  # handed to the lane, which raises it
+                if self._crash is None:
+                    self._crash = error
+                self._room.set()
+                return
+
+    async def _record_sent(self) -> None:
+        sent, self._sent = self._sent, []
+        if sent:
+            async with self._job.session_factory() as session:
+                await outbox.record_sent(session, sent)
+
+    async def _renew_claims(self) -> None:
+        if self._held:
+            async with self._job.session_factory() as session:
+                await outbox.extend_claims(session, sorted(self._held), self._job.lease)
+
+    async def _finish(self) -> None:
+        """Let the deliveries on their way end, write their marks, and give back what a
+        stopped lane did not send."""
+        if self._tasks:
+            await asyncio.wait(self._tasks)
+        await self._record_sent()
+        if self._unavailable and self._held:
+            async with self._job.session_factory() as session:
+                await outbox.release(session, sorted(self._held))
+            self._held.clear()
+
+
+class _Action(Protocol):
+    async def __call__(self) -> None: ...

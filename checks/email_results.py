@@ -1,6 +1,9 @@
 """Sending a check's result by email."""
 
-from checks.outbox import DeliveryError, DeliveryTarget
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from checks.outbox import DeliveryError, DeliveryTarget, Send
 from core.emails import EmailTemplates
 from core.i18n import pick_locale
 from core.mail import Mailer, MailSendError
@@ -12,10 +15,23 @@ class EmailResultSender:
         self._templates = templates
 
     async def send(self, target: DeliveryTarget) -> None:
+        await self._send_with(self._mailer, target)
+
+    @asynccontextmanager
+    async def opened(self) -> AsyncIterator[Send]:
+        """Sending over the mailer's pooled connections, closed when the block ends."""
+        async with self._mailer.connections() as mailer:
+
+            async def send(target: DeliveryTarget) -> None:
+                await self._send_with(mailer, target)
+
+            yield send
+
+    async def _send_with(self, mailer: Mailer, target: DeliveryTarget) -> None:
         message = self._templates.check_report(
             locale=pick_locale(target.locale), recipient=target.email, report=target.report
         )
         try:
-            await self._mailer.send(message)
+            await mailer.send(message)
         except MailSendError as error:
             raise DeliveryError(error.reason, permanent=not error.temporary) from error

@@ -5,6 +5,9 @@ accepted it; a worker that dies in between leaves the lease to expire, and the d
 again: at worst a message is repeated, never lost.
 """
 
+import asyncio
+from collections import OrderedDict, defaultdict
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,7 +25,7 @@ from core.models import (
     User,
     utcnow,
 )
-from core.services.reports import CheckReport, check_report
+from core.services.reports import CheckReport, check_report, check_reports
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,10 @@ class DeliveryTarget:
     locale: str
 
 
+# Sends one result; returns once the server accepted it (see `ResultSender`).
+Send = Callable[[DeliveryTarget], Awaitable[None]]
+
+
 class DeliveryError(Exception):
     """Sending failed. `permanent`: do not try again; `retry_after`: a wait that is not the
     recipient's fault (the server's own, or the server out of reach), not counted as a try."""
@@ -66,8 +73,14 @@ class ChannelUnavailable(Exception):  # noqa: N818 - a state, not an error of th
 
 
 async def claim_deliveries(
-    session: AsyncSession, *, batch_size: int, lease: timedelta
+    session: AsyncSession,
+    *,
+    batch_size: int,
+    lease: timedelta,
+    channel: DeliveryChannel | None = None,
 ) -> list[int]:
+    """Up to `batch_size` due deliveries (of one channel, when given), oldest first, claimed
+    for `lease`; their ids."""
     now = utcnow()
     query = (
         select(Delivery)
@@ -79,6 +92,8 @@ async def claim_deliveries(
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(batch_size)
     )
+    if channel is not None:
+        query = query.where(Delivery.channel == channel)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     deliveries = list(await session.scalars(query))
@@ -88,35 +103,111 @@ async def claim_deliveries(
     return [delivery.id for delivery in deliveries]
 
 
+class ReportCache:
+    """Reports of checks loaded for their deliveries, kept for the other channel's delivery of
+    the same check: a check is read once for both. The `size` most recently used are kept."""
+
+    def __init__(self, size: int = 400) -> None:
+        self._size = size
+        self._reports: OrderedDict[int, asyncio.Future[CheckReport]] = OrderedDict()
+
+    async def preload(self, session: AsyncSession, check_ids: Collection[int]) -> None:
+        """Read the reports of these checks that are not kept yet, all at once."""
+        missing = {check_id for check_id in check_ids if check_id not in self._reports}
+        for check_id, report in (await check_reports(session, missing)).items():
+            done: asyncio.Future[CheckReport] = asyncio.get_running_loop().create_future()
+            done.set_result(report)
+            self._reports[check_id] = done
+        while len(self._reports) > self._size:
+            self._reports.popitem(last=False)
+
+    async def get(self, session: AsyncSession, check_id: int) -> CheckReport:
+        known = self._reports.get(check_id)
+        if known is not None:
+            self._reports.move_to_end(check_id)
+            return await asyncio.shield(known)
+        loading: asyncio.Future[CheckReport] = asyncio.get_running_loop().create_future()
+        self._reports[check_id] = loading
+        while len(self._reports) > self._size:
+            self._reports.popitem(last=False)
+        try:
+            report = await check_report(session, check_id)
+        except BaseException as error:
+            self._reports.pop(check_id, None)
+            loading.set_exception(error)
+            loading.exception()  # retrieved: a waiter, if any, gets it raised
+            raise
+        loading.set_result(report)
+        return report
+
+
 async def delivery_target(session: AsyncSession, delivery_id: int) -> DeliveryTarget:
-    """What to send and where: the user's address, and the uploader's chat while it is still
-    linked to the user (else the user's most recently linked account)."""
-    delivery, user_id, email, uploaded_by = (
-        await session.execute(
-            select(Delivery, User.id, User.email, FileVersion.uploaded_by)
+    [target] = await delivery_targets(session, [delivery_id])
+    return target
+
+
+async def delivery_targets(
+    session: AsyncSession, delivery_ids: list[int], reports: ReportCache | None = None
+) -> list[DeliveryTarget]:
+    """What to send and where, for each delivery in the order given: the user's address, and
+    the uploader's chat while it is still linked to the user (else the user's most recently
+    linked account)."""
+    rows = {
+        row.id: row
+        for row in await session.execute(
+            select(
+                Delivery.id,
+                Delivery.channel,
+                Delivery.check_id,
+                User.id.label("user_id"),
+                User.email,
+                FileVersion.uploaded_by,
+            )
             .join(Check, Check.id == Delivery.check_id)
             .join(FileVersion, FileVersion.id == Check.version_id)
             .join(File, File.id == FileVersion.file_id)
             .join(User, User.id == File.user_id)
-            .where(Delivery.id == delivery_id)
+            .where(Delivery.id.in_(delivery_ids))
         )
-    ).one()
-    accounts = list(
-        await session.scalars(
-            select(TelegramAccount)
-            .where(TelegramAccount.user_id == user_id)
-            .order_by(TelegramAccount.linked_at.desc(), TelegramAccount.id.desc())
+    }
+    accounts: dict[int, list[TelegramAccount]] = defaultdict(list)
+    for linked_account in await session.scalars(
+        select(TelegramAccount)
+        .where(TelegramAccount.user_id.in_({row.user_id for row in rows.values()}))
+        .order_by(TelegramAccount.linked_at.desc(), TelegramAccount.id.desc())
+    ):
+        if linked_account.user_id is not None:
+            accounts[linked_account.user_id].append(linked_account)
+    reports = reports or ReportCache()
+    await reports.preload(session, {row.check_id for row in rows.values()})
+    targets = []
+    for delivery_id in delivery_ids:
+        row = rows[delivery_id]
+        linked = accounts[row.user_id]
+        account: TelegramAccount | None = next(
+            (a for a in linked if a.id == row.uploaded_by), next(iter(linked), None)
         )
+        targets.append(
+            DeliveryTarget(
+                delivery_id=delivery_id,
+                channel=row.channel,
+                report=await reports.get(session, row.check_id),
+                email=row.email,
+                chat_id=account.chat_id if account is not None else None,
+                locale=account.language_code if account is not None else "en",
+            )
+        )
+    return targets
+
+
+async def extend_claims(session: AsyncSession, delivery_ids: list[int], lease: timedelta) -> None:
+    """Keep deliveries that are still waiting their turn claimed for another `lease`."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.PENDING)
+        .values(claimed_until=utcnow() + lease)
     )
-    account = next((a for a in accounts if a.id == uploaded_by), accounts[0] if accounts else None)
-    return DeliveryTarget(
-        delivery_id=delivery.id,
-        channel=delivery.channel,
-        report=await check_report(session, delivery.check_id),
-        email=email,
-        chat_id=account.chat_id if account is not None else None,
-        locale=account.language_code if account is not None else "en",
-    )
+    await session.commit()
 
 
 async def release(session: AsyncSession, delivery_ids: list[int]) -> None:
@@ -129,13 +220,19 @@ async def release(session: AsyncSession, delivery_ids: list[int]) -> None:
     await session.commit()
 
 
-async def record_sent(session: AsyncSession, delivery_id: int) -> None:
-    delivery = await session.get_one(Delivery, delivery_id, with_for_update=True)
-    delivery.status = DeliveryStatus.SENT
-    delivery.attempts += 1
-    delivery.sent_at = utcnow()
-    delivery.claimed_until = None
-    delivery.last_error = None
+async def record_sent(session: AsyncSession, delivery_ids: list[int]) -> None:
+    """Mark deliveries the server accepted as sent: one statement for all of them."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(delivery_ids))
+        .values(
+            status=DeliveryStatus.SENT,
+            attempts=Delivery.attempts + 1,
+            sent_at=utcnow(),
+            claimed_until=None,
+            last_error=None,
+        )
+    )
     await session.commit()
 
 

@@ -41,7 +41,14 @@ class Settings(BaseSettings):
     smtp_security: SmtpSecurity = SmtpSecurity.STARTTLS
     smtp_from: str = "reviewbot@localhost"
     smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Connections the delivery job keeps open and reuses while it sends a run of results.
+    smtp_pool_size: int = Field(default=3, ge=1, le=20)
     mail_dir: Path = Path("var/mail")
+
+    # Chat results are paced within Telegram's limits (per process: with several workers, give
+    # each its share of the overall rate).
+    telegram_messages_per_second: int = Field(default=30, ge=1)
+    telegram_chat_interval_seconds: float = Field(default=1.0, ge=0)
 
     check_interval_seconds: int = Field(default=30, ge=1)
     delivery_interval_seconds: int = Field(default=5, ge=1)

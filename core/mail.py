@@ -1,7 +1,10 @@
 """Outgoing mail: an SMTP sender, or `.eml` files under a folder when no SMTP host is set."""
 
+import asyncio
 import logging
 import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -28,6 +31,10 @@ class Mailer(Protocol):
     async def send(self, message: EmailMessage) -> None:
         """Hand the message over; return only once it was accepted, else raise MailSendError."""
 
+    def connections(self) -> AbstractAsyncContextManager["Mailer"]:
+        """A mailer for a run of messages: connections it opens are kept and reused until the
+        block ends, then closed."""
+
 
 def compose(
     *, sender: str, recipient: str, subject: str, text: str, html: str | None = None
@@ -44,6 +51,10 @@ def compose(
 
 
 class SmtpMailer:
+    """SMTP as configured (SMTP_SECURITY, a login when set). `send` opens a connection for its
+    one message; `connections()` gives a pool of up to `pool_size` connections, each opened
+    (TLS handshake, login) once and reused for many messages."""
+
     def __init__(
         self,
         *,
@@ -52,37 +63,120 @@ class SmtpMailer:
         security: SmtpSecurity,
         login: tuple[str, str] | None,
         timeout: float,
+        pool_size: int = 3,
+        tls_context: ssl.SSLContext | None = None,
     ) -> None:
         self._host = host
         self._port = port
         self._security = security
         self._login = login
         self._timeout = timeout
+        self._pool_size = pool_size
+        self._tls_context = tls_context or ssl.create_default_context()
 
     async def send(self, message: EmailMessage) -> None:
-        username, password = self._login if self._login else (None, None)
+        pool = SmtpPool(self._connect, size=1)
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=self._host,
-                port=self._port,
-                username=username,
-                password=password,
-                use_tls=self._security is SmtpSecurity.TLS,
-                start_tls=self._security is SmtpSecurity.STARTTLS,
-                tls_context=ssl.create_default_context(),
-                timeout=self._timeout,
-            )
-        except aiosmtplib.SMTPResponseException as error:
-            temporary = 400 <= error.code < 500
-            raise MailSendError(
-                f"SMTP {error.code}: {error.message}", temporary=temporary
-            ) from error
-        except aiosmtplib.SMTPRecipientsRefused as error:
-            raise MailSendError(f"recipient refused: {error}", temporary=False) from error
-        except (aiosmtplib.SMTPException, OSError) as error:
+            await pool.send(message)
+        finally:
+            await pool.close()
+
+    @asynccontextmanager
+    async def connections(self) -> AsyncIterator[Mailer]:
+        pool = SmtpPool(self._connect, size=self._pool_size)
+        try:
+            yield pool
+        finally:
+            await pool.close()
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        username, password = self._login if self._login else (None, None)
+        client = aiosmtplib.SMTP(
+            hostname=self._host,
+            port=self._port,
+            username=username,
+            password=password,
+            use_tls=self._security is SmtpSecurity.TLS,
+            start_tls=self._security is SmtpSecurity.STARTTLS,
+            tls_context=self._tls_context,
+            timeout=self._timeout,
+        )
+        await client.connect()
+        return client
+
+
+class SmtpPool:
+    """Up to `size` SMTP connections, opened when needed and reused; a message waits for a free
+    one. A connection that failed is dropped; one that the server closed while it was idle is
+    replaced once, at once (the message was not handed over on it)."""
+
+    def __init__(self, connect: Callable[[], Awaitable[aiosmtplib.SMTP]], *, size: int) -> None:
+        self._connect = connect
+        self._free = asyncio.Semaphore(max(1, size))
+        self._idle: list[aiosmtplib.SMTP] = []
+
+    async def send(self, message: EmailMessage) -> None:
+        async with self._free:
+            client = self._idle.pop() if self._idle else None
+            if client is not None and client.is_connected:
+                try:
+                    await self._send_on(client, message, reused=True)
+                except _StaleConnectionError:
+                    pass  # dropped: a fresh connection takes the message
+                else:
+                    return
+            await self._send_on(await self._open(), message, reused=False)
+
+    def connections(self) -> AbstractAsyncContextManager[Mailer]:
+        return nullcontext(self)
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for client in idle:
+            with suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()
+            client.close()
+
+    async def _open(self) -> aiosmtplib.SMTP:
+        try:
+            return await self._connect()
+        except aiosmtplib.SMTPException as error:
+            raise _send_error(error) from error
+        except OSError as error:
             raise MailSendError(f"SMTP unreachable: {error}", temporary=True) from error
+
+    async def _send_on(
+        self, client: aiosmtplib.SMTP, message: EmailMessage, *, reused: bool
+    ) -> None:
+        try:
+            await client.send_message(message)
+        except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused) as error:
+            self._idle.append(client)  # the envelope was reset: the connection is still good
+            raise _send_error(error) from error
+        except (aiosmtplib.SMTPServerDisconnected, ConnectionError) as error:
+            client.close()
+            if reused:
+                raise _StaleConnectionError from error
+            raise MailSendError(f"SMTP unreachable: {error}", temporary=True) from error
+        except (aiosmtplib.SMTPException, OSError) as error:
+            client.close()
+            raise MailSendError(f"SMTP unreachable: {error}", temporary=True) from error
+        self._idle.append(client)
         logger.info("mail sent to %s: %s", message["To"], message["Subject"])
+
+
+class _StaleConnectionError(Exception):
+    """The server closed the connection: worth one more try on a new one."""
+
+
+def _send_error(error: aiosmtplib.SMTPException) -> MailSendError:
+    if isinstance(error, aiosmtplib.SMTPResponseException):
+        return MailSendError(
+            f"SMTP {error.code}: {error.message}", temporary=400 <= error.code < 500
+        )
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        return MailSendError(f"recipient refused: {error}", temporary=False)
+    return MailSendError(f"SMTP unreachable: {error}", temporary=True)
 
 
 class FileMailer:
@@ -90,6 +184,9 @@ class FileMailer:
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
+
+    def connections(self) -> AbstractAsyncContextManager[Mailer]:
+        return nullcontext(self)
 
     async def send(self, message: EmailMessage) -> None:
         self._folder.mkdir(parents=True, exist_ok=True)
@@ -109,4 +206,5 @@ def build_mailer(settings: Settings) -> Mailer:
         security=settings.smtp_security,
         login=settings.smtp_login,
         timeout=settings.smtp_timeout_seconds,
+        pool_size=settings.smtp_pool_size,
     )

@@ -1,6 +1,8 @@
 """Reading checks back: a check with the marks of its deliveries, the latest check of a file,
 and a check its owner asks for (with the checked source, for the report screens)."""
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,42 +63,55 @@ class CheckReport:
 
 
 async def check_report(session: AsyncSession, check_id: int) -> CheckReport:
-    """One check with its file, version and delivery marks."""
-    row = (
-        await session.execute(
-            select(Check, FileVersion.number, File.id, File.name)
-            .join(FileVersion, FileVersion.id == Check.version_id)
-            .join(File, File.id == FileVersion.file_id)
-            .where(Check.id == check_id)
-        )
-    ).one()
-    check, number, file_id, name = row
-    deliveries = await session.scalars(select(Delivery).where(Delivery.check_id == check_id))
-    return CheckReport(
-        check_id=check.id,
-        file_id=file_id,
-        file_name=name,
-        version=number,
-        preset=check.preset,
-        config_hash=check.config_hash,
-        muted_rules=tuple(check.muted_rules or ()),
-        ruff_version=check.ruff_version,
-        result=check.result,
-        issues=[Issue.from_json(item) for item in check.issues],
-        error=check.error,
-        finished_at=check.finished_at,
-        deliveries={
-            d.channel: DeliveryMark(
-                channel=d.channel,
-                status=d.status,
-                attempts=d.attempts,
-                sent_at=d.sent_at,
-                last_error=d.last_error,
-            )
-            for d in deliveries
-        },
-        diff=await diff_since_previous(session, check),
+    """One check with its file, version and delivery marks (LookupError when there is none)."""
+    reports = await check_reports(session, [check_id])
+    if check_id not in reports:
+        raise LookupError(f"no check {check_id}")
+    return reports[check_id]
+
+
+async def check_reports(
+    session: AsyncSession, check_ids: Collection[int]
+) -> dict[int, CheckReport]:
+    """Several checks with their files, versions and delivery marks, by id: two queries for
+    all of them, then the diff of each check of a version after the first (a first version has
+    nothing to be compared with)."""
+    if not check_ids:
+        return {}
+    rows = await session.execute(
+        select(Check, FileVersion.number, File.id, File.name)
+        .join(FileVersion, FileVersion.id == Check.version_id)
+        .join(File, File.id == FileVersion.file_id)
+        .where(Check.id.in_(set(check_ids)))
     )
+    marks: dict[int, dict[DeliveryChannel, DeliveryMark]] = defaultdict(dict)
+    for d in await session.scalars(select(Delivery).where(Delivery.check_id.in_(set(check_ids)))):
+        marks[d.check_id][d.channel] = DeliveryMark(
+            channel=d.channel,
+            status=d.status,
+            attempts=d.attempts,
+            sent_at=d.sent_at,
+            last_error=d.last_error,
+        )
+    reports = {}
+    for check, number, file_id, name in rows.all():
+        reports[check.id] = CheckReport(
+            check_id=check.id,
+            file_id=file_id,
+            file_name=name,
+            version=number,
+            preset=check.preset,
+            config_hash=check.config_hash,
+            muted_rules=tuple(check.muted_rules or ()),
+            ruff_version=check.ruff_version,
+            result=check.result,
+            issues=[Issue.from_json(item) for item in check.issues],
+            error=check.error,
+            finished_at=check.finished_at,
+            deliveries=marks[check.id],
+            diff=await diff_since_previous(session, check) if number > 1 else None,
+        )
+    return reports
 
 
 async def latest_check_id(session: AsyncSession, user_id: int, file_id: int) -> int | None:
@@ -117,9 +132,33 @@ async def latest_check_id(session: AsyncSession, user_id: int, file_id: int) -> 
     )
 
 
-async def latest_report(session: AsyncSession, user_id: int, file_id: int) -> CheckReport | None:
-    check_id = await latest_check_id(session, user_id, file_id)
-    return None if check_id is None else await check_report(session, check_id)
+@dataclass(frozen=True)
+class CheckSummary:
+    """A check in one line (a file's card): which version, and what it found."""
+
+    check_id: int
+    version: int
+    result: CheckResult
+    issue_count: int
+    error: str | None
+
+
+async def latest_check_summary(
+    session: AsyncSession, user_id: int, file_id: int
+) -> CheckSummary | None:
+    """The newest check of any version of the user's file, in one query (no issues, no
+    deliveries); None before the first, or for a file that is not the user's."""
+    row = (
+        await session.execute(
+            select(Check.id, FileVersion.number, Check.result, Check.issue_count, Check.error)
+            .join(FileVersion, FileVersion.id == Check.version_id)
+            .join(File, File.id == FileVersion.file_id)
+            .where(File.id == file_id, File.user_id == user_id)
+            .order_by(Check.finished_at.desc(), Check.id.desc())
+            .limit(1)
+        )
+    ).one_or_none()
+    return None if row is None else CheckSummary(*row)
 
 
 _LARGEST_ID = 2**31 - 1  # ids are INTEGER columns
