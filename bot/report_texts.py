@@ -2,6 +2,7 @@
 
 import html
 import re
+from typing import Protocol
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
@@ -10,7 +11,7 @@ from bot.formatting import quote, when
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus
 from core.review import Issue
 from core.services.history import VersionDiff
-from core.services.reports import CheckReport, DeliveryMark
+from core.services.reports import CheckReport, CheckSummary, DeliveryMark
 from core.source_excerpts import source_excerpt, visible
 
 RESULT_MARKS = {CheckResult.PASSED: "✅", CheckResult.FAILED: "❌", CheckResult.ERROR: "⚠️"}
@@ -56,7 +57,18 @@ def _reason(text: str | None) -> str:
     return quote(shorten(text or "", MAX_SHOWN_REASON))
 
 
-def result_line(report: CheckReport) -> str:
+class CheckOutcome(Protocol):
+    """What a result line needs: a whole report, or a check's summary."""
+
+    @property
+    def result(self) -> CheckResult: ...
+    @property
+    def issue_count(self) -> int: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+def result_line(report: CheckOutcome) -> str:
     mark = RESULT_MARKS[report.result]
     match report.result:
         case CheckResult.PASSED:
@@ -248,7 +260,7 @@ def document_name(report: CheckReport) -> str:
     return f"{stem or 'file'}-v{report.version}-report.html"
 
 
-def last_check_line(report: CheckReport | None) -> str:
+def last_check_line(report: CheckSummary | None) -> str:
     if report is None:
         return _("Last check: not run yet.")
     return _("Last check: v{version}, {result}").format(

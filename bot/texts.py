@@ -10,7 +10,7 @@ from bot.formatting import number, quote, when
 from bot.report_texts import last_check_line
 from core.models import FileStatus
 from core.services.files import FileCard, FilePage, FileSummary
-from core.services.reports import CheckReport
+from core.services.reports import CheckSummary
 
 STATUS_MARKS = {
     FileStatus.NEW: "🆕",
@@ -245,7 +245,7 @@ def button_keep() -> str:
     return _("No, keep it")
 
 
-def file_card(card: FileCard, last_check: CheckReport | None) -> str:
+def file_card(card: FileCard, last_check: CheckSummary | None) -> str:
     lines = [
         f"📄 <b>{quote(card.name)}</b>",
         _("Version: {version}").format(version=card.version),

@@ -45,7 +45,7 @@ async def on_file_open(
 ) -> None:
     user_id = account.require_user_id()
     card = await files.get_file_card(session, user_id, callback_data.file_id)
-    last_check = await reports.latest_report(session, user_id, card.id)
+    last_check = await reports.latest_check_summary(session, user_id, card.id)
     await show(
         callback,
         texts.file_card(card, last_check),

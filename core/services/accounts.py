@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,17 +27,25 @@ class AccountView:
 async def touch_account(
     session: AsyncSession, *, telegram_id: int, chat_id: int, language_code: str | None
 ) -> AccountView:
-    """The account of this Telegram user, created on first contact; keeps the language fresh."""
+    """The account of this Telegram user, created on first contact; keeps the language fresh.
+
+    Runs for every update, so it reads plain columns (no ORM object) and writes only when
+    something changed."""
     language = (language_code or "en")[:16]
     row = (
         await session.execute(
-            select(TelegramAccount, User.email)
+            select(
+                TelegramAccount.id,
+                TelegramAccount.user_id,
+                TelegramAccount.chat_id,
+                TelegramAccount.language_code,
+                User.email,
+            )
             .outerjoin(User, User.id == TelegramAccount.user_id)
             .where(TelegramAccount.telegram_id == telegram_id)
         )
     ).first()
-    account, email = row if row is not None else (None, None)
-    if account is None:
+    if row is None:
         account = TelegramAccount(telegram_id=telegram_id, chat_id=chat_id, language_code=language)
         session.add(account)
         try:
@@ -47,15 +55,25 @@ async def touch_account(
             return await touch_account(
                 session, telegram_id=telegram_id, chat_id=chat_id, language_code=language_code
             )
-    elif account.language_code != language or account.chat_id != chat_id:
-        account.language_code = language
-        account.chat_id = chat_id
+        return AccountView(
+            account_id=account.id,
+            telegram_id=telegram_id,
+            user_id=None,
+            email=None,
+            language_code=language,
+        )
+    if row.language_code != language or row.chat_id != chat_id:
+        await session.execute(
+            update(TelegramAccount)
+            .where(TelegramAccount.id == row.id)
+            .values(language_code=language, chat_id=chat_id)
+        )
         await session.commit()
     return AccountView(
-        account_id=account.id,
+        account_id=row.id,
         telegram_id=telegram_id,
-        user_id=account.user_id,
-        email=email,
+        user_id=row.user_id,
+        email=row.email,
         language_code=language,
     )
 

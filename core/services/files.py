@@ -166,23 +166,67 @@ async def _active_file(
 
 
 async def list_files(session: AsyncSession, user_id: int, page: int) -> FilePage:
-    """One page of the user's active files, newest activity first."""
+    """One page of the user's active files, newest activity first. One query: the page's rows
+    carry the total (a page past the end, which only old buttons ask for, counts apart)."""
     active = (File.user_id == user_id, File.status != FileStatus.DELETED)
-    total = await session.scalar(select(func.count()).select_from(File).where(*active)) or 0
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    rows = await session.scalars(
-        select(File)
-        .where(*active)
-        .order_by(File.updated_at.desc(), File.id.desc())
-        .limit(PAGE_SIZE)
-        .offset(page * PAGE_SIZE)
-    )
+    page = max(page, 0)
+    rows = (
+        await session.execute(
+            select(
+                File.id,
+                File.name,
+                File.current_version,
+                File.status,
+                func.count().over().label("total"),
+            )
+            .where(*active)
+            .order_by(File.updated_at.desc(), File.id.desc())
+            .limit(PAGE_SIZE)
+            .offset(page * PAGE_SIZE)
+        )
+    ).all()
+    if not rows and page > 0:  # past the end (files deleted since): the last page instead
+        total = await session.scalar(select(func.count()).select_from(File).where(*active)) or 0
+        return await list_files(session, user_id, max(1, math.ceil(total / PAGE_SIZE)) - 1)
+    total = rows[0].total if rows else 0
     items = [
-        FileSummary(id=file.id, name=file.name, version=file.current_version, status=file.status)
-        for file in rows
+        FileSummary(id=row.id, name=row.name, version=row.current_version, status=row.status)
+        for row in rows
     ]
-    return FilePage(items=items, page=page, pages=pages, total=total)
+    return FilePage(
+        items=items, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)), total=total
+    )
+
+
+async def get_file_card(session: AsyncSession, user_id: int, file_id: int) -> FileCard:
+    """The user's active file with its current version's size and time, in one query."""
+    row = (
+        await session.execute(
+            select(
+                File.id,
+                File.name,
+                File.current_version,
+                File.status,
+                FileVersion.size,
+                FileVersion.uploaded_at,
+            )
+            .join(
+                FileVersion,
+                (FileVersion.file_id == File.id) & (FileVersion.number == File.current_version),
+            )
+            .where(File.id == file_id, File.user_id == user_id, File.status != FileStatus.DELETED)
+        )
+    ).first()
+    if row is None:  # not theirs, deleted, or (never) without its current version
+        raise FileNotFoundForUserError
+    return FileCard(
+        id=row.id,
+        name=row.name,
+        version=row.current_version,
+        size=row.size,
+        uploaded_at=row.uploaded_at,
+        status=row.status,
+    )
 
 
 async def _current_version(session: AsyncSession, file: File) -> FileVersion:
@@ -194,19 +238,6 @@ async def _current_version(session: AsyncSession, file: File) -> FileVersion:
     if version is None:  # a file always has its current version; guard the invariant anyway
         raise FileNotFoundForUserError
     return version
-
-
-async def get_file_card(session: AsyncSession, user_id: int, file_id: int) -> FileCard:
-    file = await _active_file(session, user_id, file_id)
-    version = await _current_version(session, file)
-    return FileCard(
-        id=file.id,
-        name=file.name,
-        version=file.current_version,
-        size=version.size,
-        uploaded_at=version.uploaded_at,
-        status=file.status,
-    )
 
 
 async def get_file_content(session: AsyncSession, user_id: int, file_id: int) -> FileContent:

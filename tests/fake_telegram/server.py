@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from types import TracebackType
@@ -28,8 +29,13 @@ class FakeTelegram:
         *,
         strict_ampersand: bool = True,
         query_lifetime: float = QUERY_LIFETIME,
+        delay: float = 0.0,
     ) -> None:
-        """``query_lifetime``: seconds a callback query can be answered (Telegram: about 15)."""
+        """``query_lifetime``: seconds a callback query can be answered (Telegram: about 15).
+
+        ``delay``: seconds added before every Bot API request and file download is served, as
+        the round trip to Telegram would add (benchmarks use about 0.03); may be changed later.
+        """
         if not TOKEN_RE.fullmatch(token):
             raise ValueError(f"not a Telegram-like bot token: {token!r}")
         self.world = World(token, strict_ampersand=strict_ampersand, query_lifetime=query_lifetime)
@@ -41,6 +47,7 @@ class FakeTelegram:
         self._url: str | None = None
         self._users: dict[int, TelegramUser] = {}
         self._revoked = False
+        self.delay = delay
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -229,6 +236,8 @@ class FakeTelegram:
     async def _handle_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = Params({})
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
         try:
             params = await self._read_params(request)
             result = await self._call(request.match_info["token"], method, params)
@@ -248,6 +257,8 @@ class FakeTelegram:
     async def _handle_file(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
         params = Params({"file_path": path})
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
         stored = self.world.files_by_path.get(path)
         if request.match_info["token"] != self.token or stored is None:
             self._record("downloadFile", params, ApiError("Not Found", 404))

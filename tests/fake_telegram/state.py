@@ -129,6 +129,8 @@ class World:
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.blocked: set[int] = set()
         self.updates: list[JsonDict] = []
+        # update_id -> when getUpdates handed it to the bot (time.monotonic(), the first time)
+        self.delivered_at: dict[int, float] = {}
         self.allowed_updates: list[str] = []
         self.updates_changed = Signal()
         self.polls = PollSlot(self.updates_changed.notify)
@@ -267,7 +269,9 @@ class World:
 
     def deliver(self, updates: list[JsonDict]) -> list[JsonDict]:
         """Hand ``updates`` to the bot; their callback queries now wait for an answer."""
+        now = time.monotonic()
         for update in updates:
+            self.delivered_at.setdefault(update["update_id"], now)
             query = update.get("callback_query")
             if query is not None:
                 self.queries[query["id"]].delivered = True

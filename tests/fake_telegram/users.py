@@ -21,6 +21,8 @@ class TelegramUser:
         self._fake = fake
         self._world = fake.world
         self._chat = chat
+        # The update_id of what this user sent last (``fake.world.delivered_at`` is keyed by it).
+        self.last_update_id: int | None = None
 
     @property
     def id(self) -> int:
@@ -65,7 +67,7 @@ class TelegramUser:
             "date": message.date,
             **content,
         }
-        self._world.push_update("message", result)
+        self.last_update_id = self._world.push_update("message", result)["update_id"]
         return result
 
     async def send_text(self, text: str) -> JsonDict:
@@ -118,7 +120,7 @@ class TelegramUser:
             "chat_instance": f"-{self.chat_id}0042",
             "data": data,
         }
-        self._world.push_update("callback_query", query)
+        self.last_update_id = self._world.push_update("callback_query", query)["update_id"]
         return query
 
     async def click(self, target: BotOutput | int, button: str) -> JsonDict:
