@@ -61,8 +61,17 @@ def build_bot(settings: Settings, token: str) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
+class SharedRedisStorage(RedisStorage):
+    """FSM storage on a Redis client the process shares (wake-ups use it too): closing the
+    dispatcher's storage when polling stops must not close the client under the worker of
+    `reviewbot run`. The client's owner (`open_resources`) closes it."""
+
+    async def close(self) -> None:
+        return None
+
+
 def build_storage(redis: Redis | None) -> BaseStorage:
-    return RedisStorage(redis) if redis is not None else MemoryStorage()
+    return SharedRedisStorage(redis) if redis is not None else MemoryStorage()
 
 
 def build_dispatcher(

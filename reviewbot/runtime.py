@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from babel.support import Translations
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage, set_commands
@@ -22,6 +22,7 @@ from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob, ResultSender
 from checks.email_results import EmailResultSender
 from checks.outbox import RetryPolicy
+from checks.pacing import Pacer
 from checks.ruff import RuffRunner
 from checks.worker import Worker
 from core.clock import SYSTEM_CLOCK, Clock
@@ -35,6 +36,9 @@ from core.wakeup import Wakeup, build_wakeup
 from reviewbot.supervisor import cancel, supervise
 
 logger = logging.getLogger(__name__)
+
+# Connections to Redis one process keeps at most (FSM, wake-ups, rate limits).
+REDIS_MAX_CONNECTIONS = 50
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,16 @@ class BotRuntime:
 @asynccontextmanager
 async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     engine = build_engine(settings.database_url)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = (
+        # A burst of updates waits for a free connection instead of failing past the limit.
+        Redis.from_pool(
+            BlockingConnectionPool.from_url(
+                settings.redis_url, max_connections=REDIS_MAX_CONNECTIONS
+            )
+        )
+        if settings.redis_url
+        else None
+    )
     try:
         translations = load_translations()
         yield Resources(
@@ -116,7 +129,14 @@ async def open_worker(
     settings = resources.settings
     senders: dict[DeliveryChannel, ResultSender] = {
         DeliveryChannel.EMAIL: EmailResultSender(resources.mailer, resources.email_templates),
-        DeliveryChannel.TELEGRAM: TelegramResultSender(bot, Catalogues(resources.translations)),
+        DeliveryChannel.TELEGRAM: TelegramResultSender(
+            bot,
+            Catalogues(resources.translations),
+            Pacer(
+                per_second=settings.telegram_messages_per_second,
+                chat_interval=settings.telegram_chat_interval_seconds,
+            ),
+        ),
     }
     delivery_job = DeliveryJob(
         session_factory=resources.session_factory, senders=senders, retry=retry or RetryPolicy()

@@ -9,6 +9,7 @@ worker starts, waits for that file's review (the start-up run), and only then up
 whose review must come from the wake-up.
 """
 
+import asyncio
 import time
 from itertools import count
 from pathlib import Path
@@ -104,3 +105,29 @@ async def test_bot_and_worker_in_one_process_wake_each_other(bot_app: BotApp) ->
     async with open_worker(bot_app.resources, bot_app.bot, retry=FAST_RETRY):
         await _review_of(pia.chat, "first.py", timeout=30)  # the worker's start-up run
         await _upload_is_reviewed_within_seconds(pia.chat, bot_app.telegram, "second.py")
+
+
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)
+async def test_run_with_redis_wakes_itself_and_stops_on_sigterm(
+    settings: Settings,
+    engine: AsyncEngine,
+    fake_telegram: FakeTelegram,
+    smtp_server: SmtpSink,
+    tmp_path: Path,
+) -> None:
+    """`reviewbot run` on Redis: the bot's FSM storage and the worker's wake-ups share one
+    Redis client, so stopping the polling must not close it under the worker; SIGTERM ends the
+    whole process at once, cleanly."""
+    assert settings.redis_url
+    environment = reviewbot_environment(settings, fake_telegram)
+    chat = fake_telegram.user(next(_telegram_ids))
+    async with reviewbot_process("run", tmp_path, environment) as process:
+        await _register(chat, smtp_server, f"run{chat.id}@example.com")
+        await _upload(chat, "first.py")
+        await _review_of(chat, "first.py", timeout=30)
+        await _upload_is_reviewed_within_seconds(chat, fake_telegram, "second.py")
+        process.terminate()
+        assert await asyncio.wait_for(process.wait(), timeout=10) == 0
+    output = (tmp_path / "reviewbot-run.log").read_text()
+    assert "Traceback" not in output
+    assert "wake-up channel lost" not in output
