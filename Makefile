@@ -2,7 +2,7 @@
 UV := python3 -m uv
 BABEL_KEYWORDS := -k _ -k gettext -k ngettext:1,2
 
-.PHONY: install run test lint locales migrate
+.PHONY: install run test lint locales migrate bench
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -21,6 +21,15 @@ lint: install
 
 test: lint
 	$(UV) run pytest
+
+# Speed and memory against their baselines (needs PostgreSQL and Redis; see README "Performance").
+bench: install
+	$(UV) run python -m bench.checks
+	$(UV) run python -m bench.checks --sqlite
+	$(UV) run python -m bench.deliveries
+	$(UV) run python -m bench.latency
+	$(UV) run python -m bench.bot
+	$(UV) run python -m bench.memory
 
 # After changing a text: refresh the template and the catalogues, then translate what is new.
 locales: install
