@@ -18,6 +18,18 @@ from core.services.fixes import Fixer
 from core.wakeup import Wakeup
 
 
+async def _preview(
+    session: AsyncSession, account: AccountView, callback_data: FixCallback, fixer: Fixer
+) -> fixes.FixPreview:
+    return await fixes.preview_fix(
+        session,
+        account.require_user_id(),
+        callback_data.check_id,
+        fixer,
+        unsafe=callback_data.unsafe,
+    )
+
+
 async def on_fix_preview(
     callback: CallbackQuery,
     callback_data: FixCallback,
@@ -25,13 +37,7 @@ async def on_fix_preview(
     account: AccountView,
     fixer: Fixer,
 ) -> None:
-    preview = await fixes.preview_fix(
-        session,
-        account.require_user_id(),
-        callback_data.check_id,
-        fixer,
-        unsafe=callback_data.unsafe,
-    )
+    preview = await _preview(session, account, callback_data, fixer)
     text, diff_as_document = fix_texts.preview_text(preview)
     await show(callback, text, build_fix_preview_kb(preview, callback_data.page))
     if diff_as_document and callback.message is not None:
@@ -50,13 +56,7 @@ async def on_fixed_file(
     account: AccountView,
     fixer: Fixer,
 ) -> None:
-    preview = await fixes.preview_fix(
-        session,
-        account.require_user_id(),
-        callback_data.check_id,
-        fixer,
-        unsafe=callback_data.unsafe,
-    )
+    preview = await _preview(session, account, callback_data, fixer)
     if not preview.changed:
         raise NothingToFixError
     await callback.answer()

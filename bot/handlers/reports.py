@@ -41,9 +41,9 @@ async def on_rule_mute(
 ) -> None:
     user_id = account.require_user_id()
     code = await rules.mute_rule(session, user_id, callback_data.check_id, callback_data.rule)
-    check = await reports.own_check_report(session, user_id, callback_data.check_id)
-    text, keyboard = report_screen(check, await rule_catalog.rules(), callback_data.page)
-    await show(callback, text, keyboard, notice=rules_texts.muted(code))
+    await _show_page(
+        callback, callback_data, session, user_id, rule_catalog, rules_texts.muted(code)
+    )
 
 
 async def on_rule_unmute(
@@ -56,9 +56,22 @@ async def on_rule_unmute(
     user_id = account.require_user_id()
     await reports.own_check_report(session, user_id, callback_data.check_id)  # the owner only
     await rules.unmute_rule(session, user_id, callback_data.rule)
+    notice = rules_texts.unmuted(callback_data.rule)
+    await _show_page(callback, callback_data, session, user_id, rule_catalog, notice)
+
+
+async def _show_page(
+    callback: CallbackQuery,
+    callback_data: ReportCallback,
+    session: AsyncSession,
+    user_id: int,
+    rule_catalog: RuleCatalog,
+    notice: str,
+) -> None:
+    """The report page again (its Mute / Unmute buttons changed), with a notice."""
     check = await reports.own_check_report(session, user_id, callback_data.check_id)
     text, keyboard = report_screen(check, await rule_catalog.rules(), callback_data.page)
-    await show(callback, text, keyboard, notice=rules_texts.unmuted(callback_data.rule))
+    await show(callback, text, keyboard, notice=notice)
 
 
 async def on_rule_card(
