@@ -24,10 +24,6 @@ from tests.support.pipeline import seed_uploads
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
-# How long `reviewbot run` may take to stop after SIGTERM before it is killed.
-STOP_GRACE = 5.0
-
-
 class ServicesUnavailableError(Exception):
     """PostgreSQL or Redis cannot be reached: the benchmark cannot run (the smoke test skips)."""
 
@@ -80,43 +76,6 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     ordered = sorted(values)
     rank = max(1, -(-len(ordered) * fraction // 1))  # ceil without floats going astray
     return ordered[int(rank) - 1]
-
-
-@asynccontextmanager
-async def reviewbot_run(
-    folder: Path, environment: dict[str, str]
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`python -m reviewbot run` in `folder`, output to `folder/reviewbot-run.log`; on exit
-    SIGTERM, and SIGKILL (said on stderr) when it has not stopped within `STOP_GRACE`."""
-    log = folder / "reviewbot-run.log"
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "reviewbot",
-            "run",
-            cwd=folder,
-            env=environment,
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    try:
-        yield process
-    except BaseException:
-        print(f"--- output of reviewbot run ---\n{log.read_text()[-6000:]}", file=sys.stderr)
-        raise
-    finally:
-        if process.returncode is None:
-            process.terminate()
-        try:
-            await asyncio.wait_for(process.wait(), timeout=STOP_GRACE)
-        except TimeoutError:
-            print(
-                f"reviewbot run did not stop within {STOP_GRACE:.0f} s of SIGTERM: killed",
-                file=sys.stderr,
-            )
-            process.kill()
-            await process.wait()
 
 
 class PySpy:

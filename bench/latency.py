@@ -31,14 +31,13 @@ from bench._latency_stack import (
     flushed_redis,
     fresh_database,
     percentile,
-    reviewbot_run,
     seed_people,
 )
 from core.config import Settings, SmtpSecurity
 from core.database import build_engine, build_session_factory
 from tests.fake_telegram import FakeTelegram, TelegramUser
 from tests.fake_telegram.fixtures import TEST_TOKEN
-from tests.support.pipeline import reviewbot_environment
+from tests.support.pipeline import reviewbot_environment, reviewbot_process
 from tests.support.smtp import SmtpSink
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -176,7 +175,7 @@ async def _run_process(
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as folder:
         # The process runs the code this benchmark was started from (its project folder).
         environment = {**reviewbot_environment(settings, fake), "PYTHONPATH": str(PROJECT)}
-        async with reviewbot_run(Path(folder), environment) as process:
+        async with reviewbot_process("run", Path(folder), environment) as process:
             await wait_for_polling(fake, process)
             await asyncio.sleep(1.0)  # the first scheduled runs of both jobs go by
             profiler = PySpy(process.pid, options.profile) if options.profile else None

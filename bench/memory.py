@@ -16,7 +16,6 @@ draining peak ÷ 250 MB (at most 1 meets the target).
 import argparse
 import asyncio
 import os
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from core.database import SessionFactory, build_engine, build_session_factory
 from core.models import Delivery, DeliveryStatus
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
+from tests.support.pipeline import reviewbot_process
 from tests.support.smtp import SmtpSink
 
 IDLE_TARGET_MB = 120
@@ -147,31 +147,18 @@ async def measure(
     most_seconds: float,
 ) -> float:
     log = folder / "reviewbot-run.log"
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "reviewbot",
-            "run",
-            cwd=folder,
-            env=variables,
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-        )
     engine = build_engine(url)
     try:
-        await wait_for_line(log, "reviewbot is running as @", process)
-        await asyncio.sleep(settle)
-        idle_rss, idle_peak = memory_mb(process.pid)
-        took, draining_peak = await drain(
-            process.pid, build_session_factory(engine), paths, most_seconds
-        )
-        left = await undelivered(build_session_factory(engine))
+        async with reviewbot_process("run", folder, variables) as process:
+            await wait_for_line(log, "reviewbot is running as @", process)
+            await asyncio.sleep(settle)
+            idle_rss, idle_peak = memory_mb(process.pid)
+            took, draining_peak = await drain(
+                process.pid, build_session_factory(engine), paths, most_seconds
+            )
+            left = await undelivered(build_session_factory(engine))
     finally:
         await engine.dispose()
-        if process.returncode is None:
-            process.terminate()
-        await asyncio.wait_for(process.wait(), timeout=30)
     print(
         f"idle:     {idle_peak:6.1f} MB peak ({idle_rss:.1f} MB resident), "
         f"target <= {IDLE_TARGET_MB} MB: {'met' if idle_peak <= IDLE_TARGET_MB else 'MISSED'}"

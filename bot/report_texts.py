@@ -168,11 +168,14 @@ def report_head(report: CheckReport) -> list[str]:
     ]
 
 
+def config_label(config_hash: str) -> str:
+    """How a person's own configuration is named on screens: by the start of its hash."""
+    return _("custom {hash}").format(hash=config_hash[:8])
+
+
 def preset_label(report: CheckReport) -> str:
     """ "strict", or "custom 1a2b3c4d" for a person's own configuration."""
-    if report.config_hash is not None:
-        return _("custom {hash}").format(hash=report.config_hash[:8])
-    return report.preset.value
+    return config_label(report.config_hash) if report.config_hash else report.preset.value
 
 
 def muted_line(muted: tuple[str, ...]) -> str:

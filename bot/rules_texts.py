@@ -5,7 +5,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.formatting import quote
-from bot.report_texts import shorten
+from bot.report_texts import config_label, shorten
 from core import errors
 from core.models import RulePreset
 from core.ruff_config import ConfigSummary
@@ -31,11 +31,6 @@ def preset_description(preset: RulePreset) -> str:
             )
         case RulePreset.CUSTOM:
             return _("your own ruff configuration")
-
-
-def config_label(config_hash: str) -> str:
-    """How a configuration is named on screens: by the start of its hash."""
-    return _("custom {hash}").format(hash=config_hash[:8])
 
 
 def codes(listed: tuple[str, ...]) -> str:

@@ -47,7 +47,6 @@ from core.models import (
 )
 from core.review import Issue
 from core.ruff_config import ReviewConfig
-from core.services.rules import review_config
 
 MAX_ERROR_LENGTH = 2000
 # A claim stops adding versions once their content passes this many bytes (it takes at least
@@ -154,7 +153,7 @@ async def claim_versions(
             continue  # gone with its owner meanwhile: nothing left to check
         key = (row.rule_preset, tuple(row.muted_rules or ()), row.text)
         if key not in configs:
-            configs[key] = review_config(row.rule_preset, row.muted_rules, row.text)
+            configs[key] = ReviewConfig.stored(row.rule_preset, row.muted_rules, row.text)
         claimed.append(ClaimedVersion(row.id, configs[key], contents[row.id]))
     return claimed
 

@@ -72,6 +72,20 @@ class ReviewConfig:
         if (self.preset is RulePreset.CUSTOM) != (self.custom is not None):
             raise ValueError("a custom configuration needs its text, and only it")
 
+    @classmethod
+    def stored(
+        cls, preset: RulePreset, muted: list[str] | None, custom: str | None
+    ) -> "ReviewConfig":
+        """The configuration from what a user or a check row stores: a custom preset without
+        its text (the foreign key forbids it) falls back to ruff's defaults, and only rule
+        codes are kept of the muted ones."""
+        codes = tuple(sorted({code for code in muted or () if RULE_CODE.fullmatch(code)}))
+        if preset is RulePreset.CUSTOM and custom is None:
+            return cls(muted=codes)
+        return cls(
+            preset=preset, muted=codes, custom=custom if preset is RulePreset.CUSTOM else None
+        )
+
     @property
     def config_hash(self) -> str | None:
         return config_hash(self.custom) if self.custom is not None else None

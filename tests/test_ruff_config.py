@@ -122,7 +122,8 @@ def test_a_custom_configuration_carries_its_text_and_only_it_does() -> None:
     b = ReviewConfig(preset=RulePreset.CUSTOM, custom="line-length = 80\n", muted=("E501",))
     assert a == b
     assert len({a, b, ReviewConfig(), ReviewConfig(preset=RulePreset.STRICT)}) == 3
-    assert a.describe() == f"custom {a.config_hash[:8]} muting E501" if a.config_hash else False
+    assert a.config_hash is not None
+    assert a.describe() == f"custom {a.config_hash[:8]} muting E501"
 
 
 # Where ruff may look besides the folder of the check: its own binary, the C library and the

@@ -25,11 +25,8 @@ async def on_report_open(
     account: AccountView,
     rule_catalog: RuleCatalog,
 ) -> None:
-    check = await reports.own_check_report(
-        session, account.require_user_id(), callback_data.check_id
-    )
-    text, keyboard = report_screen(check, await rule_catalog.rules(), callback_data.page)
-    await show(callback, text, keyboard)
+    user_id = account.require_user_id()
+    await _show_page(callback, callback_data, session, user_id, rule_catalog)
 
 
 async def on_rule_mute(
@@ -54,8 +51,9 @@ async def on_rule_unmute(
     rule_catalog: RuleCatalog,
 ) -> None:
     user_id = account.require_user_id()
-    await reports.own_check_report(session, user_id, callback_data.check_id)  # the owner only
-    await rules.unmute_rule(session, user_id, callback_data.rule)
+    await rules.unmute_rule(
+        session, user_id, callback_data.rule, from_check=callback_data.check_id
+    )
     notice = rules_texts.unmuted(callback_data.rule)
     await _show_page(callback, callback_data, session, user_id, rule_catalog, notice)
 
@@ -66,9 +64,10 @@ async def _show_page(
     session: AsyncSession,
     user_id: int,
     rule_catalog: RuleCatalog,
-    notice: str,
+    notice: str | None = None,
 ) -> None:
-    """The report page again (its Mute / Unmute buttons changed), with a notice."""
+    """Page `callback_data.page` of the check's report; after Mute or Unmute (its buttons
+    changed) with a notice on the button's answer."""
     check = await reports.own_check_report(session, user_id, callback_data.check_id)
     text, keyboard = report_screen(check, await rule_catalog.rules(), callback_data.page)
     await show(callback, text, keyboard, notice=notice)

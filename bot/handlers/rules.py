@@ -1,17 +1,15 @@
 """/rules: the preset, the muted rules, and the person's own ruff configuration (a document
 or pasted text, only while they are asked for it)."""
 
-from io import BytesIO
-
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import rules_texts, texts
+from bot import rules_texts
 from bot.callbacks import RulesAction, RulesCallback
+from bot.downloads import downloaded
 from bot.filters import NOT_COMMAND
 from bot.rules_keyboards import build_rules_kb
 from bot.screens import show
@@ -83,13 +81,9 @@ async def on_config_document(
         return
     if (document.file_size or 0) > MAX_CONFIG_BYTES:
         raise ConfigRefusedError(ConfigRefusal.TOO_LARGE, str(MAX_CONFIG_BYTES // 1024))
-    buffer = BytesIO()
-    try:
-        await bot.download(document.file_id, destination=buffer)
-    except TelegramBadRequest:
-        await message.answer(texts.download_failed())
-        return
-    await _use_config(message, state, session, account, ruff_runner, buffer.getvalue(), kind)
+    raw = await downloaded(message, bot, document.file_id)
+    if raw is not None:
+        await _use_config(message, state, session, account, ruff_runner, raw, kind)
 
 
 async def on_config_text(

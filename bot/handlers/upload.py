@@ -1,14 +1,12 @@
 """Documents: a new file, a same-name replacement, or the version the Replace button waits for."""
 
-from io import BytesIO
-
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import texts
+from bot.downloads import downloaded
 from bot.filters import NOT_COMMAND
 from bot.states import ReplaceFlow
 from core.config import Settings
@@ -66,13 +64,9 @@ async def _store_document(
     name = uploads.check_document(
         document.file_name, document.file_size, settings.max_upload_bytes
     )
-    buffer = BytesIO()
-    try:
-        await bot.download(document.file_id, destination=buffer)
-    except TelegramBadRequest:
-        await message.answer(texts.download_failed())
+    content = await downloaded(message, bot, document.file_id)
+    if content is None:
         return
-    content = buffer.getvalue()
     uploads.check_content(content, settings.max_upload_bytes)
     stored = await files.store_upload(
         session,

@@ -7,8 +7,8 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import FileNotFoundForUserError, NewerVersionError, NothingToFixError
-from core.models import File, FileStatus
+from core.errors import NothingToFixError
+from core.models import FileStatus
 from core.review import Issue
 from core.ruff_config import ReviewConfig
 from core.services import files
@@ -104,14 +104,10 @@ async def save_fix(
     """Store the fixed file as the next version of its file (checked like any upload); only
     while the fixed version is still the file's newest, and within the upload limit."""
     preview = await preview_fix(session, uploader.user_id, check_id, fixer, unsafe=unsafe)
-    if preview.current_version is None:
-        file = await session.get(File, preview.file_id)
-        if file is None or file.status == FileStatus.DELETED:
-            raise FileNotFoundForUserError
-        raise NewerVersionError(file.current_version)
     if not preview.changed:
         raise NothingToFixError
     check_content(preview.outcome.fixed, max_bytes)  # formatting can make a file longer
+    # The file must still be active and at the fixed version (else NewerVersionError).
     return await files.store_upload(
         session,
         uploader,

@@ -2,7 +2,7 @@
 and a check its owner asks for (with the checked source, for the report screens)."""
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -84,8 +84,17 @@ async def check_reports(
         .join(File, File.id == FileVersion.file_id)
         .where(Check.id.in_(set(check_ids)))
     )
+    return await _reports(session, [(check, n, file_id, name) for check, n, file_id, name in rows])
+
+
+async def _reports(
+    session: AsyncSession, rows: Sequence[tuple[Check, int, int, str]]
+) -> dict[int, CheckReport]:
+    """The reports of loaded checks, each with (version number, file id, file name): one query
+    for the delivery marks of all, then the diff of each version after the first."""
+    ids = {check.id for check, _number, _file_id, _name in rows}
     marks: dict[int, dict[DeliveryChannel, DeliveryMark]] = defaultdict(dict)
-    for d in await session.scalars(select(Delivery).where(Delivery.check_id.in_(set(check_ids)))):
+    for d in await session.scalars(select(Delivery).where(Delivery.check_id.in_(ids))):
         marks[d.check_id][d.channel] = DeliveryMark(
             channel=d.channel,
             status=d.status,
@@ -94,7 +103,7 @@ async def check_reports(
             last_error=d.last_error,
         )
     reports = {}
-    for check, number, file_id, name in rows.all():
+    for check, number, file_id, name in rows:
         reports[check.id] = CheckReport(
             check_id=check.id,
             file_id=file_id,
@@ -205,19 +214,31 @@ async def own_check(session: AsyncSession, user_id: int, check_id: int) -> OwnCh
     return OwnCheckRows(check=check, version=version, file=file)
 
 
+async def require_own_check(session: AsyncSession, user_id: int, check_id: int) -> None:
+    """FileNotFoundForUserError unless the check is of one of the user's files (one small
+    query: nothing of the check is read)."""
+    found = (
+        0 < check_id <= _LARGEST_ID
+        and await session.scalar(
+            select(Check.id)
+            .join(FileVersion, FileVersion.id == Check.version_id)
+            .join(File, File.id == FileVersion.file_id)
+            .where(Check.id == check_id, File.user_id == user_id)
+        )
+        is not None
+    )
+    if not found:
+        raise FileNotFoundForUserError
+
+
 async def check_config(session: AsyncSession, check: Check) -> ReviewConfig:
     """The rules a check ran with, to run them again (autofix)."""
-    muted = tuple(check.muted_rules or ())
-    if check.preset is not RulePreset.CUSTOM:
-        return ReviewConfig(preset=check.preset, muted=muted)
     custom = None
-    if check.config_hash is not None:
+    if check.preset is RulePreset.CUSTOM and check.config_hash is not None:
         custom = await session.scalar(
             select(ReviewConfigText.text).where(ReviewConfigText.hash == check.config_hash)
         )
-    if custom is None:  # a custom check always has its text (foreign key); guard it anyway
-        return ReviewConfig(muted=muted)
-    return ReviewConfig(preset=RulePreset.CUSTOM, muted=muted, custom=custom)
+    return ReviewConfig.stored(check.preset, check.muted_rules, custom)
 
 
 async def own_check_report(session: AsyncSession, user_id: int, check_id: int) -> OwnedCheck:
@@ -225,8 +246,9 @@ async def own_check_report(session: AsyncSession, user_id: int, check_id: int) -
     else's, or one that does not exist, raises `FileNotFoundForUserError`."""
     owned = await own_check(session, user_id, check_id)
     muted = await session.scalar(select(User.muted_rules).where(User.id == user_id))
+    loaded = (owned.check, owned.version.number, owned.file.id, owned.file.name)
     return OwnedCheck(
-        report=await check_report(session, check_id),
+        report=(await _reports(session, [loaded]))[check_id],
         file_active=owned.file.status != FileStatus.DELETED,
         lines=tuple(source_lines(owned.version.content)),
         muted_now=tuple(muted or ()),

@@ -15,8 +15,8 @@ from core.errors import (
 )
 from core.models import ReviewConfigText, RulePreset, User
 from core.review import SYNTAX_ERROR_CODE
-from core.ruff_config import RULE_CODE, ConfigSummary, OwnConfig, ReviewConfig, summarize
-from core.services.reports import own_check
+from core.ruff_config import RULE_CODE, ConfigSummary, OwnConfig, summarize
+from core.services.reports import own_check, require_own_check
 
 # The most rules one person can mute: more is a configuration of their own.
 MAX_MUTED = 50
@@ -101,7 +101,13 @@ async def mute_rule(session: AsyncSession, user_id: int, check_id: int, code: st
     return code
 
 
-async def unmute_rule(session: AsyncSession, user_id: int, code: str) -> RuleSettings:
+async def unmute_rule(
+    session: AsyncSession, user_id: int, code: str, *, from_check: int | None = None
+) -> RuleSettings:
+    """Check the rule again in the person's next checks; pressed on a report (`from_check`),
+    only when the report is theirs (forged data changes nothing)."""
+    if from_check is not None:
+        await require_own_check(session, user_id, from_check)
     user = await _user(session, user_id, for_update=True)
     user.muted_rules = sorted(set(user.muted_rules or ()) - {code})
     await session.commit()
@@ -110,13 +116,3 @@ async def unmute_rule(session: AsyncSession, user_id: int, code: str) -> RuleSet
 
 async def muted_rules(session: AsyncSession, user_id: int) -> tuple[str, ...]:
     return tuple((await _user(session, user_id)).muted_rules or ())
-
-
-def review_config(preset: RulePreset, muted: list[str] | None, custom: str | None) -> ReviewConfig:
-    """The configuration a check runs with, from what is stored with the user."""
-    codes = tuple(sorted({code for code in muted or () if RULE_CODE.fullmatch(code)}))
-    if preset is RulePreset.CUSTOM and custom is not None:
-        return ReviewConfig(preset=preset, muted=codes, custom=custom)
-    if preset is RulePreset.CUSTOM:  # no text: cannot happen with the foreign key
-        return ReviewConfig(muted=codes)
-    return ReviewConfig(preset=preset, muted=codes)
