@@ -2,7 +2,7 @@
 UV := python3 -m uv
 BABEL_KEYWORDS := -k _ -k gettext -k ngettext:1,2
 
-.PHONY: install run test lint locales migrate bench
+.PHONY: install run test lint locales migrate bench docker-test
 
 install:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -18,9 +18,16 @@ lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run mypy
+	$(UV) run hadolint Dockerfile
 
 test: lint
 	$(UV) run pytest
+
+# The image built on a local Debian base and run as migrate, bot and worker containers against
+# this machine's PostgreSQL and Redis (needs root: starts Debian's dockerd when none answers;
+# see README "Container image").
+docker-test: install
+	$(UV) run pytest -p no:cacheprovider --durations=5 tests/docker
 
 # Speed and memory against their baselines (needs PostgreSQL and Redis; see README "Performance").
 bench: install
