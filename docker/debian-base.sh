@@ -44,7 +44,7 @@ rm -f "$root.log"
 extra_cas=${EXTRA_CA_CERTS_DIR:-/usr/local/share/ca-certificates}
 if compgen -G "$extra_cas/*.crt" >/dev/null; then
   cp "$extra_cas"/*.crt "$root/usr/local/share/ca-certificates/"
-  chroot "$root" update-ca-certificates >/dev/null
+  env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$root" update-ca-certificates >/dev/null
 fi
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/archives/*.deb
 tar -C "$root" --numeric-owner -c . | docker import \
