@@ -28,7 +28,8 @@ COPY reviewbot ./reviewbot
 COPY core ./core
 COPY bot ./bot
 COPY checks ./checks
-RUN /opt/uv/bin/uv sync --frozen --no-dev --python python3 --no-cache
+RUN /opt/uv/bin/uv sync --frozen --no-dev --python python3 --no-cache \
+    && .venv/bin/python -m compileall -q reviewbot core bot checks migrations
 
 FROM ${BASE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="reviewbot" \
