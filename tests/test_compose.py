@@ -3,16 +3,12 @@ order, workers that scale, the mail catcher only in development, and every varia
 documented in .env.example, which itself holds no secret. No Docker needed: the file is read as
 YAML."""
 
-import importlib
-import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = PROJECT / "docker-compose.yml"
@@ -27,30 +23,9 @@ TOKEN_SHAPE = re.compile(r"\b\d{3,20}:[A-Za-z0-9_-]{20,}")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|API_KEY", re.IGNORECASE)
 
 
-def _load_yaml(path: Path) -> Any:
-    """The file parsed by PyYAML: from this environment when it has it, else (it is not among
-    the locked dependencies) by a system Python that has it, handing JSON back."""
-    try:
-        yaml = importlib.import_module("yaml")
-    except ModuleNotFoundError:
-        pass
-    else:
-        return yaml.safe_load(path.read_text())
-    reader = "import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), sys.stdout)"
-    for python in dict.fromkeys(["/usr/bin/python3", shutil.which("python3")]):
-        if not python or Path(python).resolve() == Path(sys.executable).resolve():
-            continue
-        done = subprocess.run(
-            [python, "-c", reader, str(path)], capture_output=True, text=True, check=False
-        )
-        if done.returncode == 0:
-            return json.loads(done.stdout)
-    pytest.fail("reading docker-compose.yml needs PyYAML (pyyaml) in this environment")
-
-
 @pytest.fixture(scope="module")
 def compose() -> dict[str, Any]:
-    loaded = _load_yaml(COMPOSE_FILE)
+    loaded = yaml.safe_load(COMPOSE_FILE.read_text())
     assert isinstance(loaded, dict)
     return loaded
 
