@@ -121,7 +121,7 @@ class _Lane:
                 session, batch_size=want, lease=self._job.lease, channel=self._channel
             )
             targets = await outbox.delivery_targets(session, ids, self._reports)
-        self._held.update(ids)
+        self._held.update(target.delivery_id for target in targets)
         self._claimed += len(ids)
         for position, target in enumerate(targets):
             self._enqueue(send, target, position)
