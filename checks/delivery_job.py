@@ -24,6 +24,7 @@ from typing import Protocol
 
 from checks import outbox
 from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy, Send
+from core import log_context
 from core.database import SessionFactory
 from core.models import DeliveryChannel, DeliveryStatus
 
@@ -159,6 +160,13 @@ class _Lane:
             del self._queues[key]
 
     async def _deliver(self, send: Send, target: DeliveryTarget) -> None:
+        report = target.report
+        with log_context.bound(
+            delivery_id=target.delivery_id, check_id=report.check_id, file_id=report.file_id
+        ):
+            await self._deliver_logged(send, target)
+
+    async def _deliver_logged(self, send: Send, target: DeliveryTarget) -> None:
         try:
             await self._send(send, target)
         except ChannelUnavailable:
