@@ -8,7 +8,7 @@ checks → deliveries) catch whatever a concurrent transaction added meanwhile.
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +24,9 @@ from core.models import (
     TelegramAccount,
     User,
 )
+
+# Stands for "a Telegram account that was forgotten" where a row outlives its link.
+FORGOTTEN_TELEGRAM_ID = 0
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,10 @@ class ForgottenUser:
 
 async def forget_user(session: AsyncSession, user_id: int) -> ForgottenUser:
     """Delete the user, their files, versions, events, checks, deliveries (sent or pending),
-    email confirmations, the review configurations only they used, and their Telegram
-    accounts (signed out: the next message from one is a new person's). NotRegisteredError
-    when the user is gone already."""
+    the email confirmations of their address, the review configurations only they used, and
+    their Telegram accounts (signed out: the next message from one is a new person's); their
+    Telegram ids are wiped from whatever rows stay. NotRegisteredError when the user is gone
+    already."""
     user = await session.get(User, user_id, with_for_update=True)
     if user is None:
         await session.rollback()
@@ -102,13 +106,16 @@ async def forget_user(session: AsyncSession, user_id: int) -> ForgottenUser:
     await session.execute(delete(FileVersion).where(FileVersion.file_id.in_(file_ids)))
     await session.execute(delete(File).where(File.user_id == user_id))
     await session.execute(
-        delete(EmailConfirmation).where(
-            or_(
-                func.lower(EmailConfirmation.email) == email.lower(),
-                EmailConfirmation.telegram_id.in_(telegram_ids),
-            )
-        )
+        delete(EmailConfirmation).where(func.lower(EmailConfirmation.email) == email.lower())
     )
+    if telegram_ids:
+        # Codes their accounts asked for other addresses stay, without their ids: they are
+        # the other address's, and its hourly limit of codes must still count them.
+        await session.execute(
+            update(EmailConfirmation)
+            .where(EmailConfirmation.telegram_id.in_(telegram_ids))
+            .values(telegram_id=FORGOTTEN_TELEGRAM_ID)
+        )
     await session.execute(delete(TelegramAccount).where(TelegramAccount.user_id == user_id))
     await session.execute(delete(User).where(User.id == user_id))
     await _delete_unused_configs(session, configs)
