@@ -180,6 +180,8 @@ class _Lane:
                     session, target.delivery_id, error, self._job.retry
                 )
             self._held.discard(target.delivery_id)
+            if status is None:  # deleted with its user meanwhile: nothing left to record
+                return
             log = logger.error if status is DeliveryStatus.FAILED else logger.warning
             log(
                 "delivery %s (%s) not sent, now %s: %s",

@@ -240,12 +240,13 @@ async def record_sent(session: AsyncSession, delivery_ids: list[int]) -> None:
 
 async def record_failure(
     session: AsyncSession, delivery_id: int, error: DeliveryError, policy: RetryPolicy
-) -> DeliveryStatus:
-    """Keep the delivery pending for another try, or mark it failed; returns the status."""
+) -> DeliveryStatus | None:
+    """Keep the delivery pending for another try, or mark it failed; returns the status (None:
+    the delivery was deleted with its user, by /forget, while it was on its way)."""
     delivery = await session.get(Delivery, delivery_id, with_for_update=True)
-    if delivery is None:  # deleted with its user (/forget) while it was on its way
+    if delivery is None:
         await session.rollback()
-        return DeliveryStatus.FAILED
+        return None
     now = utcnow()
     delivery.last_error = error.reason[:2000]
     delivery.claimed_until = None

@@ -14,7 +14,9 @@ import pytest_asyncio
 from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from sqlalchemy import select
 
+from checks import outbox
 from checks.check_job import CheckJob
+from checks.outbox import DeliveryError, RetryPolicy
 from checks.ruff import RuffRunner
 from core.clock import ManualClock
 from core.database import SessionFactory
@@ -344,3 +346,15 @@ async def test_help_says_what_is_stored_for_how_long_and_how_to_forget(bot_app: 
     assert "What I store: your email address; the ids, chats and language" in text
     assert "every file you send, with every version; every check" in text
     assert "For how long: until you /forget. Deleting a file takes it off your list, but " in text
+
+
+async def test_a_delivery_deleted_on_its_way_is_skipped_not_recorded(
+    session_factory: SessionFactory,
+) -> None:
+    """What the delivery job meets when /forget deleted a delivery it had claimed."""
+    gone = 999_999
+    async with session_factory() as session:
+        assert await outbox.delivery_targets(session, [gone]) == []
+        failure = DeliveryError("Telegram answered 500", retry_after=None)
+        assert await outbox.record_failure(session, gone, failure, RetryPolicy()) is None
+        await outbox.record_sent(session, [gone])  # marks nothing, raises nothing
