@@ -21,7 +21,12 @@ from redis.asyncio import Redis
 
 from bot import admin_texts, texts
 from bot.handlers import build_routers
-from bot.middlewares import AccountMiddleware, DbSessionMiddleware, LanguageMiddleware
+from bot.middlewares import (
+    AccountMiddleware,
+    DbSessionMiddleware,
+    LanguageMiddleware,
+    LogContextMiddleware,
+)
 from checks.autofix import RuffFixer
 from checks.ruff import RuffRunner
 from checks.rules import RuleCatalog
@@ -97,6 +102,8 @@ def build_dispatcher(
         clock=clock,
         rule_catalog=RuleCatalog(),  # ruff's rule texts, read on first use
     )
+    dispatcher.update.outer_middleware(LogContextMiddleware())
+    dispatcher.errors.outer_middleware(LogContextMiddleware())
     language = LanguageMiddleware(Catalogues(translations))
     dispatcher.update.outer_middleware(language)
     dispatcher.errors.outer_middleware(language)  # error handlers run outside the update's

@@ -101,3 +101,16 @@ class FixCallback(CallbackData, prefix="x"):
     check_id: int
     unsafe: bool = False
     page: int = 0
+
+
+class ForgetAction(StrEnum):
+    CONFIRM = "y"  # delete everything now
+    CANCEL = "n"  # keep the account
+
+
+class ForgetCallback(CallbackData, prefix="fg"):
+    """The /forget confirmation, for the user it was asked for: a button left over from
+    another account signed in here later deletes nothing."""
+
+    action: ForgetAction
+    user_id: int

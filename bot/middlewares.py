@@ -4,14 +4,29 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import Chat, TelegramObject, User
+from aiogram.types import Chat, ErrorEvent, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 
+from core import log_context
 from core.database import SessionFactory
 from core.i18n import pick_locale
 from core.services.accounts import touch_account
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class LogContextMiddleware(BaseMiddleware):
+    """The update's id and the Telegram user's on every log line of its handling (registered
+    on errors too: aiogram runs error handlers outside the update's middlewares)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        update = event.update if isinstance(event, ErrorEvent) else event
+        user: User | None = data.get("event_from_user")
+        with log_context.bound(
+            update_id=update.update_id if isinstance(update, Update) else None,
+            user_id=user.id if user is not None else None,
+        ):
+            return await handler(event, data)
 
 
 class DbSessionMiddleware(BaseMiddleware):

@@ -50,6 +50,7 @@ def command_descriptions() -> dict[str, str]:
         "help": _("What I can do"),
         "login": _("Sign in to an existing account"),
         "logout": _("Sign out in this chat"),
+        "forget": _("Delete your account and everything stored for it"),
         "cancel": _("Stop what is in progress"),
     }
 
@@ -130,8 +131,16 @@ def help_text() -> str:
         "/start — register or see your account\n"
         "/login — sign in to an existing account with its email\n"
         "/logout — sign out in this chat\n"
+        "/forget — delete your account and everything stored for it\n"
         "/cancel — stop what is in progress\n"
-        "/help — this message"
+        "/help — this message\n\n"
+        "<b>What I store</b>: your email address; the ids, chats and language of the "
+        "Telegram accounts signed in to it; every file you send, with every version; every "
+        "check with its issues; the record of each result sent by chat and email; your rule "
+        "settings and your own ruff configuration; the codes I mailed (only their hashes).\n"
+        "<b>For how long</b>: until you /forget. Deleting a file takes it off your list, but "
+        "its versions, checks and deliveries stay stored until then. /forget deletes all of "
+        "it for good, after a confirmation, and signs out every linked Telegram account."
     )
 
 

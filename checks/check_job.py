@@ -109,7 +109,9 @@ class CheckJob:
             ruff_version = await self.runner.version()
             results = await self.runner.check_batch(sources, config)
         except RuffError as error:
-            logger.warning("ruff failed on versions %s: %s", ids, error.reason)
+            logger.warning(
+                "ruff failed on versions %s: %s", ids, error.reason, extra={"version_ids": ids}
+            )
             version = await self._version_or_unknown()
             return RunOutcome(config, ids, started_at, version, None, error.reason)
         return RunOutcome(config, ids, started_at, ruff_version, results)
@@ -131,10 +133,15 @@ class CheckJob:
                 written = await claims.record_results(
                     session, worker_id=self.worker_id, run=run, results=outcome.results
                 )
-            logger.info("checked %s versions with %s", len(written), outcome.config.describe())
+            ids = {"version_ids": outcome.version_ids, "check_ids": written}  # log context
+            logger.info(
+                "checked %s versions with %s", len(written), outcome.config.describe(), extra=ids
+            )
             if len(written) < len(outcome.version_ids):
                 lost = len(outcome.version_ids) - len(written)
-                logger.warning("%s claims were lost before the results were written", lost)
+                logger.warning(
+                    "%s claims were lost before the results were written", lost, extra=ids
+                )
         if self.on_checked is not None:
             await self.on_checked()
 

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from checks import outbox
 from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy, Send
+from core import log_context
 from core.database import SessionFactory
 from core.models import DeliveryChannel, DeliveryStatus
 
@@ -121,7 +122,7 @@ class _Lane:
                 session, batch_size=want, lease=self._job.lease, channel=self._channel
             )
             targets = await outbox.delivery_targets(session, ids, self._reports)
-        self._held.update(ids)
+        self._held.update(target.delivery_id for target in targets)
         self._claimed += len(ids)
         for position, target in enumerate(targets):
             self._enqueue(send, target, position)
@@ -159,6 +160,13 @@ class _Lane:
             del self._queues[key]
 
     async def _deliver(self, send: Send, target: DeliveryTarget) -> None:
+        report = target.report
+        with log_context.bound(
+            delivery_id=target.delivery_id, check_id=report.check_id, file_id=report.file_id
+        ):
+            await self._deliver_logged(send, target)
+
+    async def _deliver_logged(self, send: Send, target: DeliveryTarget) -> None:
         try:
             await self._send(send, target)
         except ChannelUnavailable:
@@ -172,6 +180,8 @@ class _Lane:
                     session, target.delivery_id, error, self._job.retry
                 )
             self._held.discard(target.delivery_id)
+            if status is None:  # deleted with its user meanwhile: nothing left to record
+                return
             log = logger.error if status is DeliveryStatus.FAILED else logger.warning
             log(
                 "delivery %s (%s) not sent, now %s: %s",

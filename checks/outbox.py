@@ -182,7 +182,9 @@ async def delivery_targets(
     await reports.preload(session, {row.check_id for row in rows.values()})
     targets = []
     for delivery_id in delivery_ids:
-        row = rows[delivery_id]
+        row = rows.get(delivery_id)
+        if row is None:
+            continue  # deleted with its user (/forget) since it was claimed: nothing to send
         linked = accounts[row.user_id]
         account: TelegramAccount | None = next(
             (a for a in linked if a.id == row.uploaded_by), next(iter(linked), None)
@@ -238,9 +240,13 @@ async def record_sent(session: AsyncSession, delivery_ids: list[int]) -> None:
 
 async def record_failure(
     session: AsyncSession, delivery_id: int, error: DeliveryError, policy: RetryPolicy
-) -> DeliveryStatus:
-    """Keep the delivery pending for another try, or mark it failed; returns the status."""
-    delivery = await session.get_one(Delivery, delivery_id, with_for_update=True)
+) -> DeliveryStatus | None:
+    """Keep the delivery pending for another try, or mark it failed; returns the status (None:
+    the delivery was deleted with its user, by /forget, while it was on its way)."""
+    delivery = await session.get(Delivery, delivery_id, with_for_update=True)
+    if delivery is None:
+        await session.rollback()
+        return None
     now = utcnow()
     delivery.last_error = error.reason[:2000]
     delivery.claimed_until = None

@@ -24,6 +24,13 @@ class LogFormat(StrEnum):
     JSON = "json"
 
 
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
 class Settings(BaseSettings):
     """Every variable of PRODUCT.md §2. `BOT_TOKEN` is checked where it is needed (run/bot)."""
 
@@ -55,6 +62,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=1_048_576, ge=1)
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_format: LogFormat = LogFormat.CONSOLE
+    # DEBUG shows every library's chatter too (APScheduler's per run, aiogram's per update).
+    log_level: LogLevel = LogLevel.INFO
 
     webhook_url: str = ""
     webhook_secret: SecretStr = SecretStr("")
@@ -73,6 +82,11 @@ class Settings(BaseSettings):
                 f"not {url.drivername!r}"
             )
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level_in_any_case(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

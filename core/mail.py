@@ -162,7 +162,8 @@ class SmtpPool:
             client.close()
             raise MailSendError(f"SMTP unreachable: {error}", temporary=True) from error
         self._idle.append(client)
-        logger.info("mail sent to %s: %s", message["To"], message["Subject"])
+        # Not the subject: a confirmation email's carries the code.
+        logger.info("mail %s sent to %s", message["Message-ID"], message["To"])
 
 
 class _StaleConnectionError(Exception):

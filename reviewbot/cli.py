@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import ConfigError, Settings
-from core.logs import configure_logging
+from core.logs import configure_from_settings
 from core.migrate import upgrade_to_head
 from core.models import RulePreset
 
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "check":
         raise SystemExit(_check(args.files, RulePreset(args.preset)))
     settings = _load_settings()
-    configure_logging(settings.log_format)
+    configure_from_settings(settings)
     try:
         token = settings.require_bot_token() if args.command in PROCESSES else ""
     except ConfigError as error:

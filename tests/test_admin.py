@@ -40,7 +40,17 @@ NEVER_OPENED_ADMIN_ID = 6_900_003
 NOW = datetime(2030, 5, 17, 0, 5, tzinfo=UTC)  # five minutes into a UTC day
 MIDNIGHT = datetime(2030, 5, 17, tzinfo=UTC)
 # The menu everyone sees, in its order (PRODUCT.md §3; /forget is not built yet).
-ORDINARY_COMMANDS = ["start", "files", "report", "rules", "help", "login", "logout", "cancel"]
+ORDINARY_COMMANDS = [
+    "start",
+    "files",
+    "report",
+    "rules",
+    "help",
+    "login",
+    "logout",
+    "forget",
+    "cancel",
+]
 
 SENT, PENDING, FAILED = DeliveryStatus.SENT, DeliveryStatus.PENDING, DeliveryStatus.FAILED
 PASSED, FAILED_CHECK, ERROR = CheckResult.PASSED, CheckResult.FAILED, CheckResult.ERROR

@@ -10,6 +10,7 @@ from bot.handlers import (
     files,
     fixes,
     history,
+    privacy,
     reports,
     rules,
     upload,
@@ -21,6 +22,7 @@ def build_routers() -> list[Router]:
     modules = (
         errors,
         common,
+        privacy,
         admin,
         auth,
         files,
