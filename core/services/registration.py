@@ -9,17 +9,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from core.config import Settings
 from core.email_problems import email_problem
 from core.emails import ConfirmationEmail
 from core.errors import (
     AlreadyRegisteredError,
     CodeExhaustedError,
     CodeExpiredError,
+    CodeLimitError,
+    CodeLimitScope,
     CodeResendTooSoonError,
     ConfirmationNotFoundError,
     EmailTakenError,
@@ -36,7 +39,23 @@ CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
 CODE_RESEND_AFTER = timedelta(seconds=60)
+CODE_LIMIT_WINDOW = timedelta(hours=1)
 _HASH_ITERATIONS = 100_000
+
+
+@dataclass(frozen=True)
+class CodeLimits:
+    """How many codes one address, and one Telegram account, may get per `CODE_LIMIT_WINDOW`."""
+
+    per_email: int = 5
+    per_account: int = 5
+
+    @classmethod
+    def of(cls, settings: Settings) -> "CodeLimits":
+        return cls(
+            per_email=settings.codes_per_email_per_hour,
+            per_account=settings.codes_per_account_per_hour,
+        )
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,7 @@ async def request_code(
     email_text: str,
     purpose: ConfirmationPurpose,
     clock: Clock,
+    limits: CodeLimits,
 ) -> CodeSent:
     """Validate the address for the purpose, then mail a fresh code to it."""
     email = normalize_email(email_text)
@@ -91,7 +111,7 @@ async def request_code(
     if purpose is ConfirmationPurpose.LOGIN and exists is None:
         raise UnknownEmailError
     return await _send_new_code(
-        session, mailer, email_message, telegram_id, email, purpose, clock.now()
+        session, mailer, email_message, telegram_id, email, purpose, clock.now(), limits
     )
 
 
@@ -103,11 +123,19 @@ async def resend_code(
     telegram_id: int,
     confirmation_id: int,
     clock: Clock,
+    limits: CodeLimits,
 ) -> CodeSent:
     """A new code for the same address and purpose as an earlier one."""
     previous = await _own_confirmation(session, telegram_id, confirmation_id)
     return await _send_new_code(
-        session, mailer, email_message, telegram_id, previous.email, previous.purpose, clock.now()
+        session,
+        mailer,
+        email_message,
+        telegram_id,
+        previous.email,
+        previous.purpose,
+        clock.now(),
+        limits,
     )
 
 
@@ -119,6 +147,7 @@ async def _send_new_code(
     email: str,
     purpose: ConfirmationPurpose,
     now: datetime,
+    limits: CodeLimits,
 ) -> CodeSent:
     last_sent = await session.scalar(
         select(EmailConfirmation.sent_at)
@@ -129,6 +158,16 @@ async def _send_new_code(
     if last_sent is not None and now - last_sent < CODE_RESEND_AFTER:
         wait = CODE_RESEND_AFTER - (now - last_sent)
         raise CodeResendTooSoonError(max(1, math.ceil(wait.total_seconds())))
+    await _check_hourly_limit(
+        session, EmailConfirmation.email == email, limits.per_email, CodeLimitScope.EMAIL, now
+    )
+    await _check_hourly_limit(
+        session,
+        EmailConfirmation.telegram_id == telegram_id,
+        limits.per_account,
+        CodeLimitScope.ACCOUNT,
+        now,
+    )
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     salt = secrets.token_bytes(16)
     confirmation = EmailConfirmation(
@@ -152,6 +191,30 @@ async def _send_new_code(
         raise MailUnavailableError from error
     await session.commit()
     return CodeSent(confirmation_id=confirmation.id, email=email)
+
+
+async def _check_hourly_limit(
+    session: AsyncSession,
+    whose: ColumnElement[bool],
+    limit: int,
+    scope: CodeLimitScope,
+    now: datetime,
+) -> None:
+    """`CodeLimitError` when `limit` codes were sent within the last hour; it tells how long
+    until the oldest of them leaves the hour. Counted from the stored codes, so the limit holds
+    across processes and restarts, and across Telegram accounts for an address."""
+    # The next code may go once the `limit`-th newest code in the hour has left it.
+    blocking = await session.scalar(
+        select(EmailConfirmation.sent_at)
+        .where(whose, EmailConfirmation.sent_at > now - CODE_LIMIT_WINDOW)
+        .order_by(EmailConfirmation.sent_at.desc())
+        .offset(limit - 1)
+        .limit(1)
+    )
+    if blocking is None:
+        return
+    wait = blocking + CODE_LIMIT_WINDOW - now
+    raise CodeLimitError(scope, limit, max(1, math.ceil(wait.total_seconds())))
 
 
 async def _own_confirmation(
