@@ -72,6 +72,27 @@ async def test_a_429_on_an_edit_is_waited_out(bot_app: BotApp) -> None:
     assert accepted.at - refused.at >= 1
 
 
+async def test_a_429_on_a_document_is_waited_out_and_the_document_arrives_once(
+    bot_app: BotApp,
+) -> None:
+    flo = await bot_app.registered("flo@example.com")
+    await flo.upload("kept.py", b"x = 1\n")
+    card = await _card(flo)
+    since = len(bot_app.telegram.requests)
+    _flood(bot_app, "sendDocument", 1)
+    document = await flo.click(card, "Download")
+    assert (document.kind, document.filename, document.document) == (
+        "document",
+        "kept.py",
+        b"x = 1\n",
+    )
+    await flo.chat.no_output(within=0.5)
+    _no_failure_told(flo)
+    refused, accepted = _calls(bot_app, "sendDocument", since)
+    assert (refused.error_code, accepted.ok) == (429, True)
+    assert accepted.at - refused.at >= 1
+
+
 async def test_a_429_on_a_callback_answer_is_waited_out_while_the_query_lives(
     bot_app: BotApp,
 ) -> None:
