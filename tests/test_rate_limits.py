@@ -1,25 +1,24 @@
-"""Per-person limits: updates and uploads a minute (one slow-down answer per window), and codes
-an hour per address and per Telegram account. Small limits keep the tests short."""
+"""Per-person limits on updates and uploads a minute: one slow-down answer per window, shared by
+every bot process through Redis. Small limits keep the tests short."""
 
 import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import timedelta
 
 import pytest
 from limits.aio.storage import RedisStorage
 from sqlalchemy import select
 
 from bot.throttling import RateLimits
-from core.clock import Clock, ManualClock
+from core.clock import Clock
 from core.config import Settings
 from core.models import File
 from reviewbot.runtime import open_bot, open_resources
-from tests.fake_telegram import BotOutput, FakeTelegram
+from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import checked_telegram
-from tests.support.app import BotApp, Person
+from tests.support.app import BotApp
 from tests.support.stack import SERVICES
 
 UPLOADS = 3
@@ -33,13 +32,6 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(
         update={"uploads_per_minute": UPLOADS, "updates_per_minute": UPDATES}
     )
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    """Moved by the code tests past the 60 s pause between codes (the minute limits count
-    real time)."""
-    return ManualClock()
 
 
 async def _stored_names(app: BotApp) -> list[str]:
@@ -87,56 +79,6 @@ async def test_the_update_over_the_limit_gets_one_slow_down_answer_then_silence(
     assert not bot_app.telegram.unanswered_queries()
 
 
-async def _resend(person: Person, screen: BotOutput) -> BotOutput:
-    return await person.click(screen, "Send a new code")
-
-
-async def test_a_sixth_code_to_one_address_in_an_hour_is_refused_whoever_asks(
-    bot_app: BotApp, clock: ManualClock
-) -> None:
-    address = "hal@example.com"
-    first, second = bot_app.person(address), bot_app.person(address)
-    for person in (first, second):
-        await person.say("/start")
-        screen = await person.say(address)
-        assert "I sent a 6-digit code" in screen.text
-        for _ in range(2 if person is first else 1):
-            clock.advance(timedelta(seconds=61))
-            screen = await _resend(person, screen)
-            assert "I sent a 6-digit code" in screen.text
-        clock.advance(timedelta(seconds=61))
-    # 3 codes from the first account, 2 from the second: 5 to the address within 5 minutes.
-    await bot_app.smtp.wait_for(address, count=5)
-    refused = await _resend(second, screen)
-    assert "This address has had 5 codes in the last hour" in refused.text
-    assert "You can ask for a new code in 55 minutes." in refused.text
-    await asyncio.sleep(0.5)
-    assert len([m for m in bot_app.smtp.messages if address in str(m["To"])]) == 5
-    clock.advance(timedelta(minutes=55))  # the first code leaves the hour
-    again = await _resend(second, screen)
-    assert "I sent a 6-digit code" in again.text
-
-
-async def test_a_sixth_code_for_one_account_in_an_hour_is_refused_whatever_address(
-    bot_app: BotApp, clock: ManualClock
-) -> None:
-    ivo = bot_app.person("ivo0@example.com")
-    for number in range(5):
-        await ivo.say("/start")
-        sent = await ivo.say(f"ivo{number}@example.com")
-        assert f"I sent a 6-digit code to ivo{number}@example.com" in sent.text
-        clock.advance(timedelta(seconds=61))
-    await ivo.say("/start")
-    refused = await ivo.say("ivo5@example.com")
-    assert "You have asked for 5 codes in the last hour" in refused.text
-    assert "You can ask for a new code in 55 minutes." in refused.text
-    # The address itself was not used up: someone else gets a code for it.
-    other = bot_app.person("ivo5@example.com")
-    code = await other.ask_code()
-    assert len(code) == 6
-    assert len([m for m in bot_app.smtp.messages if "ivo5@" in str(m["To"])]) == 1
-
-
 @asynccontextmanager
 async def _second_bot_process(
     app: BotApp, telegram: FakeTelegram, clock: Clock
@@ -160,7 +102,7 @@ async def _second_bot_process(
 
 @pytest.mark.parametrize("stack", [SERVICES], indirect=True)
 async def test_two_bot_processes_share_the_limits_through_redis(
-    bot_app: BotApp, clock: ManualClock
+    bot_app: BotApp, clock: Clock
 ) -> None:
     jo = await bot_app.registered("jo@example.com")
     for number in range(UPLOADS):

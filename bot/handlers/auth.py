@@ -20,6 +20,7 @@ from core.mail import Mailer
 from core.models import ConfirmationPurpose
 from core.services import accounts, registration
 from core.services.accounts import AccountView
+from core.services.code_limits import CodeLimits
 
 router = Router(name=__name__)
 
@@ -74,7 +75,7 @@ async def on_email_entered(
         email_text=message.text or "",
         purpose=purpose,
         clock=clock,
-        limits=registration.CodeLimits.of(settings),
+        limits=CodeLimits.of(settings),
     )
     await state.set_state(AuthFlow.code)
     await state.update_data(confirmation_id=sent.confirmation_id)
@@ -136,7 +137,7 @@ async def on_code_resend(
         telegram_id=account.telegram_id,
         confirmation_id=confirmation_id,
         clock=clock,
-        limits=registration.CodeLimits.of(settings),
+        limits=CodeLimits.of(settings),
     )
     await state.update_data(confirmation_id=sent.confirmation_id)
     await callback.answer()

@@ -9,19 +9,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
-from core.config import Settings
 from core.email_problems import email_problem
 from core.emails import ConfirmationEmail
 from core.errors import (
     AlreadyRegisteredError,
     CodeExhaustedError,
     CodeExpiredError,
-    CodeLimitError,
     CodeLimitScope,
     CodeResendTooSoonError,
     ConfirmationNotFoundError,
@@ -32,6 +30,7 @@ from core.errors import (
 )
 from core.mail import Mailer, MailSendError
 from core.models import ConfirmationPurpose, EmailConfirmation, TelegramAccount, User
+from core.services.code_limits import CodeLimits, check_hourly_limit, counting
 
 logger = logging.getLogger(__name__)
 
@@ -39,23 +38,7 @@ CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
 CODE_RESEND_AFTER = timedelta(seconds=60)
-CODE_LIMIT_WINDOW = timedelta(hours=1)
 _HASH_ITERATIONS = 100_000
-
-
-@dataclass(frozen=True)
-class CodeLimits:
-    """How many codes one address, and one Telegram account, may get per `CODE_LIMIT_WINDOW`."""
-
-    per_email: int = 5
-    per_account: int = 5
-
-    @classmethod
-    def of(cls, settings: Settings) -> "CodeLimits":
-        return cls(
-            per_email=settings.codes_per_email_per_hour,
-            per_account=settings.codes_per_account_per_hour,
-        )
 
 
 @dataclass(frozen=True)
@@ -149,6 +132,22 @@ async def _send_new_code(
     now: datetime,
     limits: CodeLimits,
 ) -> CodeSent:
+    async with counting(session, f"account:{telegram_id}"), counting(session, f"email:{email}"):
+        return await _count_and_send(
+            session, mailer, email_message, telegram_id, email, purpose, now, limits
+        )
+
+
+async def _count_and_send(
+    session: AsyncSession,
+    mailer: Mailer,
+    email_message: ConfirmationEmail,
+    telegram_id: int,
+    email: str,
+    purpose: ConfirmationPurpose,
+    now: datetime,
+    limits: CodeLimits,
+) -> CodeSent:
     last_sent = await session.scalar(
         select(EmailConfirmation.sent_at)
         .where(EmailConfirmation.telegram_id == telegram_id)
@@ -158,10 +157,10 @@ async def _send_new_code(
     if last_sent is not None and now - last_sent < CODE_RESEND_AFTER:
         wait = CODE_RESEND_AFTER - (now - last_sent)
         raise CodeResendTooSoonError(max(1, math.ceil(wait.total_seconds())))
-    await _check_hourly_limit(
+    await check_hourly_limit(
         session, EmailConfirmation.email == email, limits.per_email, CodeLimitScope.EMAIL, now
     )
-    await _check_hourly_limit(
+    await check_hourly_limit(
         session,
         EmailConfirmation.telegram_id == telegram_id,
         limits.per_account,
@@ -191,30 +190,6 @@ async def _send_new_code(
         raise MailUnavailableError from error
     await session.commit()
     return CodeSent(confirmation_id=confirmation.id, email=email)
-
-
-async def _check_hourly_limit(
-    session: AsyncSession,
-    whose: ColumnElement[bool],
-    limit: int,
-    scope: CodeLimitScope,
-    now: datetime,
-) -> None:
-    """`CodeLimitError` when `limit` codes were sent within the last hour; it tells how long
-    until the oldest of them leaves the hour. Counted from the stored codes, so the limit holds
-    across processes and restarts, and across Telegram accounts for an address."""
-    # The next code may go once the `limit`-th newest code in the hour has left it.
-    blocking = await session.scalar(
-        select(EmailConfirmation.sent_at)
-        .where(whose, EmailConfirmation.sent_at > now - CODE_LIMIT_WINDOW)
-        .order_by(EmailConfirmation.sent_at.desc())
-        .offset(limit - 1)
-        .limit(1)
-    )
-    if blocking is None:
-        return
-    wait = blocking + CODE_LIMIT_WINDOW - now
-    raise CodeLimitError(scope, limit, max(1, math.ceil(wait.total_seconds())))
 
 
 async def _own_confirmation(
