@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 WINDOW_SECONDS = 60
 NAMESPACE = "reviewbot"
+CALLBACK_TEXT_LIMIT = 200  # Telegram's limit for the alert on a pressed button
 
 
 class Limit(StrEnum):
@@ -142,7 +143,8 @@ class ThrottlingMiddleware(BaseMiddleware):
 async def _tell(update: Update, refusal: Refusal) -> None:
     text = _text(refusal) if refusal.tell else None
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=text is not None)
+        shown = text[:CALLBACK_TEXT_LIMIT] if text is not None else None
+        await update.callback_query.answer(shown, show_alert=shown is not None)
     elif update.message is not None and text is not None:
         await update.message.answer(text, parse_mode=None)
 
