@@ -27,6 +27,8 @@ from bot.middlewares import (
     LanguageMiddleware,
     LogContextMiddleware,
 )
+from bot.retry_after import RetryAfterMiddleware
+from bot.throttling import ThrottlingMiddleware, build_rate_limits
 from checks.autofix import RuffFixer
 from checks.ruff import RuffRunner
 from checks.rules import RuleCatalog
@@ -63,6 +65,7 @@ class Catalogues(I18n):
 
 def build_bot(settings: Settings, token: str) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(RetryAfterMiddleware(settings.telegram_retry_after_max_seconds))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
@@ -84,6 +87,7 @@ def build_dispatcher(
     settings: Settings,
     session_factory: SessionFactory,
     storage: BaseStorage,
+    redis: Redis | None,
     mailer: Mailer,
     email_templates: EmailTemplates,
     translations: dict[str, Translations],
@@ -107,6 +111,8 @@ def build_dispatcher(
     language = LanguageMiddleware(Catalogues(translations))
     dispatcher.update.outer_middleware(language)
     dispatcher.errors.outer_middleware(language)  # error handlers run outside the update's
+    # Over a person's limits an update stops here, before it opens a database session.
+    dispatcher.update.outer_middleware(ThrottlingMiddleware(build_rate_limits(settings, redis)))
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
     dispatcher.update.outer_middleware(AccountMiddleware())
     dispatcher.include_routers(*build_routers())

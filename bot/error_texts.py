@@ -5,7 +5,7 @@ import unicodedata
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot import rules_texts
+from bot import limit_texts, rules_texts
 from bot.formatting import quote
 from bot.texts import file_not_found, size_label, something_went_wrong
 from core import errors
@@ -136,6 +136,8 @@ def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - on
                 "You can ask for a new code in {count} seconds.",
                 seconds,
             ).format(count=seconds)
+        case errors.CodeLimitError():
+            return limit_texts.code_limit(error)
         case errors.WrongCodeError(attempts_left=left):
             return ngettext(
                 "Wrong code. {count} try left.", "Wrong code. {count} tries left.", left

@@ -19,6 +19,7 @@ from aiogram.utils.i18n import I18n
 from bot import report_texts
 from bot.connect import describe
 from bot.keyboards import build_result_kb
+from bot.retry_after import caller_retries
 from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, Send
 from checks.pacing import Pacer
 from core.i18n import pick_locale
@@ -45,8 +46,10 @@ class TelegramResultSender:
             text = report_texts.check_result_message(target.report)
             keyboard = build_result_kb(target.report.check_id)
         try:
+            # A 429 comes straight here: the outbox schedules the retry and the pacer holds.
             async with self._pacer.sending(target.chat_id):
-                await self._bot.send_message(target.chat_id, text, reply_markup=keyboard)
+                with caller_retries():
+                    await self._bot.send_message(target.chat_id, text, reply_markup=keyboard)
         except TelegramRetryAfter as error:
             self._pacer.hold(error.retry_after)  # Telegram's wait holds every chat, not just this
             raise DeliveryError(error.message, retry_after=error.retry_after) from error

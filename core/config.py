@@ -57,6 +57,16 @@ class Settings(BaseSettings):
     telegram_messages_per_second: int = Field(default=30, ge=1)
     telegram_chat_interval_seconds: float = Field(default=1.0, ge=0)
 
+    # A reply or edit that Telegram answers with 429 waits this long at most, then is sent once
+    # more; a longer wait is not waited out (results schedule their own retry).
+    telegram_retry_after_max_seconds: float = Field(default=60.0, ge=0)
+
+    # Abuse limits per person (shared through Redis when REDIS_URL is set).
+    updates_per_minute: int = Field(default=60, ge=1)
+    uploads_per_minute: int = Field(default=30, ge=1)
+    codes_per_email_per_hour: int = Field(default=5, ge=1)
+    codes_per_account_per_hour: int = Field(default=5, ge=1)
+
     check_interval_seconds: int = Field(default=30, ge=1)
     delivery_interval_seconds: int = Field(default=5, ge=1)
     max_upload_bytes: int = Field(default=1_048_576, ge=1)

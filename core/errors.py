@@ -69,6 +69,21 @@ class CodeResendTooSoonError(DomainError):
         self.wait_seconds = wait_seconds
 
 
+class CodeLimitScope(StrEnum):
+    EMAIL = "email"  # codes sent to one address, whichever Telegram account asked
+    ACCOUNT = "account"  # codes one Telegram account asked for, to any address
+
+
+class CodeLimitError(DomainError):
+    """The hourly number of codes for the address or the account is used up."""
+
+    def __init__(self, scope: CodeLimitScope, limit: int, wait_seconds: int) -> None:
+        super().__init__(scope, limit, wait_seconds)
+        self.scope = scope
+        self.limit = limit
+        self.wait_seconds = wait_seconds
+
+
 class MailUnavailableError(DomainError):
     """The mail server did not take the message; trying again later may work."""
 

@@ -101,6 +101,7 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
             settings=resources.settings,
             session_factory=resources.session_factory,
             storage=build_storage(resources.redis),
+            redis=resources.redis,  # rate limits shared by every bot process
             mailer=resources.mailer,
             email_templates=resources.email_templates,
             translations=resources.translations,

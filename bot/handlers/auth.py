@@ -13,12 +13,14 @@ from bot.filters import NOT_COMMAND
 from bot.keyboards import build_code_kb
 from bot.states import AuthFlow
 from core.clock import Clock
+from core.config import Settings
 from core.emails import EmailTemplates
 from core.errors import ConfirmationNotFoundError
 from core.mail import Mailer
 from core.models import ConfirmationPurpose
 from core.services import accounts, registration
 from core.services.accounts import AccountView
+from core.services.code_limits import CodeLimits
 
 router = Router(name=__name__)
 
@@ -62,6 +64,7 @@ async def on_email_entered(
     i18n: I18n,
     account: AccountView,
     clock: Clock,
+    settings: Settings,
 ) -> None:
     purpose = ConfirmationPurpose((await state.get_data())["purpose"])
     sent = await registration.request_code(
@@ -72,6 +75,7 @@ async def on_email_entered(
         email_text=message.text or "",
         purpose=purpose,
         clock=clock,
+        limits=CodeLimits.of(settings),
     )
     await state.set_state(AuthFlow.code)
     await state.update_data(confirmation_id=sent.confirmation_id)
@@ -121,6 +125,7 @@ async def on_code_resend(
     i18n: I18n,
     account: AccountView,
     clock: Clock,
+    settings: Settings,
 ) -> None:
     confirmation_id = (await state.get_data()).get("confirmation_id")
     if confirmation_id is None:
@@ -132,6 +137,7 @@ async def on_code_resend(
         telegram_id=account.telegram_id,
         confirmation_id=confirmation_id,
         clock=clock,
+        limits=CodeLimits.of(settings),
     )
     await state.update_data(confirmation_id=sent.confirmation_id)
     await callback.answer()

@@ -20,6 +20,7 @@ from core.errors import (
     AlreadyRegisteredError,
     CodeExhaustedError,
     CodeExpiredError,
+    CodeLimitScope,
     CodeResendTooSoonError,
     ConfirmationNotFoundError,
     EmailTakenError,
@@ -29,6 +30,7 @@ from core.errors import (
 )
 from core.mail import Mailer, MailSendError
 from core.models import ConfirmationPurpose, EmailConfirmation, TelegramAccount, User
+from core.services.code_limits import CodeLimits, check_hourly_limit, counting
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +77,7 @@ async def request_code(
     email_text: str,
     purpose: ConfirmationPurpose,
     clock: Clock,
+    limits: CodeLimits,
 ) -> CodeSent:
     """Validate the address for the purpose, then mail a fresh code to it."""
     email = normalize_email(email_text)
@@ -91,7 +94,7 @@ async def request_code(
     if purpose is ConfirmationPurpose.LOGIN and exists is None:
         raise UnknownEmailError
     return await _send_new_code(
-        session, mailer, email_message, telegram_id, email, purpose, clock.now()
+        session, mailer, email_message, telegram_id, email, purpose, clock.now(), limits
     )
 
 
@@ -103,11 +106,19 @@ async def resend_code(
     telegram_id: int,
     confirmation_id: int,
     clock: Clock,
+    limits: CodeLimits,
 ) -> CodeSent:
     """A new code for the same address and purpose as an earlier one."""
     previous = await _own_confirmation(session, telegram_id, confirmation_id)
     return await _send_new_code(
-        session, mailer, email_message, telegram_id, previous.email, previous.purpose, clock.now()
+        session,
+        mailer,
+        email_message,
+        telegram_id,
+        previous.email,
+        previous.purpose,
+        clock.now(),
+        limits,
     )
 
 
@@ -119,6 +130,23 @@ async def _send_new_code(
     email: str,
     purpose: ConfirmationPurpose,
     now: datetime,
+    limits: CodeLimits,
+) -> CodeSent:
+    async with counting(session, f"account:{telegram_id}"), counting(session, f"email:{email}"):
+        return await _count_and_send(
+            session, mailer, email_message, telegram_id, email, purpose, now, limits
+        )
+
+
+async def _count_and_send(
+    session: AsyncSession,
+    mailer: Mailer,
+    email_message: ConfirmationEmail,
+    telegram_id: int,
+    email: str,
+    purpose: ConfirmationPurpose,
+    now: datetime,
+    limits: CodeLimits,
 ) -> CodeSent:
     last_sent = await session.scalar(
         select(EmailConfirmation.sent_at)
@@ -129,6 +157,16 @@ async def _send_new_code(
     if last_sent is not None and now - last_sent < CODE_RESEND_AFTER:
         wait = CODE_RESEND_AFTER - (now - last_sent)
         raise CodeResendTooSoonError(max(1, math.ceil(wait.total_seconds())))
+    await check_hourly_limit(
+        session, EmailConfirmation.email == email, limits.per_email, CodeLimitScope.EMAIL, now
+    )
+    await check_hourly_limit(
+        session,
+        EmailConfirmation.telegram_id == telegram_id,
+        limits.per_account,
+        CodeLimitScope.ACCOUNT,
+        now,
+    )
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     salt = secrets.token_bytes(16)
     confirmation = EmailConfirmation(

@@ -230,7 +230,12 @@ class FakeTelegram:
             raise ApiError("Not Found", 404)
         faults = self._faults.get(method.lower())
         if faults:
-            raise faults.pop(0)
+            fault = faults.pop(0)
+            if method.lower() == "answercallbackquery" and fault.retry_after is not None:
+                self.world.answer_flooded(
+                    params.get_str("callback_query_id") or "", fault.retry_after
+                )
+            raise fault
         return await handler(self.world, params)
 
     async def _handle_api(self, request: web.Request) -> web.Response:

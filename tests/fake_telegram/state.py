@@ -97,6 +97,8 @@ class CallbackQueryState:
     created_at: float = field(default_factory=time.monotonic)
     delivered: bool = False  # the bot received it through getUpdates
     answered: bool = False
+    # Telegram told the bot to wait (429) longer than the query lives: no answer can be given.
+    unanswerable: bool = False
 
     def describe(self) -> str:
         return f"query {self.query_id} (data {self.data!r}) in chat {self.chat_id}"
@@ -237,9 +239,24 @@ class World:
         self.queries_changed.notify()
         return query
 
+    def answer_flooded(self, query_id: str, retry_after: float) -> None:
+        """The answer to ``query_id`` got a 429: a wait that outlives the query leaves the bot
+        no way to answer it (a later try is refused as too old), so it is not held against it.
+        """
+        query = self.queries.get(query_id)
+        if query is None:
+            return
+        if time.monotonic() + retry_after - query.created_at >= self.query_lifetime:
+            query.unanswerable = True
+            self.queries_changed.notify()
+
     def unanswered_queries(self) -> list[CallbackQueryState]:
-        """Queries the bot received but never answered."""
-        return [q for q in self.queries.values() if q.delivered and not q.answered]
+        """Queries the bot received but never answered (nor could answer in time)."""
+        return [
+            q
+            for q in self.queries.values()
+            if q.delivered and not q.answered and not q.unanswerable
+        ]
 
     # --- updates ----------------------------------------------------------------------------
 

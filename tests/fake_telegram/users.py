@@ -85,12 +85,18 @@ class TelegramUser:
         file_size: int | None = None,
         mime_type: str | None = None,
         caption: str | None = None,
+        media_group_id: str | None = None,
     ) -> JsonDict:
-        """Send a document; ``file_size`` lets a test claim a size without sending the bytes."""
+        """Send a document; ``file_size`` lets a test claim a size without sending the bytes.
+
+        ``media_group_id``: part of an album (Telegram sends each of its files as an update).
+        """
         stored = self._world.new_file(content, filename, mime_type, file_size)
         extra: dict[str, object] = {"document": stored.document_dict()}
         if caption is not None:
             extra["caption"] = caption
+        if media_group_id is not None:
+            extra["media_group_id"] = media_group_id
         return self._user_message(**extra)
 
     def _bot_message(self, target: BotOutput | int) -> StoredMessage:
