@@ -21,6 +21,7 @@ NO_NAME = "This document has no file name. Send it as name.py."
 NOT_UTF8 = "This file is not UTF-8 text. Save it as UTF-8 and send it again."
 NUL_BYTES = "This file contains NUL bytes, so it is not a Python source file."
 TOO_LARGE = "This file is too large: the limit is 1,048,576 bytes."
+EMPTY = "This file is empty, and Telegram does not send empty documents."
 # The start of a Windows program: "MZ", then NUL bytes and bytes that are not UTF-8.
 PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8" + bytes(range(256))
 
@@ -98,6 +99,17 @@ async def test_an_empty_file_and_one_with_a_byte_order_mark_are_accepted_and_che
     assert "\nimport os\n" in report.text  # the source line, without the mark
     assert "\ufeff" not in report.text
     assert "\ufffd" not in report.text
+    # Fixing removes every line: Telegram sends no empty document, and the bot says so.
+    preview = await gus.click(report, "🛠 Fix")
+    await gus.chat.click(preview, "⬇️ Get fixed file")
+    alert = await gus.chat.next_screen()
+    assert (alert.kind, alert.text, alert.show_alert) == ("callback_answer", EMPTY, True)
+
+    card = await gus.click(await gus.files(), "empty.py · v1 · ✅")
+    await gus.chat.click(card, "Download")
+    alert = await gus.chat.next_screen()
+    assert (alert.kind, alert.text, alert.show_alert) == ("callback_answer", EMPTY, True)
+    assert bot_app.telegram.refused == []
 
 
 def _never_run(marker: Path) -> bytes:
