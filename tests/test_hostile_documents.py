@@ -201,7 +201,6 @@ RECURSING = {
 CRASHES_RUFF = b"x = " + b"+".join([b"a"] * 20_000) + b"\n"
 
 
-
 async def _checked_in_one_batch(app: BotApp) -> dict[str, Check]:
     """Run one check job over everything pending (one batch), giving up on the first ruff
     failure; each file's check."""
@@ -218,7 +217,7 @@ async def _checked_in_one_batch(app: BotApp) -> dict[str, Check]:
             .join(FileVersion, FileVersion.file_id == File.id)
             .join(Check, Check.version_id == FileVersion.id)
         )
-        return {name: check for name, check in rows.all()}
+        return dict(rows.all())
 
 
 async def test_inputs_that_make_parsers_recurse_are_checked_and_shown(bot_app: BotApp) -> None:
