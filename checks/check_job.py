@@ -107,8 +107,9 @@ class CheckJob:
         ]
 
     async def _run(self, config: ReviewConfig, sources: dict[int, bytes]) -> list[RunOutcome]:
-        """One run for the sources; when ruff fails on several, each half again, so one file
-        that crashes ruff (a stack overflow on a 10,000-term expression) fails alone."""
+        """One run for the sources; when ruff exits with an error on several, each half again,
+        so one file that crashes ruff (a stack overflow on a 10,000-term expression) fails
+        alone. A timeout or a ruff that cannot start fails the batch as a whole."""
         started_at = utcnow()
         ids = list(sources)
         try:
@@ -116,7 +117,7 @@ class CheckJob:
             results = await self.runner.check_batch(sources, config)
         except RuffError as error:
             logger.warning("ruff failed on versions %s: %s", ids, error.reason)
-            if len(ids) > 1:
+            if error.exited and len(ids) > 1:
                 half = len(ids) // 2
                 first = {key: sources[key] for key in ids[:half]}
                 rest = {key: sources[key] for key in ids[half:]}

@@ -10,10 +10,12 @@ from checks.check_job import CheckJob
 from checks.claims import CheckRetryPolicy
 from checks.ruff import RuffRunner
 from checks.worker import Worker
+from core.database import SessionFactory
 from core.models import Check, CheckResult, File, FileEvent, FileVersion
 from reviewbot.runtime import open_worker
 from tests.conftest import FAST_RETRY
 from tests.support.app import BotApp, Person
+from tests.support.pipeline import seed_uploads
 from tests.support.smtp import body_text
 
 NOT_PYTHON = "I only review Python files: the name must end in .py."
@@ -255,3 +257,31 @@ async def test_inputs_that_make_parsers_recurse_are_checked_and_shown(bot_app: B
         assert preview.text.startswith("🛠 Fixes for parens.py, version 1")
     assert bot_app.telegram.refused == []
     await _answers_with_files(jon)
+
+
+async def test_a_batch_that_times_out_is_not_split(
+    session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    """Only a ruff that exits with an error has each half of its batch run again: a timeout
+    would repeat, for every half, the whole wait."""
+    log = tmp_path / "calls.log"
+    slow_ruff = tmp_path / "slow-ruff.sh"
+    slow_ruff.write_text(
+        '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "ruff 0.0.0"; exit 0; fi\n'
+        f'echo "$1" >> "{log}"\nexec sleep 30\n'
+    )
+    slow_ruff.chmod(0o755)
+    await seed_uploads(session_factory, {f"m{n}.py": b"x = 1\n" for n in range(4)})
+    job = CheckJob(
+        session_factory=session_factory,
+        runner=RuffRunner(ruff_path=str(slow_ruff), timeout_seconds=0.5),
+        worker_id="slow",
+        retry=CheckRetryPolicy(max_attempts=1),
+    )
+    assert await job() == 4
+    assert log.read_text().splitlines() == ["check"]
+    async with session_factory() as session:
+        checks = list(await session.scalars(select(Check)))
+    assert [(check.result, check.error) for check in checks] == [
+        (CheckResult.ERROR, "ruff timed out after 0.5 s")
+    ] * 4
