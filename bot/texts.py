@@ -283,6 +283,11 @@ def deleted(name: str) -> str:
     return _("Deleted <b>{name}</b>.").format(name=quote(name))
 
 
+def empty_document() -> str:
+    """A callback alert (plain text): an empty file cannot be sent back as a document."""
+    return _("This file is empty, and Telegram does not send empty documents.")
+
+
 def download_caption(name: str, version: int) -> str:
     return _("{name}, version {version}").format(name=quote(name), version=version)
 

@@ -100,9 +100,16 @@ class CheckJob:
         by_config: dict[ReviewConfig, dict[int, bytes]] = defaultdict(dict)
         for version in batch:
             by_config[version.config][version.version_id] = version.content
-        return [await self._run(config, sources) for config, sources in by_config.items()]
+        return [
+            outcome
+            for config, sources in by_config.items()
+            for outcome in await self._run(config, sources)
+        ]
 
-    async def _run(self, config: ReviewConfig, sources: dict[int, bytes]) -> RunOutcome:
+    async def _run(self, config: ReviewConfig, sources: dict[int, bytes]) -> list[RunOutcome]:
+        """One run for the sources; when ruff exits with an error on several, each half again,
+        so one file that crashes ruff (a stack overflow on a 10,000-term expression) fails
+        alone. A timeout or a ruff that cannot start fails the batch as a whole."""
         started_at = utcnow()
         ids = list(sources)
         try:
@@ -112,9 +119,14 @@ class CheckJob:
             logger.warning(
                 "ruff failed on versions %s: %s", ids, error.reason, extra={"version_ids": ids}
             )
+            if error.exited and len(ids) > 1:
+                half = len(ids) // 2
+                first = {key: sources[key] for key in ids[:half]}
+                rest = {key: sources[key] for key in ids[half:]}
+                return [*await self._run(config, first), *await self._run(config, rest)]
             version = await self._version_or_unknown()
-            return RunOutcome(config, ids, started_at, version, None, error.reason)
-        return RunOutcome(config, ids, started_at, ruff_version, results)
+            return [RunOutcome(config, ids, started_at, version, None, error.reason)]
+        return [RunOutcome(config, ids, started_at, ruff_version, results)]
 
     async def _record(self, outcomes: list[RunOutcome]) -> None:
         for outcome in outcomes:

@@ -42,12 +42,14 @@ _PASSED_ENVIRONMENT = ("PATH", "SYSTEMROOT", "LANG", "LC_ALL")
 
 class RuffError(Exception):
     """ruff failed, crashed, printed output we cannot read, or timed out; `details` is what it
-    printed on stderr, when it said anything."""
+    printed on stderr, when it said anything. `exited`: it ran and exited with an error (a
+    crash on one of the files, say), rather than not starting or timing out."""
 
-    def __init__(self, reason: str, details: str = "") -> None:
+    def __init__(self, reason: str, details: str = "", *, exited: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.details = details
+        self.exited = exited
 
 
 def _default_ruff_path() -> str:
@@ -228,6 +230,7 @@ class RuffRunner:
             raise RuffError(
                 f"ruff failed with exit code {process.returncode}: {reason}",
                 stderr.decode("utf-8", "replace"),
+                exited=True,
             )
         if stderr.strip():
             logger.debug("ruff said on stderr: %s", _first_line(stderr))

@@ -15,6 +15,12 @@ from core.services.reports import CheckReport
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
+def _one_line(subject: str) -> str:
+    """The rendered subject on one line. Only line breaks are joined: a file name keeps its
+    spaces (names hold no line breaks, see `core.services.uploads.clean_file_name`)."""
+    return " ".join(line.strip() for line in subject.splitlines() if line.strip())
+
+
 class EmailTemplates:
     """One Jinja environment per language, built once at start-up."""
 
@@ -44,7 +50,7 @@ class EmailTemplates:
         subject = environment.get_template(f"{name}.subject.txt").render(context)
         text = environment.get_template(f"{name}.txt").render(context)
         html = environment.get_template(f"{name}.html").render(context)
-        return " ".join(subject.split()), text, html
+        return _one_line(subject), text, html
 
     def check_report(self, *, locale: str, recipient: str, report: CheckReport) -> EmailMessage:
         """The full result of a check: every issue, in text and HTML."""

@@ -5,6 +5,7 @@ import logging
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext, suppress
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -42,12 +43,25 @@ def compose(
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
-    message["Subject"] = subject
+    _set_subject(message, subject)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
     return message
+
+
+ENCODED_WORD_START = "=?"
+
+
+def _set_subject(message: EmailMessage, subject: str) -> None:
+    """The subject, read back exactly as given. Text that looks like an RFC 2047 encoded word
+    (a file name such as `=?utf-8?q?x?=.py`) would be decoded by mail programs, and the email
+    package writes it out as it is: such a subject goes out encoded as a whole."""
+    if ENCODED_WORD_START in subject:
+        message.set_raw("Subject", Header(subject, "utf-8", header_name="Subject").encode())
+    else:
+        message["Subject"] = subject
 
 
 class SmtpMailer:

@@ -83,6 +83,9 @@ async def on_file_download(
 ) -> None:
     user_id = account.require_user_id()
     stored = await files.get_file_content(session, user_id, callback_data.file_id)
+    if not stored.content:
+        await callback.answer(texts.empty_document(), show_alert=True)
+        return
     await callback.answer()
     if callback.message is not None:
         await callback.message.answer_document(

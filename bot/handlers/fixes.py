@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.types import BufferedInputFile, CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import fix_texts
+from bot import fix_texts, texts
 from bot.callbacks import FixAction, FixCallback
 from bot.fix_keyboards import build_fix_preview_kb, build_fix_saved_kb
 from bot.screens import show
@@ -59,6 +59,9 @@ async def on_fixed_file(
     preview = await _preview(session, account, callback_data, fixer)
     if not preview.changed:
         raise NothingToFixError
+    if not preview.outcome.fixed:  # the fixes removed everything
+        await callback.answer(texts.empty_document(), show_alert=True)
+        return
     await callback.answer()
     if callback.message is not None:
         await callback.message.answer_document(

@@ -23,12 +23,14 @@ from core.errors import (
     CodeLimitScope,
     CodeResendTooSoonError,
     ConfirmationNotFoundError,
+    EmailProblem,
     EmailTakenError,
+    InvalidEmailError,
     MailUnavailableError,
     UnknownEmailError,
     WrongCodeError,
 )
-from core.mail import Mailer, MailSendError
+from core.mail import ENCODED_WORD_START, Mailer, MailSendError
 from core.models import ConfirmationPurpose, EmailConfirmation, TelegramAccount, User
 from core.services.code_limits import CodeLimits, check_hourly_limit, counting
 
@@ -61,6 +63,10 @@ def normalize_email(text: str) -> str:
         result = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError as error:
         raise email_problem(error) from None
+    if ENCODED_WORD_START in result.local_part:
+        # Valid, but mail programs (Python's email package too) read `=?utf-8?q?x?=@example.com`
+        # as an encoded word: the code would go to x@example.com.
+        raise InvalidEmailError(EmailProblem.LOCAL_PART_CHARACTERS, characters=("=", "?"))
     return result.normalized.lower()
 
 

@@ -8,12 +8,21 @@ MAX_NAME_LENGTH = 255
 PYTHON_SUFFIX = ".py"
 
 
+# Removed from names: control, format (bidi overrides, zero-width), surrogate, private-use and
+# unassigned characters (C*), and line and paragraph separators (Zl, Zp).
+_REMOVED_CATEGORIES = ("C", "Zl", "Zp")
+
+
 def clean_file_name(raw: str | None) -> str:
-    """The base name with path parts, control and format characters removed."""
+    """The base name (after the last `/` or `\\`) with the characters above removed and the
+    surrounding whitespace stripped. Nothing else changes: markup, `&`, quotes, emoji and
+    inner spaces stay, and are escaped wherever the name is shown."""
     if not raw:
         return ""
     base = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    visible = "".join(char for char in base if not unicodedata.category(char).startswith("C"))
+    visible = "".join(
+        char for char in base if not unicodedata.category(char).startswith(_REMOVED_CATEGORIES)
+    )
     return visible.strip()
 
 
