@@ -22,6 +22,7 @@ from redis.asyncio import Redis
 from bot import admin_texts, texts
 from bot.handlers import build_routers
 from bot.middlewares import AccountMiddleware, DbSessionMiddleware, LanguageMiddleware
+from bot.observe import UpdateCounter
 from checks.autofix import RuffFixer
 from checks.ruff import RuffRunner
 from checks.rules import RuleCatalog
@@ -97,6 +98,7 @@ def build_dispatcher(
         clock=clock,
         rule_catalog=RuleCatalog(),  # ruff's rule texts, read on first use
     )
+    dispatcher.update.outer_middleware(UpdateCounter())  # outermost: sees every update
     language = LanguageMiddleware(Catalogues(translations))
     dispatcher.update.outer_middleware(language)
     dispatcher.errors.outer_middleware(language)  # error handlers run outside the update's

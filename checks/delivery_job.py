@@ -24,8 +24,9 @@ from typing import Protocol
 
 from checks import outbox
 from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy, Send
+from core import metrics
 from core.database import SessionFactory
-from core.models import DeliveryChannel, DeliveryStatus
+from core.models import DeliveryChannel, DeliveryStatus, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +173,9 @@ class _Lane:
                     session, target.delivery_id, error, self._job.retry
                 )
             self._held.discard(target.delivery_id)
-            log = logger.error if status is DeliveryStatus.FAILED else logger.warning
+            given_up = status is DeliveryStatus.FAILED
+            metrics.DELIVERIES.labels(self._channel, "failed" if given_up else "retry").inc()
+            log = logger.error if given_up else logger.warning
             log(
                 "delivery %s (%s) not sent, now %s: %s",
                 target.delivery_id,
@@ -183,6 +186,9 @@ class _Lane:
             return
         self._held.discard(target.delivery_id)
         self._sent.append(target.delivery_id)
+        metrics.DELIVERIES.labels(self._channel, "sent").inc()
+        latency = (utcnow() - target.report.finished_at).total_seconds()
+        metrics.DELIVERY_LATENCY.labels(self._channel).observe(max(0.0, latency))
 
     async def _send(self, send: Send, target: DeliveryTarget) -> None:
         if self._channel is DeliveryChannel.TELEGRAM and target.chat_id is None:

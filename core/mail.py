@@ -12,6 +12,7 @@ from typing import Protocol
 
 import aiosmtplib
 
+from core import metrics
 from core.config import Settings, SmtpSecurity
 from core.models import utcnow
 
@@ -143,7 +144,7 @@ class SmtpPool:
         except aiosmtplib.SMTPException as error:
             raise _send_error(error) from error
         except OSError as error:
-            raise MailSendError(f"SMTP unreachable: {error}", temporary=True) from error
+            raise _unreachable(error) from error
 
     async def _send_on(
         self, client: aiosmtplib.SMTP, message: EmailMessage, *, reused: bool
@@ -157,10 +158,10 @@ class SmtpPool:
             client.close()
             if reused:
                 raise _StaleConnectionError from error
-            raise MailSendError(f"SMTP unreachable: {error}", temporary=True) from error
+            raise _unreachable(error) from error
         except (aiosmtplib.SMTPException, OSError) as error:
             client.close()
-            raise MailSendError(f"SMTP unreachable: {error}", temporary=True) from error
+            raise _unreachable(error) from error
         self._idle.append(client)
         logger.info("mail sent to %s: %s", message["To"], message["Subject"])
 
@@ -171,11 +172,17 @@ class _StaleConnectionError(Exception):
 
 def _send_error(error: aiosmtplib.SMTPException) -> MailSendError:
     if isinstance(error, aiosmtplib.SMTPResponseException):
-        return MailSendError(
-            f"SMTP {error.code}: {error.message}", temporary=400 <= error.code < 500
-        )
+        temporary = 400 <= error.code < 500
+        metrics.SMTP_ERRORS.labels("temporary" if temporary else "rejected").inc()
+        return MailSendError(f"SMTP {error.code}: {error.message}", temporary=temporary)
     if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        metrics.SMTP_ERRORS.labels("recipient_refused").inc()
         return MailSendError(f"recipient refused: {error}", temporary=False)
+    return _unreachable(error)
+
+
+def _unreachable(error: Exception) -> MailSendError:
+    metrics.SMTP_ERRORS.labels("unreachable").inc()
     return MailSendError(f"SMTP unreachable: {error}", temporary=True)
 
 

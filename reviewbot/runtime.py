@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramBadRequest
 from babel.support import Translations
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage, set_commands
-from bot.connect import TelegramLink
+from bot.connect import TelegramLink, TelegramRefusedError
 from bot.notify import TelegramResultSender
+from bot.observe import TelegramErrorCounter
 from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob, ResultSender
 from checks.email_results import EmailResultSender
@@ -34,6 +36,7 @@ from core.mail import Mailer, build_mailer
 from core.models import DeliveryChannel
 from core.wakeup import Wakeup, build_wakeup
 from reviewbot.supervisor import cancel, supervise
+from reviewbot.web import serving, serving_health, webhook_app
 
 logger = logging.getLogger(__name__)
 
@@ -163,24 +166,36 @@ async def open_worker(
 
 async def run_all(settings: Settings, token: str) -> None:
     """`reviewbot run`: the worker at once, the bot as soon as Telegram answers."""
-    async with open_resources(settings) as resources, open_bot(resources, token) as runtime:
-        link = TelegramLink(settings.telegram_api_url).install(runtime.bot)
-        async with open_worker(resources, runtime.bot):
-            await supervise(link, Polling(runtime, link, resources))
+    async with (
+        open_resources(settings) as resources,
+        serving_health(resources),
+        open_bot(resources, token) as runtime,
+    ):
+        link = connect_bot(settings, runtime.bot)
+        async with (
+            telegram_side(runtime, link, resources) as side,
+            open_worker(resources, runtime.bot),
+        ):
+            await supervise(link, side)
 
 
 async def run_bot(settings: Settings, token: str) -> None:
     """`reviewbot bot`: only the Telegram side; uploads wake workers through Redis."""
-    async with open_resources(settings) as resources, open_bot(resources, token) as runtime:
-        link = TelegramLink(settings.telegram_api_url).install(runtime.bot)
-        await supervise(link, Polling(runtime, link, resources))
+    async with (
+        open_resources(settings) as resources,
+        serving_health(resources),
+        open_bot(resources, token) as runtime,
+    ):
+        link = connect_bot(settings, runtime.bot)
+        async with telegram_side(runtime, link, resources) as side:
+            await supervise(link, side)
 
 
 async def run_worker(settings: Settings, token: str) -> None:
     """`reviewbot worker`: only the scheduler (the Bot is used to send results)."""
-    async with open_resources(settings) as resources:
+    async with open_resources(settings) as resources, serving_health(resources):
         bot = build_bot(settings, token)
-        link = TelegramLink(settings.telegram_api_url).install(bot)
+        link = connect_bot(settings, bot)
         try:
             async with open_worker(resources, bot):
                 logger.info("worker %s running", worker_id())
@@ -188,6 +203,30 @@ async def run_worker(settings: Settings, token: str) -> None:
                 await supervise(link, ResultChannel(bot, link))
         finally:
             await bot.session.close()
+
+
+def connect_bot(settings: Settings, bot: Bot) -> TelegramLink:
+    """The bot's requests wait for Telegram (`TelegramLink`); each failed one is counted."""
+    link = TelegramLink(settings.telegram_api_url).install(bot)
+    bot.session.middleware(TelegramErrorCounter())  # inner: sees every try
+    return link
+
+
+@asynccontextmanager
+async def telegram_side(
+    runtime: BotRuntime, link: TelegramLink, resources: Resources
+) -> AsyncIterator["Polling | Webhook"]:
+    """Long polling, or with WEBHOOK_URL the webhook, listening from here on (a port that
+    cannot be bound stops the process at once: `CannotListenError`)."""
+    settings = resources.settings
+    if not settings.webhook_url:
+        yield Polling(runtime, link, resources)
+        return
+    app = webhook_app(settings, runtime.dispatcher, runtime.bot)
+    what = f"the webhook at {settings.webhook_path} (WEBHOOK_HOST, WEBHOOK_PORT)"
+    async with serving(app, settings.webhook_host, settings.webhook_port, what) as address:
+        logger.info("webhook served at %s%s", address, settings.webhook_path)
+        yield Webhook(runtime, link, resources)
 
 
 class Polling:
@@ -210,6 +249,7 @@ class Polling:
             me.username,
         )
         _announce_mail(self._resources.settings)
+        await _leave_webhook(bot)
         self._polling = True
         await dispatcher.start_polling(
             bot,
@@ -224,6 +264,56 @@ class Polling:
             return
         await self._runtime.dispatcher.stop_polling()
         await asyncio.wait([task])
+
+
+class Webhook:
+    """The Telegram side of `run` and `bot` in webhook mode (the webhook is served already,
+    see `telegram_side`): wait for Telegram, set the command menu, register the webhook, then
+    serve until stopped. The webhook stays registered: updates wait at Telegram meanwhile."""
+
+    def __init__(self, runtime: BotRuntime, link: TelegramLink, resources: Resources) -> None:
+        self._runtime = runtime
+        self._link = link
+        self._resources = resources
+
+    async def run(self) -> None:
+        bot, settings = self._runtime.bot, self._resources.settings
+        me = await self._link.connect(bot)
+        await set_commands(bot, self._resources.translations, settings.admin_ids)
+        try:
+            await bot.set_webhook(
+                settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                drop_pending_updates=False,
+                allowed_updates=self._runtime.dispatcher.resolve_used_update_types(),
+            )
+        except TelegramBadRequest as error:
+            raise TelegramRefusedError(
+                f"Telegram refused WEBHOOK_URL={settings.webhook_url}: {error.message}"
+            ) from None
+        logger.info(
+            "reviewbot is running as @%s, updates arrive at %s — open https://t.me/%s and "
+            "send /start",
+            me.username,
+            settings.webhook_url,
+            me.username,
+        )
+        _announce_mail(settings)
+        await asyncio.Event().wait()  # until stopped; requests are served meanwhile
+
+    async def stop(self, task: "asyncio.Task[None]") -> None:
+        await cancel(task)  # no deleteWebhook: a restart loses no update
+
+
+async def _leave_webhook(bot: Bot) -> None:
+    """Telegram refuses getUpdates while a webhook is set: polling removes one left by an
+    earlier webhook deployment, keeping the updates that wait."""
+    info = await bot.get_webhook_info()
+    if info.url:
+        await bot.delete_webhook(drop_pending_updates=False)
+        logger.warning(
+            "the webhook %s was removed: WEBHOOK_URL is empty, so the bot polls", info.url
+        )
 
 
 class ResultChannel:
