@@ -133,8 +133,8 @@ def healthcheck(settings: Settings) -> int:
             print(answer.read().decode(errors="replace").strip())
             return 0 if answer.status == 200 else 1
     except urllib.error.HTTPError as error:
-        reason = error.read().decode(errors="replace").strip().replace("\n", "; ")
-        print(f"reviewbot: {url} answered {error.code}: {reason}", file=sys.stderr)
+        body = error.read().decode(errors="replace").strip().replace("\n", "; ")
+        print(f"reviewbot: {url} answered {error.code}: {body}", file=sys.stderr)
     except (OSError, TimeoutError) as error:
         reason = error.reason if isinstance(error, urllib.error.URLError) else error
         print(f"reviewbot: no answer from {url}: {reason}", file=sys.stderr)
