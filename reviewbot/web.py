@@ -4,6 +4,7 @@ mode). They are two sites, so that the metrics never face the internet with the 
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -106,10 +107,10 @@ async def serving(app: web.Application, host: str, port: int, what: str) -> Asyn
         site = web.TCPSite(runner, host, port)
         try:
             await site.start()
-        except OSError as error:
-            raise CannotListenError(
-                f"cannot listen on {host}:{port} for {what}: {error.strerror or error}"
-            ) from None
+        except OSError as error:  # asyncio's message repeats the address: the reason alone
+            reason = os.strerror(error.errno) if error.errno else str(error)
+            message = f"cannot listen on {host}:{port} for {what}: {reason}"
+            raise CannotListenError(message) from None
         bound_host, bound_port = runner.addresses[0][:2]
         yield f"http://{bound_host}:{bound_port}"
     finally:
