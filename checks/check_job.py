@@ -161,7 +161,7 @@ class CheckJob:
                     .where(Check.id.in_(check_ids))
                     .group_by(Check.result)
                 )
-                counts.update(dict(rows.tuples().all()))
+                counts.update(dict(rows.all()))
         for result, count in counts.items():
             metrics.CHECKS.labels(result, outcome.config.preset).inc(count)
 

@@ -79,6 +79,7 @@ class _Lane:
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: set[int] = set()  # claimed, neither sent nor recorded as failed yet
         self._sent: list[int] = []  # accepted, not marked yet
+        self._recording = asyncio.Lock()
         self._room = asyncio.Event()
         self._unavailable = False
         self._crash: BaseException | None = None
@@ -223,10 +224,14 @@ class _Lane:
                 return
 
     async def _record_sent(self) -> None:
-        sent, self._sent = self._sent, []
-        if sent:
-            async with self._job.session_factory() as session:
-                await outbox.record_sent(session, sent)
+        # One write at a time: `_finish` waits for a periodic write on its way, which would
+        # otherwise be cancelled with the lane's background tasks, its marks lost (the results
+        # sent again once their claims expired).
+        async with self._recording:
+            sent, self._sent = self._sent, []
+            if sent:
+                async with self._job.session_factory() as session:
+                    await outbox.record_sent(session, sent)
 
     async def _renew_claims(self) -> None:
         if self._held:

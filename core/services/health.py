@@ -43,5 +43,5 @@ async def pending_work(session: AsyncSession) -> PendingWork:
         .group_by(Delivery.channel)
     )
     deliveries = dict.fromkeys(DeliveryChannel, 0)
-    deliveries.update(dict(rows.tuples().all()))
+    deliveries.update(dict(rows.all()))
     return PendingWork(versions=versions or 0, deliveries=deliveries)
