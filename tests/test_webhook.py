@@ -18,7 +18,7 @@ from core.database import SessionFactory
 from core.models import TelegramAccount
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
-from tests.support.pipeline import reviewbot_environment, reviewbot_process
+from tests.support.pipeline import free_port, reviewbot_environment, reviewbot_process
 from tests.support.stack import SERVICES
 from tests.support.webhook import (
     WEBHOOK_SECRET,
@@ -211,3 +211,49 @@ def _file_requests(telegram: FakeTelegram) -> list[object]:
 async def _accounts(session_factory: SessionFactory) -> int:
     async with session_factory() as session:
         return int(await session.scalar(select(func.count()).select_from(TelegramAccount)) or 0)
+
+
+async def test_a_webhook_url_telegram_refuses_is_one_line_and_exit_2(
+    tmp_path: Path, fake_telegram: FakeTelegram
+) -> None:
+    fake_telegram.expect_refusal("bad webhook")
+    code, output = await _reviewbot(
+        tmp_path,
+        "bot",
+        TELEGRAM_API_URL=fake_telegram.url,
+        WEBHOOK_URL="https://reviewbot.test:8081/hook",
+        WEBHOOK_SECRET=WEBHOOK_SECRET,
+        WEBHOOK_HOST="127.0.0.1",
+        WEBHOOK_PORT=str(free_port()),
+    )
+    assert code == 2
+    assert output.strip().splitlines()[-1] == (
+        "reviewbot: Telegram refused WEBHOOK_URL=https://reviewbot.test:8081/hook: Bad Request: "
+        "bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+    ), output
+    assert "Traceback" not in output
+    assert fake_telegram.webhook is None
+
+
+async def test_sigterm_lets_the_update_on_its_way_finish_before_the_bot_stops(
+    settings: Settings,
+    session_factory: SessionFactory,
+    fake_telegram: FakeTelegram,
+    tmp_path: Path,
+) -> None:
+    environment, address = webhook_environment(reviewbot_environment(settings, fake_telegram))
+    person = next(_telegram_ids)
+    await seed_people(session_factory, [person])
+    chat = fake_telegram.user(person, opened=True)
+    async with reviewbot_process("bot", tmp_path, environment) as process:
+        await wait_for_webhooks(fake_telegram, 1)
+        message = await chat.send_document("slow.py", b"x = 1\n")
+        fake_telegram.delay = 1.0  # the download takes a while
+        delivery = asyncio.create_task(fake_telegram.deliver_webhook(address))
+        await wait_until(lambda: bool(fake_telegram.calls("getFile")), "the upload under way")
+        process.send_signal(signal.SIGTERM)
+        [post] = await delivery
+        assert post.status == 200
+        assert await asyncio.wait_for(process.wait(), timeout=30) == 0
+    assert await stored_file_ids(session_factory) == [message["document"]["file_id"]]
+    assert fake_telegram.webhook is not None
