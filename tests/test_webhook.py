@@ -18,6 +18,7 @@ from core.database import SessionFactory
 from core.models import TelegramAccount
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
+from tests.fake_telegram.state import WebhookState
 from tests.support.pipeline import free_port, reviewbot_environment, reviewbot_process
 from tests.support.stack import SERVICES
 from tests.support.webhook import (
@@ -257,3 +258,16 @@ async def test_sigterm_lets_the_update_on_its_way_finish_before_the_bot_stops(
         assert await asyncio.wait_for(process.wait(), timeout=30) == 0
     assert await stored_file_ids(session_factory) == [message["document"]["file_id"]]
     assert fake_telegram.webhook is not None
+
+
+async def test_polling_removes_a_webhook_left_set_and_keeps_the_waiting_updates(
+    settings: Settings, engine: AsyncEngine, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    fake_telegram.world.webhook = WebhookState(url=WEBHOOK_URL, secret_token=WEBHOOK_SECRET)
+    chat = fake_telegram.user(next(_telegram_ids))
+    await chat.send_text("/start")  # sent while the webhook was still set
+    async with reviewbot_process("bot", tmp_path, reviewbot_environment(settings, fake_telegram)):
+        assert (await chat.next_screen(timeout=60)).text
+    [removal] = fake_telegram.calls("deleteWebhook")
+    assert removal.params.get("drop_pending_updates") in {None, False, "false"}
+    assert fake_telegram.webhook is None
