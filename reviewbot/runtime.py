@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramBadRequest
 from babel.support import Translations
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage, set_commands
-from bot.connect import TelegramLink, TelegramRefusedError
+from bot.connect import TelegramLink
 from bot.notify import TelegramResultSender
 from bot.observe import TelegramErrorCounter
 from checks.check_job import CheckJob
@@ -36,7 +35,8 @@ from core.mail import Mailer, build_mailer
 from core.models import DeliveryChannel
 from core.wakeup import Wakeup, build_wakeup
 from reviewbot.supervisor import cancel, supervise
-from reviewbot.web import serving, serving_health, webhook_app
+from reviewbot.web import serving, serving_health
+from reviewbot.webhook import Webhook, leave_webhook, webhook_app
 
 logger = logging.getLogger(__name__)
 
@@ -226,7 +226,8 @@ async def telegram_side(
     what = f"the webhook at {settings.webhook_path} (WEBHOOK_HOST, WEBHOOK_PORT)"
     async with serving(app, settings.webhook_host, settings.webhook_port, what) as address:
         logger.info("webhook served at %s%s", address, settings.webhook_path)
-        yield Webhook(runtime, link, resources)
+        _announce_mail(settings)
+        yield Webhook(runtime.bot, runtime.dispatcher, link, settings, resources.translations)
 
 
 class Polling:
@@ -249,7 +250,7 @@ class Polling:
             me.username,
         )
         _announce_mail(self._resources.settings)
-        await _leave_webhook(bot)
+        await leave_webhook(bot)
         self._polling = True
         await dispatcher.start_polling(
             bot,
@@ -264,56 +265,6 @@ class Polling:
             return
         await self._runtime.dispatcher.stop_polling()
         await asyncio.wait([task])
-
-
-class Webhook:
-    """The Telegram side of `run` and `bot` in webhook mode (the webhook is served already,
-    see `telegram_side`): wait for Telegram, set the command menu, register the webhook, then
-    serve until stopped. The webhook stays registered: updates wait at Telegram meanwhile."""
-
-    def __init__(self, runtime: BotRuntime, link: TelegramLink, resources: Resources) -> None:
-        self._runtime = runtime
-        self._link = link
-        self._resources = resources
-
-    async def run(self) -> None:
-        bot, settings = self._runtime.bot, self._resources.settings
-        me = await self._link.connect(bot)
-        await set_commands(bot, self._resources.translations, settings.admin_ids)
-        try:
-            await bot.set_webhook(
-                settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value(),
-                drop_pending_updates=False,
-                allowed_updates=self._runtime.dispatcher.resolve_used_update_types(),
-            )
-        except TelegramBadRequest as error:
-            raise TelegramRefusedError(
-                f"Telegram refused WEBHOOK_URL={settings.webhook_url}: {error.message}"
-            ) from None
-        logger.info(
-            "reviewbot is running as @%s, updates arrive at %s — open https://t.me/%s and "
-            "send /start",
-            me.username,
-            settings.webhook_url,
-            me.username,
-        )
-        _announce_mail(settings)
-        await asyncio.Event().wait()  # until stopped; requests are served meanwhile
-
-    async def stop(self, task: "asyncio.Task[None]") -> None:
-        await cancel(task)  # no deleteWebhook: a restart loses no update
-
-
-async def _leave_webhook(bot: Bot) -> None:
-    """Telegram refuses getUpdates while a webhook is set: polling removes one left by an
-    earlier webhook deployment, keeping the updates that wait."""
-    info = await bot.get_webhook_info()
-    if info.url:
-        await bot.delete_webhook(drop_pending_updates=False)
-        logger.warning(
-            "the webhook %s was removed: WEBHOOK_URL is empty, so the bot polls", info.url
-        )
 
 
 class ResultChannel:

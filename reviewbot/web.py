@@ -1,6 +1,6 @@
-"""The HTTP side of a process: /healthz and /metrics on METRICS_HOST:METRICS_PORT (every
-process), and the Telegram webhook on WEBHOOK_HOST:WEBHOOK_PORT (`bot` and `run` in webhook
-mode). They are two sites, so that the metrics never face the internet with the webhook."""
+"""The HTTP side of a process: serving an aiohttp app on a port, and /healthz and /metrics on
+METRICS_HOST:METRICS_PORT (every process). The webhook (`reviewbot.webhook`) is served on a
+site of its own, so that the metrics never face the internet with it."""
 
 import asyncio
 import logging
@@ -9,15 +9,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import metrics
-from core.config import Settings
 from core.services.health import database_answers, pending_work
 
 if TYPE_CHECKING:
@@ -130,21 +127,3 @@ async def serving_health(resources: "Resources") -> AsyncIterator[None]:
     ) as address:
         logger.info("health at %s/healthz, metrics at %s/metrics", address, address)
         yield
-
-
-def webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> web.Application:
-    """The webhook at WEBHOOK_URL's path. An update is answered 200 only once it was handled
-    (not in the background), so an update a replica acknowledged is never lost; a request
-    without the secret gets 401 and changes nothing. Shutting down leaves the webhook set."""
-    handler = SimpleRequestHandler(
-        dispatcher,
-        bot,
-        handle_in_background=False,
-        secret_token=settings.webhook_secret.get_secret_value(),
-    )
-    app = web.Application()
-    # Not `handler.register`: its shutdown hook closes the bot's session, which the worker of
-    # `reviewbot run` still uses to send results; `open_bot` closes it last.
-    app.router.add_post(settings.webhook_path, handler.handle)
-    setup_application(app, dispatcher, bot=bot)
-    return app
