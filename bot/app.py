@@ -27,6 +27,7 @@ from bot.middlewares import (
     LanguageMiddleware,
     LogContextMiddleware,
 )
+from bot.observe import UpdateCounter
 from bot.retry_after import RetryAfterMiddleware
 from bot.throttling import ThrottlingMiddleware, build_rate_limits
 from checks.autofix import RuffFixer
@@ -106,6 +107,7 @@ def build_dispatcher(
         clock=clock,
         rule_catalog=RuleCatalog(),  # ruff's rule texts, read on first use
     )
+    dispatcher.update.outer_middleware(UpdateCounter())  # outermost: sees every update
     dispatcher.update.outer_middleware(LogContextMiddleware())
     dispatcher.errors.outer_middleware(LogContextMiddleware())
     language = LanguageMiddleware(Catalogues(translations))

@@ -2,10 +2,10 @@
 token it refuses.
 
 `TelegramLink` is a request middleware on the bot's session. The requests a process needs to
-start and to poll (getMe, setMyCommands, getUpdates) are repeated while Telegram cannot be
-reached (network errors, timeouts, 5xx, an answer that is not the Bot API's), 1 s, 2 s, 4 s…
-apart up to a minute, with one warning per outage and one line when Telegram answers again. A
-401 on any request sets `refused`: the process then stops (see `reviewbot.runtime`).
+start and to poll (getMe, setMyCommands, the webhook's, getUpdates) are repeated while Telegram
+cannot be reached (network errors, timeouts, 5xx, an answer that is not the Bot API's), 1 s,
+2 s, 4 s… apart up to a minute, with one warning per outage and one line when Telegram answers
+again. A 401 on any request sets `refused`: the process then stops (see `reviewbot.runtime`).
 """
 
 import asyncio
@@ -27,14 +27,24 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.methods import GetMe, GetUpdates, Response, SetMyCommands, TelegramMethod
+from aiogram.methods import (
+    DeleteWebhook,
+    GetMe,
+    GetUpdates,
+    GetWebhookInfo,
+    Response,
+    SetMyCommands,
+    SetWebhook,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
 from aiogram.types import User
 
 logger = logging.getLogger(__name__)
 
-# Safe to repeat, and needed to start or to keep polling.
-WAITED_METHODS = (GetMe, GetUpdates, SetMyCommands)
+# Safe to repeat, and needed to start (the webhook's too) or to keep polling.
+START_METHODS = (GetMe, SetMyCommands, GetWebhookInfo, SetWebhook, DeleteWebhook)
+WAITED_METHODS = (*START_METHODS, GetUpdates)
 # What a network, a proxy or Telegram itself going away looks like.
 UNREACHABLE = (TelegramNetworkError, TelegramServerError, ClientDecodeError, TimeoutError)
 # getMe and setMyCommands answer at once; a silent network should not take a minute to notice.
@@ -134,7 +144,7 @@ class TelegramLink(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        answers_at_once = isinstance(method, GetMe | SetMyCommands)  # not a long poll or upload
+        answers_at_once = isinstance(method, START_METHODS)  # not a long poll or upload
         async with asyncio.timeout(START_REQUEST_TIMEOUT if answers_at_once else None):
             return await make_request(bot, method)
 

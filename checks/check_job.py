@@ -16,11 +16,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
+
 from checks import claims
 from checks.claims import CheckRetryPolicy, ClaimedVersion, RuffRun
 from checks.ruff import RuffError, RuffRunner
+from core import metrics
 from core.database import SessionFactory
-from core.models import utcnow
+from core.models import Check, CheckResult, utcnow
 from core.review import Issue
 from core.ruff_config import ReviewConfig
 
@@ -112,9 +115,11 @@ class CheckJob:
         alone. A timeout or a ruff that cannot start fails the batch as a whole."""
         started_at = utcnow()
         ids = list(sources)
+        metrics.RUFF_BATCH_SIZE.observe(len(ids))
         try:
-            ruff_version = await self.runner.version()
-            results = await self.runner.check_batch(sources, config)
+            with metrics.CHECK_DURATION.time():
+                ruff_version = await self.runner.version()
+                results = await self.runner.check_batch(sources, config)
         except RuffError as error:
             logger.warning(
                 "ruff failed on versions %s: %s", ids, error.reason, extra={"version_ids": ids}
@@ -133,7 +138,7 @@ class CheckJob:
             run = RuffRun(outcome.config, outcome.ruff_version, outcome.started_at)
             async with self.session_factory() as session:
                 if outcome.results is None:
-                    await claims.record_failure(
+                    final = await claims.record_failure(
                         session,
                         worker_id=self.worker_id,
                         version_ids=outcome.version_ids,
@@ -141,10 +146,12 @@ class CheckJob:
                         reason=outcome.reason,
                         policy=self.retry,
                     )
+                    metrics.CHECKS.labels(CheckResult.ERROR, outcome.config.preset).inc(len(final))
                     continue
                 written = await claims.record_results(
                     session, worker_id=self.worker_id, run=run, results=outcome.results
                 )
+            await self._count(outcome, outcome.results, written)
             ids = {"version_ids": outcome.version_ids, "check_ids": written}  # log context
             logger.info(
                 "checked %s versions with %s", len(written), outcome.config.describe(), extra=ids
@@ -156,6 +163,26 @@ class CheckJob:
                 )
         if self.on_checked is not None:
             await self.on_checked()
+
+    async def _count(
+        self, outcome: RunOutcome, results: dict[int, list[Issue]], check_ids: list[int]
+    ) -> None:
+        """The written checks in the metrics, by result (read back when some claims were lost:
+        only the database knows which versions those were)."""
+        counts: dict[CheckResult, int] = defaultdict(int)
+        if len(check_ids) == len(results):
+            for issues in results.values():
+                counts[CheckResult.FAILED if issues else CheckResult.PASSED] += 1
+        elif check_ids:
+            async with self.session_factory() as session:
+                rows = await session.execute(
+                    select(Check.result, func.count())
+                    .where(Check.id.in_(check_ids))
+                    .group_by(Check.result)
+                )
+                counts.update(dict(rows.all()))
+        for result, count in counts.items():
+            metrics.CHECKS.labels(result, outcome.config.preset).inc(count)
 
     async def _version_or_unknown(self) -> str:
         try:

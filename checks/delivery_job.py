@@ -24,9 +24,9 @@ from typing import Protocol
 
 from checks import outbox
 from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy, Send
-from core import log_context
+from core import log_context, metrics
 from core.database import SessionFactory
-from core.models import DeliveryChannel, DeliveryStatus
+from core.models import DeliveryChannel, DeliveryStatus, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ class _Lane:
         self._tasks: set[asyncio.Task[None]] = set()
         self._held: set[int] = set()  # claimed, neither sent nor recorded as failed yet
         self._sent: list[int] = []  # accepted, not marked yet
+        self._recording = asyncio.Lock()
         self._room = asyncio.Event()
         self._unavailable = False
         self._crash: BaseException | None = None
@@ -182,7 +183,9 @@ class _Lane:
             self._held.discard(target.delivery_id)
             if status is None:  # deleted with its user meanwhile: nothing left to record
                 return
-            log = logger.error if status is DeliveryStatus.FAILED else logger.warning
+            given_up = status is DeliveryStatus.FAILED
+            metrics.DELIVERIES.labels(self._channel, "failed" if given_up else "retry").inc()
+            log = logger.error if given_up else logger.warning
             log(
                 "delivery %s (%s) not sent, now %s: %s",
                 target.delivery_id,
@@ -193,6 +196,9 @@ class _Lane:
             return
         self._held.discard(target.delivery_id)
         self._sent.append(target.delivery_id)
+        metrics.DELIVERIES.labels(self._channel, "sent").inc()
+        latency = (utcnow() - target.report.finished_at).total_seconds()
+        metrics.DELIVERY_LATENCY.labels(self._channel).observe(max(0.0, latency))
 
     async def _send(self, send: Send, target: DeliveryTarget) -> None:
         if self._channel is DeliveryChannel.TELEGRAM and target.chat_id is None:
@@ -227,10 +233,14 @@ class _Lane:
                 return
 
     async def _record_sent(self) -> None:
-        sent, self._sent = self._sent, []
-        if sent:
-            async with self._job.session_factory() as session:
-                await outbox.record_sent(session, sent)
+        # One write at a time: `_finish` waits for a periodic write on its way, which would
+        # otherwise be cancelled with the lane's background tasks, its marks lost (the results
+        # sent again once their claims expired).
+        async with self._recording:
+            sent, self._sent = self._sent, []
+            if sent:
+                async with self._job.session_factory() as session:
+                    await outbox.record_sent(session, sent)
 
     async def _renew_claims(self) -> None:
         if self._held:

@@ -4,6 +4,7 @@ import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -11,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 BOT_TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
+WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class SmtpSecurity(StrEnum):
@@ -75,9 +77,16 @@ class Settings(BaseSettings):
     # DEBUG shows every library's chatter too (APScheduler's per run, aiogram's per update).
     log_level: LogLevel = LogLevel.INFO
 
+    # Webhook mode when WEBHOOK_URL is set (the public HTTPS address Telegram posts to); the
+    # bot serves its path on WEBHOOK_HOST:WEBHOOK_PORT, behind the reverse proxy.
     webhook_url: str = ""
     webhook_secret: SecretStr = SecretStr("")
+    webhook_host: str = "0.0.0.0"  # noqa: S104 - inside a container, behind the proxy
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+
+    # /healthz and /metrics of every process; port 0 turns them off.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9100, ge=0, le=65535)
 
     @field_validator("database_url")
     @classmethod
@@ -113,6 +122,38 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _empty_metrics_port_is_off(cls, value: object) -> object:
+        return 0 if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url_is_https(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("Telegram posts updates only to https:// addresses")
+        return value
+
+    @property
+    def webhook_path(self) -> str:
+        """Where the bot serves the webhook: the path of WEBHOOK_URL."""
+        return urlsplit(self.webhook_url).path or "/"
+
+    def check_webhook(self) -> None:
+        """In webhook mode, `ConfigError` unless WEBHOOK_SECRET is a token Telegram accepts."""
+        if not self.webhook_url:
+            return
+        secret = self.webhook_secret.get_secret_value()
+        if not secret:
+            raise ConfigError(
+                "WEBHOOK_SECRET is not set: webhook mode (WEBHOOK_URL is set) needs a secret that "
+                "Telegram sends with every update, e.g. WEBHOOK_SECRET=$(openssl rand -hex 32)"
+            )
+        if not WEBHOOK_SECRET_PATTERN.fullmatch(secret):
+            raise ConfigError(
+                "WEBHOOK_SECRET is invalid: use 1 to 256 characters A-Z, a-z, 0-9, _ and -"
+            )
 
     @property
     def smtp_login(self) -> tuple[str, str] | None:

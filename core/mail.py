@@ -13,6 +13,7 @@ from typing import Protocol
 
 import aiosmtplib
 
+from core import metrics
 from core.config import Settings, SmtpSecurity
 from core.models import utcnow
 
@@ -157,7 +158,7 @@ class SmtpPool:
         except aiosmtplib.SMTPException as error:
             raise _send_error(error) from error
         except OSError as error:
-            raise MailSendError(f"SMTP unreachable: {error}", temporary=True) from error
+            raise _unreachable(error) from error
 
     async def _send_on(
         self, client: aiosmtplib.SMTP, message: EmailMessage, *, reused: bool
@@ -171,10 +172,10 @@ class SmtpPool:
             client.close()
             if reused:
                 raise _StaleConnectionError from error
-            raise MailSendError(f"SMTP unreachable: {error}", temporary=True) from error
+            raise _unreachable(error) from error
         except (aiosmtplib.SMTPException, OSError) as error:
             client.close()
-            raise MailSendError(f"SMTP unreachable: {error}", temporary=True) from error
+            raise _unreachable(error) from error
         self._idle.append(client)
         # Not the subject: a confirmation email's carries the code.
         logger.info("mail %s sent to %s", message["Message-ID"], message["To"])
@@ -186,11 +187,17 @@ class _StaleConnectionError(Exception):
 
 def _send_error(error: aiosmtplib.SMTPException) -> MailSendError:
     if isinstance(error, aiosmtplib.SMTPResponseException):
-        return MailSendError(
-            f"SMTP {error.code}: {error.message}", temporary=400 <= error.code < 500
-        )
+        temporary = 400 <= error.code < 500
+        metrics.SMTP_ERRORS.labels("temporary" if temporary else "rejected").inc()
+        return MailSendError(f"SMTP {error.code}: {error.message}", temporary=temporary)
     if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        metrics.SMTP_ERRORS.labels("recipient_refused").inc()
         return MailSendError(f"recipient refused: {error}", temporary=False)
+    return _unreachable(error)
+
+
+def _unreachable(error: Exception) -> MailSendError:
+    metrics.SMTP_ERRORS.labels("unreachable").inc()
     return MailSendError(f"SMTP unreachable: {error}", temporary=True)
 
 

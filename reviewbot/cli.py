@@ -1,9 +1,11 @@
-"""The `reviewbot` console script: run, bot, worker, migrate, check (PRODUCT.md §1)."""
+"""The `reviewbot` console script: run, bot, worker, migrate, check, healthcheck."""
 
 import argparse
 import asyncio
 import logging
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -28,9 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("run", help="migrate, then run the bot on one process")
-    commands.add_parser("bot", help="run only the Telegram side (long polling)")
+    commands.add_parser(
+        "bot", help="run only the Telegram side (long polling, or the webhook with WEBHOOK_URL)"
+    )
     commands.add_parser("worker", help="run only the scheduler: checks and deliveries")
     commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    commands.add_parser(
+        "healthcheck", help="exit 0 if this machine's process answers /healthz with 200, else 1"
+    )
     check = commands.add_parser("check", help="review files offline, printed here")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument(
@@ -61,9 +68,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "check":
         raise SystemExit(_check(args.files, RulePreset(args.preset)))
     settings = _load_settings()
+    if args.command == "healthcheck":
+        raise SystemExit(healthcheck(settings))
     configure_from_settings(settings)
     try:
         token = settings.require_bot_token() if args.command in PROCESSES else ""
+        if args.command in {"run", "bot"}:
+            settings.check_webhook()
     except ConfigError as error:
         _fail(str(error), EXIT_CONFIG)
     if args.command in {"run", "migrate"}:
@@ -71,10 +82,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.command in PROCESSES:
         from bot.connect import TelegramRefusedError  # noqa: PLC0415
         from reviewbot import runtime  # noqa: PLC0415 - only the processes need the whole stack
+        from reviewbot.web import CannotListenError  # noqa: PLC0415
 
         process = {"run": runtime.run_all, "bot": runtime.run_bot, "worker": runtime.run_worker}
         try:
             asyncio.run(process[args.command](settings, token))
+        except CannotListenError as error:
+            _fail(str(error), EXIT_CONFIG)
         except TelegramRefusedError as error:
             if not error.while_running:
                 _fail(str(error), EXIT_CONFIG)  # one line, like any other configuration error
@@ -99,3 +113,29 @@ def _migrate(settings: Settings) -> None:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         _fail(f"cannot use the database at {shown_url}: {reason}", EXIT_DATABASE)
     logger.info("database at %s is up to date", shown_url)
+
+
+HEALTHCHECK_TIMEOUT_SECONDS = 5.0
+
+
+def healthcheck(settings: Settings) -> int:
+    """GET /healthz of the process on this machine (METRICS_PORT): 0 on 200, 1 otherwise, with
+    the answer (or why there is none) on one line."""
+    if settings.metrics_port == 0:
+        print("reviewbot: METRICS_PORT is 0: there is no /healthz to ask", file=sys.stderr)
+        return 1
+    host = settings.metrics_host
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - listening everywhere: ask over loopback
+        host = "127.0.0.1"
+    url = f"http://{host}:{settings.metrics_port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=HEALTHCHECK_TIMEOUT_SECONDS) as answer:
+            print(answer.read().decode(errors="replace").strip())
+            return 0 if answer.status == 200 else 1
+    except urllib.error.HTTPError as error:
+        body = error.read().decode(errors="replace").strip().replace("\n", "; ")
+        print(f"reviewbot: {url} answered {error.code}: {body}", file=sys.stderr)
+    except (OSError, TimeoutError) as error:
+        reason = error.reason if isinstance(error, urllib.error.URLError) else error
+        print(f"reviewbot: no answer from {url}: {reason}", file=sys.stderr)
+    return 1

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage, set_commands
 from bot.connect import TelegramLink
 from bot.notify import TelegramResultSender
+from bot.observe import TelegramErrorCounter
 from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob, ResultSender
 from checks.email_results import EmailResultSender
@@ -34,6 +35,8 @@ from core.mail import Mailer, build_mailer
 from core.models import DeliveryChannel
 from core.wakeup import Wakeup, build_wakeup
 from reviewbot.supervisor import cancel, supervise
+from reviewbot.web import serving, serving_health
+from reviewbot.webhook import Webhook, leave_webhook, webhook_app
 
 logger = logging.getLogger(__name__)
 
@@ -164,24 +167,36 @@ async def open_worker(
 
 async def run_all(settings: Settings, token: str) -> None:
     """`reviewbot run`: the worker at once, the bot as soon as Telegram answers."""
-    async with open_resources(settings) as resources, open_bot(resources, token) as runtime:
-        link = TelegramLink(settings.telegram_api_url).install(runtime.bot)
-        async with open_worker(resources, runtime.bot):
-            await supervise(link, Polling(runtime, link, resources))
+    async with (
+        open_resources(settings) as resources,
+        serving_health(resources),
+        open_bot(resources, token) as runtime,
+    ):
+        link = connect_bot(settings, runtime.bot)
+        async with (
+            telegram_side(runtime, link, resources) as side,
+            open_worker(resources, runtime.bot),
+        ):
+            await supervise(link, side)
 
 
 async def run_bot(settings: Settings, token: str) -> None:
     """`reviewbot bot`: only the Telegram side; uploads wake workers through Redis."""
-    async with open_resources(settings) as resources, open_bot(resources, token) as runtime:
-        link = TelegramLink(settings.telegram_api_url).install(runtime.bot)
-        await supervise(link, Polling(runtime, link, resources))
+    async with (
+        open_resources(settings) as resources,
+        serving_health(resources),
+        open_bot(resources, token) as runtime,
+    ):
+        link = connect_bot(settings, runtime.bot)
+        async with telegram_side(runtime, link, resources) as side:
+            await supervise(link, side)
 
 
 async def run_worker(settings: Settings, token: str) -> None:
     """`reviewbot worker`: only the scheduler (the Bot is used to send results)."""
-    async with open_resources(settings) as resources:
+    async with open_resources(settings) as resources, serving_health(resources):
         bot = build_bot(settings, token)
-        link = TelegramLink(settings.telegram_api_url).install(bot)
+        link = connect_bot(settings, bot)
         try:
             async with open_worker(resources, bot):
                 logger.info("worker %s running", worker_id())
@@ -189,6 +204,31 @@ async def run_worker(settings: Settings, token: str) -> None:
                 await supervise(link, ResultChannel(bot, link))
         finally:
             await bot.session.close()
+
+
+def connect_bot(settings: Settings, bot: Bot) -> TelegramLink:
+    """The bot's requests wait for Telegram (`TelegramLink`); each failed one is counted."""
+    link = TelegramLink(settings.telegram_api_url).install(bot)
+    bot.session.middleware(TelegramErrorCounter())  # inner: sees every try
+    return link
+
+
+@asynccontextmanager
+async def telegram_side(
+    runtime: BotRuntime, link: TelegramLink, resources: Resources
+) -> AsyncIterator["Polling | Webhook"]:
+    """Long polling, or with WEBHOOK_URL the webhook, listening from here on (a port that
+    cannot be bound stops the process at once: `CannotListenError`)."""
+    settings = resources.settings
+    if not settings.webhook_url:
+        yield Polling(runtime, link, resources)
+        return
+    app = webhook_app(settings, runtime.dispatcher, runtime.bot)
+    what = f"the webhook at {settings.webhook_path} (WEBHOOK_HOST, WEBHOOK_PORT)"
+    async with serving(app, settings.webhook_host, settings.webhook_port, what) as address:
+        logger.info("webhook served at %s%s", address, settings.webhook_path)
+        _announce_mail(settings)
+        yield Webhook(runtime.bot, runtime.dispatcher, link, settings, resources.translations)
 
 
 class Polling:
@@ -211,6 +251,7 @@ class Polling:
             me.username,
         )
         _announce_mail(self._resources.settings)
+        await leave_webhook(bot)
         self._polling = True
         await dispatcher.start_polling(
             bot,

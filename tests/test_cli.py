@@ -17,7 +17,8 @@ from tests.support.smtp import SmtpSink
 def _environment(tmp_path: Path, **variables: str) -> dict[str, str]:
     """A clean environment: no reviewbot variables from the machine, and no `.env` nearby."""
     keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
-    return {**keep, "PYTHONUNBUFFERED": "1", **variables}
+    # No /healthz port: tests start many processes at once (a test that needs it sets one).
+    return {**keep, "PYTHONUNBUFFERED": "1", "METRICS_PORT": "0", **variables}
 
 
 async def _reviewbot(tmp_path: Path, *args: str, **variables: str) -> tuple[int, str]:

@@ -34,7 +34,14 @@ WELCOME = "send me your email address"
 def _environment(**variables: str) -> dict[str, str]:
     """A clean environment: no reviewbot variables from the machine, and no `.env` nearby."""
     keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    return {**keep, "PYTHONUNBUFFERED": "1", "BOT_TOKEN": TEST_TOKEN, **variables}
+    # No /healthz port: tests start many processes at once (see tests/support/pipeline.py).
+    return {
+        **keep,
+        "PYTHONUNBUFFERED": "1",
+        "BOT_TOKEN": TEST_TOKEN,
+        "METRICS_PORT": "0",
+        **variables,
+    }
 
 
 def _free_port() -> int:

@@ -10,6 +10,7 @@ from tests.fake_telegram.models import ApiError, JsonDict, bad_request
 from tests.fake_telegram.params import Params
 from tests.fake_telegram.polling import CONFLICT
 from tests.fake_telegram.state import World
+from tests.fake_telegram.webhook import WEBHOOK_ACTIVE
 
 MAX_DOWNLOAD = 20 * 1024 * 1024
 MAX_COMMANDS = 100
@@ -35,7 +36,6 @@ async def get_me(world: World, params: Params) -> JsonDict:
     return world.bot_user
 
 
-@method("deleteWebhook")
 @method("close")
 @method("logOut")
 async def accept(world: World, params: Params) -> bool:
@@ -53,6 +53,8 @@ async def get_updates(world: World, params: Params) -> list[JsonDict]:
         if not isinstance(allowed, list):
             raise bad_request("can't parse allowed_updates JSON object")
         world.allowed_updates = [str(kind) for kind in allowed]
+    if world.webhook is not None:
+        raise ApiError(WEBHOOK_ACTIVE, 409)
     poll = await world.polls.enter()
     try:
         world.confirm(params.get_int("offset"))

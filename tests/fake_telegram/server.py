@@ -13,8 +13,15 @@ from aiohttp import web
 from tests.fake_telegram.methods_bot import ALL_HANDLERS
 from tests.fake_telegram.models import ApiError, JsonDict, RecordedRequest, bad_request
 from tests.fake_telegram.params import Params, Upload
-from tests.fake_telegram.state import QUERY_LIFETIME, CallbackQueryState, ChatState, World
+from tests.fake_telegram.state import (
+    QUERY_LIFETIME,
+    CallbackQueryState,
+    ChatState,
+    WebhookState,
+    World,
+)
 from tests.fake_telegram.users import TelegramUser
+from tests.fake_telegram.webhook import WebhookPost, deliver_pending, post_update
 
 TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 CLIENT_MAX_SIZE = 64 * 1024 * 1024
@@ -148,6 +155,28 @@ class FakeTelegram:
             lambda: not self.world.unanswered_queries(), seconds
         )
         return self.world.unanswered_queries()
+
+    # --- the webhook (see tests/fake_telegram/webhook.py) ------------------------------------
+
+    @property
+    def webhook(self) -> WebhookState | None:
+        """The webhook the bot set (None: it polls, or nothing yet)."""
+        return self.world.webhook
+
+    async def deliver_webhook(
+        self, via: str | list[str], *, concurrency: int = 1
+    ) -> list[WebhookPost]:
+        """Post every pending update to the webhook through ``via`` (the reverse proxy's or load
+        balancer's addresses, ``http://127.0.0.1:PORT``; update i goes to ``via[i % n]``), with
+        the secret; the acknowledged (2xx) ones are done, the others stay pending."""
+        targets = [via] if isinstance(via, str) else list(via)
+        return await deliver_pending(self.world, targets, concurrency=concurrency)
+
+    async def post_update(
+        self, update: JsonDict, via: str, *, secret: str | None = None
+    ) -> WebhookPost:
+        """Post one update as anyone could: with ``secret`` as the header (None: none)."""
+        return await post_update(self.world, update, via, secret=secret)
 
     def fail_next(
         self,

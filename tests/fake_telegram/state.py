@@ -88,6 +88,18 @@ class ChatState:
 
 
 @dataclass
+class WebhookState:
+    """The webhook set with setWebhook: Telegram posts updates there instead of getUpdates."""
+
+    url: str
+    secret_token: str | None = None
+    max_connections: int = 40
+    # Deliveries that failed, as getWebhookInfo reports them.
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+@dataclass
 class CallbackQueryState:
     """A button press: open (spinner shown) until the bot answers it or its lifetime ends."""
 
@@ -136,6 +148,7 @@ class World:
         self.allowed_updates: list[str] = []
         self.updates_changed = Signal()
         self.polls = PollSlot(self.updates_changed.notify)
+        self.webhook: WebhookState | None = None
         self.closing = False
         self._update_ids = itertools.count(700_000_001)
         self._serial = itertools.count(1)

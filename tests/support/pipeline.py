@@ -4,6 +4,7 @@ wrappers, and `reviewbot` processes."""
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -169,13 +170,25 @@ def reviewbot_environment(settings: Settings, telegram: FakeTelegram) -> dict[st
     }
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on (yet)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @asynccontextmanager
 async def reviewbot_process(
-    command: str, folder: Path, environment: dict[str, str]
+    command: str, folder: Path, environment: dict[str, str], *, name: str | None = None
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """`python -m reviewbot <command>` running in `folder` (which exists); stopped with SIGTERM
-    on exit. When the block fails, the process's output is printed (pytest shows it)."""
-    log = folder / f"reviewbot-{command}.log"
+    on exit. When the block fails, the process's output is printed (pytest shows it).
+
+    Each process gets its own free METRICS_PORT unless `environment` names one, so that many
+    can run at once; `name` tells apart the logs of several processes of one command."""
+    log = folder / f"reviewbot-{name or command}.log"
+    if "METRICS_PORT" not in environment:
+        environment = {**environment, "METRICS_PORT": str(free_port())}
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -190,7 +203,7 @@ async def reviewbot_process(
     try:
         yield process
     except BaseException:
-        print(f"--- output of reviewbot {command} ---\n{log.read_text()[-6000:]}")
+        print(f"--- output of reviewbot {name or command} ---\n{log.read_text()[-6000:]}")
         raise
     finally:
         if process.returncode is None:

@@ -1,0 +1,47 @@
+"""What /healthz and /metrics read from the database."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.models import (
+    CheckState,
+    Delivery,
+    DeliveryChannel,
+    DeliveryStatus,
+    File,
+    FileStatus,
+    FileVersion,
+)
+
+
+async def database_answers(session: AsyncSession) -> None:
+    """Returns once the database answered a trivial query; raises what the driver raised."""
+    await session.execute(text("SELECT 1"))
+
+
+@dataclass(frozen=True)
+class PendingWork:
+    versions: int  # waiting for their check or being checked
+    deliveries: dict[DeliveryChannel, int] = field(default_factory=dict)
+
+
+async def pending_work(session: AsyncSession) -> PendingWork:
+    versions = await session.scalar(
+        select(func.count())
+        .select_from(FileVersion)
+        .join(File, File.id == FileVersion.file_id)
+        .where(
+            FileVersion.check_state.in_([CheckState.PENDING, CheckState.CLAIMED]),
+            File.status != FileStatus.DELETED,
+        )
+    )
+    rows = await session.execute(
+        select(Delivery.channel, func.count())
+        .where(Delivery.status == DeliveryStatus.PENDING)
+        .group_by(Delivery.channel)
+    )
+    deliveries = dict.fromkeys(DeliveryChannel, 0)
+    deliveries.update(dict(rows.all()))
+    return PendingWork(versions=versions or 0, deliveries=deliveries)
