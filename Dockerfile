@@ -37,7 +37,8 @@ LABEL org.opencontainers.image.title="reviewbot" \
 ENV PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    LOG_FORMAT=json
+    LOG_FORMAT=json \
+    METRICS_PORT=9100
 RUN groupadd --system --gid 10001 reviewbot \
     && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home reviewbot
 WORKDIR /app

@@ -84,9 +84,10 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"  # noqa: S104 - inside a container, behind the proxy
     webhook_port: int = Field(default=8080, ge=1, le=65535)
 
-    # /healthz and /metrics of every process; port 0 turns them off.
+    # /healthz and /metrics of every process; 0 or empty (the default, as PRODUCT.md says)
+    # turns them off. The container image sets 9100.
     metrics_host: str = "127.0.0.1"
-    metrics_port: int = Field(default=9100, ge=0, le=65535)
+    metrics_port: int = Field(default=0, ge=0, le=65535)
 
     @field_validator("database_url")
     @classmethod

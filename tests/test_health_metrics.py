@@ -133,6 +133,6 @@ async def test_healthcheck_fails_when_nothing_answers(tmp_path: Path) -> None:
     assert (code, output) == (1, "reviewbot: METRICS_PORT is 0: there is no /healthz to ask")
 
 
-def test_an_empty_metrics_port_turns_the_endpoint_off() -> None:
+def test_an_empty_or_unset_metrics_port_turns_the_endpoint_off() -> None:
     assert Settings(_env_file=None, metrics_port="").metrics_port == 0
-    assert Settings(_env_file=None).metrics_port == 9100
+    assert Settings(_env_file=None).metrics_port == 0

@@ -24,7 +24,7 @@ from core.models import DeliveryChannel, DeliveryStatus
 from tests.docker.engine import docker_engine
 from tests.fake_telegram import FakeTelegram, TelegramUser
 from tests.support.databases import REDIS_TEST_URL, fresh_postgres_database
-from tests.support.pipeline import reviewbot_environment, wait_for_delivery
+from tests.support.pipeline import free_port, reviewbot_environment, wait_for_delivery
 from tests.support.smtp import SmtpSink, code_in
 from tests.support.stack import flush_redis
 
@@ -109,7 +109,12 @@ class Containers:
     def _run_arguments(self, role: str) -> list[str]:
         name = f"reviewbot-test-{role}-{self.suffix}"
         self.names.append(name)
-        return ["run", "--name", name, "--network", "host", "--env-file", str(self.env_file)]
+        # On the host's network each container needs a /healthz and /metrics port of its own.
+        port = f"METRICS_PORT={free_port()}"
+        return [
+            *("run", "--name", name, "--network", "host", "--env-file", str(self.env_file)),
+            *("--env", port),
+        ]
 
     async def run_to_end(self, role: str) -> int:
         arguments = [*self._run_arguments(role), self.image, role]
@@ -128,6 +133,12 @@ class Containers:
         assert stopped.returncode == 0, stopped.stderr
         waited = await asyncio.to_thread(_docker, self.docker, "wait", name)
         return int(waited.stdout.strip())
+
+    async def healthcheck(self, name: str) -> subprocess.CompletedProcess[str]:
+        """The image's HEALTHCHECK command, run in the container now."""
+        return await asyncio.to_thread(
+            _docker, self.docker, "exec", name, "reviewbot", "healthcheck"
+        )
 
     def print_logs(self) -> None:
         for name in self.names:
@@ -265,6 +276,10 @@ async def test_migrate_bot_and_worker_containers_deliver_a_review(
                     await wait_for_delivery(
                         session_factory, channel, DeliveryStatus.SENT, timeout=30
                     )
+
+                for name in (bot, worker):  # what the image's HEALTHCHECK runs
+                    health = await running.healthcheck(name)
+                    assert (health.returncode, health.stdout.strip()) == (0, "ok"), health
 
                 assert await running.stop(worker) == 0
                 assert await running.stop(bot) == 0
