@@ -52,6 +52,9 @@ class DeliveryJob:
     lease: timedelta = timedelta(minutes=2)
     record_every: float = 0.2
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # Set when the process stops: the sends on their way finish and are recorded, nothing more
+    # is claimed, and what is claimed but not sent is given back.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def __call__(self) -> int:
         """Send every delivery that is due; returns how many were attempted."""
@@ -98,7 +101,7 @@ class _Lane:
     async def _feed(self, send: Send) -> None:
         """Claim while there is room and work; return once idle and nothing more is due."""
         drained, last_claim = False, 0
-        while not self._unavailable:
+        while not self._halted:
             if self._crash is not None:
                 raise self._crash
             room = self._job.window - len(self._held)
@@ -114,6 +117,11 @@ class _Lane:
                 continue
             await self._room.wait()
             self._room.clear()
+
+    @property
+    def _halted(self) -> bool:
+        """No more sends: the channel refuses them, or the process is stopping."""
+        return self._unavailable or self._job.stopping.is_set()
 
     async def _claim(self, send: Send, want: int) -> int:
         async with self._job.session_factory() as session:
@@ -152,7 +160,7 @@ class _Lane:
         """One queue's deliveries, one after another, in the order claimed."""
         queue = self._queues[key]
         try:
-            while queue and not self._unavailable:
+            while queue and not self._halted:
                 await self._deliver(send, queue.popleft())
                 self._room.set()
         finally:
@@ -233,7 +241,7 @@ class _Lane:
         if self._tasks:
             await asyncio.wait(self._tasks)
         await self._record_sent()
-        if self._unavailable and self._held:
+        if self._halted and self._held:
             async with self._job.session_factory() as session:
                 await outbox.release(session, sorted(self._held))
             self._held.clear()

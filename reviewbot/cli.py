@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import ConfigError, Settings
+from core.database import wait_for_database
 from core.logs import configure_logging
 from core.migrate import upgrade_to_head
 from core.models import RulePreset
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> None:
         token = settings.require_bot_token() if args.command in PROCESSES else ""
     except ConfigError as error:
         _fail(str(error), EXIT_CONFIG)
+    if args.command in PROCESSES | {"migrate"}:
+        _wait_for_database(settings)
     if args.command in {"run", "migrate"}:
         _migrate(settings)
     if args.command in PROCESSES:
@@ -91,11 +94,35 @@ def _check(paths: list[Path], preset: RulePreset) -> int:
     return asyncio.run(review_paths(paths, preset, RuffRunner(), sys.stdout))
 
 
+def _wait_for_database(settings: Settings) -> None:
+    """A process waits DATABASE_STARTUP_TIMEOUT_SECONDS for its database (it may be starting
+    beside it), then gives up with one line."""
+    try:
+        asyncio.run(
+            wait_for_database(settings.database_url, settings.database_startup_timeout_seconds)
+        )
+    except (OSError, SQLAlchemyError) as error:
+        waited = settings.database_startup_timeout_seconds
+        after = f" after waiting {waited:g} s" if waited else ""
+        _fail(
+            f"cannot use the database at {_shown_url(settings)}{after}: {_reason(error)}",
+            EXIT_DATABASE,
+        )
+
+
 def _migrate(settings: Settings) -> None:
-    shown_url = make_url(settings.database_url).render_as_string(hide_password=True)
     try:
         upgrade_to_head(settings.database_url)
     except (OSError, SQLAlchemyError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        _fail(f"cannot use the database at {shown_url}: {reason}", EXIT_DATABASE)
-    logger.info("database at %s is up to date", shown_url)
+        _fail(
+            f"cannot use the database at {_shown_url(settings)}: {_reason(error)}", EXIT_DATABASE
+        )
+    logger.info("database at %s is up to date", _shown_url(settings))
+
+
+def _shown_url(settings: Settings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _reason(error: BaseException) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__

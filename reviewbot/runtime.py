@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseStorage
 from babel.support import Translations
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage, set_commands
 from bot.connect import TelegramLink
 from bot.notify import TelegramResultSender
+from bot.outage import ResilientStorage
 from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob, ResultSender
 from checks.email_results import EmailResultSender
@@ -100,7 +102,7 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
         dispatcher = build_dispatcher(
             settings=resources.settings,
             session_factory=resources.session_factory,
-            storage=build_storage(resources.redis),
+            storage=_storage(resources.redis),
             mailer=resources.mailer,
             email_templates=resources.email_templates,
             translations=resources.translations,
@@ -110,6 +112,12 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
         yield BotRuntime(bot=bot, dispatcher=dispatcher)
     finally:
         await bot.session.close()
+
+
+def _storage(redis: Redis | None) -> BaseStorage:
+    """The FSM storage; on Redis, one that keeps the bot answering while Redis is away."""
+    storage = build_storage(redis)
+    return ResilientStorage(storage) if redis is not None else storage
 
 
 def worker_id() -> str:
@@ -138,13 +146,18 @@ async def open_worker(
             ),
         ),
     }
+    stopping = asyncio.Event()  # set by Worker.stop: the jobs claim nothing more
     delivery_job = DeliveryJob(
-        session_factory=resources.session_factory, senders=senders, retry=retry or RetryPolicy()
+        session_factory=resources.session_factory,
+        senders=senders,
+        retry=retry or RetryPolicy(),
+        stopping=stopping,
     )
     check_job = CheckJob(
         session_factory=resources.session_factory,
         runner=runner or RuffRunner(),
         worker_id=identity or worker_id(),
+        stopping=stopping,
     )
     worker = Worker(
         check_job=check_job,
@@ -152,6 +165,7 @@ async def open_worker(
         check_interval=timedelta(seconds=settings.check_interval_seconds),
         delivery_interval=timedelta(seconds=settings.delivery_interval_seconds),
         wakeup=resources.wakeup,
+        stopping=stopping,
     )
     check_job.on_checked = worker.wake_deliveries
     worker.start()
