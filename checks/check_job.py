@@ -59,10 +59,14 @@ class CheckJob:
     on_checked: Callable[[], Awaitable[None]] | None = None
     # Set when the process stops: no more claims; the batches in ruff are finished.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    # Claims a run could not give back (the database was out of reach): the next run does.
+    _unreleased: set[int] = field(default_factory=set, init=False, repr=False)
 
     async def __call__(self) -> int:
         """Check everything that is due; returns how many versions were claimed. Once
         `stopping` is set, claims no more: the batches already in ruff are finished."""
+        if self._unreleased:
+            await self._release([])
         claimed_total = 0
         in_ruff: deque[asyncio.Task[list[RunOutcome]]] = deque()
         unwritten: dict[asyncio.Task[list[RunOutcome]], list[int]] = {}  # claims still held
@@ -97,22 +101,21 @@ class CheckJob:
         return claimed_total
 
     async def _release(self, version_ids: list[int]) -> None:
-        """Give back claims whose results were not written: another run takes them at once
-        (when the database is out of reach, they expire with their lease instead)."""
+        """Give back claims whose results were not written: another run takes them at once.
+        When the database is out of reach, they are given back by the next run (or expire with
+        their lease, if this process stops first)."""
+        version_ids = sorted(self._unreleased.union(version_ids))
+        self._unreleased.clear()
         try:
             async with self.session_factory() as session:
                 released = await claims.release_claims(
                     session, worker_id=self.worker_id, version_ids=version_ids
                 )
         except Exception as error:
+            self._unreleased.update(version_ids)
             if not is_outage(error):
                 raise
-            logger.warning(
-                "%s claimed versions not given back (%s): they are checked once their lease "
-                "expires",
-                len(version_ids),
-                error,
-            )
+            logger.warning("%s claimed versions not given back yet (%s)", len(version_ids), error)
             return
         if released:
             logger.info("gave back %s claimed versions, unchecked", released)

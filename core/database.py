@@ -23,6 +23,7 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 # How long a check that the database answers may take before it counts as out of reach.
 PING_TIMEOUT_SECONDS = 5.0
+CONNECT_TIMEOUT_SECONDS = 10.0
 # Waits between connection attempts at start: 1 s, 2 s, 4 s… at most this long.
 STARTUP_MAX_DELAY_SECONDS = 10.0
 
@@ -39,11 +40,20 @@ def sqlite_path(url: URL) -> Path | None:
 
 
 def build_engine(database_url: str, **options: Any) -> AsyncEngine:
-    """An engine for the URL; for SQLite, creates the folder and sets safe pragmas."""
+    """An engine for the URL; for SQLite, creates the folder and sets safe pragmas. On
+    PostgreSQL, a pooled connection is tested before use (one that died with a restart or a
+    network cut is replaced, instead of failing the next update), and connecting gives up
+    after CONNECT_TIMEOUT_SECONDS."""
     url = make_url(database_url)
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    if url.get_backend_name() == "postgresql":
+        options = {
+            "pool_pre_ping": True,
+            "connect_args": {"timeout": CONNECT_TIMEOUT_SECONDS},
+            **options,
+        }
     engine = create_async_engine(url, **options)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
