@@ -282,6 +282,10 @@ class _Lane:
         if self._tasks:
             await asyncio.wait(self._tasks)
         given_back = self._held if self._halted or self._failed else set()
+        if given_back:
+            logger.info(
+                "giving back %s claimed %s deliveries, unsent", len(given_back), self._channel
+            )
         self._job.keep_for_next_run(sent=self._sent, held=given_back)
         self._sent, self._held = [], self._held - given_back
         await self._job.settle()

@@ -129,6 +129,7 @@ class Worker:
         """Claim nothing more; let the running batches finish (or, past the grace time, cut
         them short and give their claims back), then stop the scheduler."""
         self._stopping.set()
+        logger.info("stopping: no new work is claimed; the running batch finishes")
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
