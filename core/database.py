@@ -110,7 +110,7 @@ async def wait_for_database(database_url: str, timeout_seconds: float) -> None:
                 async with asyncio.timeout(PING_TIMEOUT_SECONDS), engine.connect() as connection:
                     await connection.execute(text("SELECT 1"))
             except Exception as error:
-                if not _worth_waiting_for(error):
+                if not worth_waiting_for(error):
                     raise
                 failures += 1
                 left = deadline - time.monotonic()
@@ -131,7 +131,7 @@ async def wait_for_database(database_url: str, timeout_seconds: float) -> None:
         await engine.dispose()
 
 
-def _worth_waiting_for(error: BaseException) -> bool:
+def worth_waiting_for(error: BaseException) -> bool:
     """Out of reach, or up but not accepting connections yet ("the database system is starting
     up"); a refused login or an unknown database stays refused."""
     if isinstance(error, (OSError, TimeoutError)):

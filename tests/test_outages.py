@@ -130,6 +130,30 @@ async def test_database_that_never_answers_is_one_line_and_exit_3(tmp_path: Path
     assert "Traceback" not in stderr.decode()
 
 
+async def test_sigterm_while_waiting_for_the_database_stops_at_once(tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "reviewbot",
+        "worker",
+        cwd=tmp_path,
+        env={
+            **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}},
+            "BOT_TOKEN": TEST_TOKEN,
+            "DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/reviewbot",
+        },
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    assert process.stdout is not None
+    waiting = await asyncio.wait_for(process.stdout.readline(), timeout=60)
+    assert b"the database does not answer" in waiting
+    process.terminate()
+    rest = await asyncio.wait_for(process.stdout.read(), timeout=10)
+    assert await asyncio.wait_for(process.wait(), timeout=10) == 0
+    assert b"Traceback" not in rest
+
+
 @services_only
 async def test_run_waits_for_the_database_and_starts_when_it_answers(
     settings: Settings,
@@ -140,8 +164,8 @@ async def test_run_waits_for_the_database_and_starts_when_it_answers(
     smtp_server: SmtpSink,
     tmp_path: Path,
 ) -> None:
-    await seed_uploads(session_factory, {"w.py": SOURCE}, telegram_id=555)
-    chat = fake_telegram.user(555, opened=True)
+    await seed_uploads(session_factory, {"w.py": SOURCE}, telegram_id=8_300_001)
+    chat = fake_telegram.user(8_300_001, opened=True)
     await database_proxy.cut()
     environment = reviewbot_environment(settings, fake_telegram)
     log = tmp_path / "reviewbot-run.log"
@@ -154,7 +178,7 @@ async def test_run_waits_for_the_database_and_starts_when_it_answers(
         await database_proxy.restore()
         result = await chat.next_screen(timeout=60)  # the worker runs: the review arrives
         assert result.text.startswith("Review of w.py, version 1\n"), result.text
-        ann = fake_telegram.user(556)
+        ann = fake_telegram.user(8_300_002)
         await ann.send_text("/start")  # and the bot answers
         assert WELCOME in (await ann.next_screen(timeout=30)).text
         process.terminate()
@@ -189,9 +213,9 @@ async def test_database_outage_is_told_and_everything_pending_is_done_when_it_re
     async with bot_app.session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(File)) == 1  # not stored
     # Meanwhile another bot process, which still reaches the database, stored an upload.
-    ben = bot_app.telegram.user(555, opened=True)
+    ben = bot_app.telegram.user(8_300_003, opened=True)
     [*_, other] = await seed_uploads(
-        bot_app.session_factory, {"other.py": SOURCE}, telegram_id=555
+        bot_app.session_factory, {"other.py": SOURCE}, telegram_id=8_300_003
     )
     await _wait_until(lambda: bool(_logged(caplog, "the checks job lost its connection")), "a try")
     await _wait_until(lambda: bool(_logged(caplog, "the deliveries job lost its")), "a try")

@@ -201,9 +201,9 @@ async def test_a_batch_too_long_for_the_stop_is_given_back_and_checked_once_afte
     run is cut short, its claims given back at once (no lease to wait for)."""
     session_factory = bot_app.session_factory
     versions = await seed_uploads(
-        session_factory, {"a.py": SOURCE, "b.py": SOURCE}, telegram_id=555
+        session_factory, {"a.py": SOURCE, "b.py": SOURCE}, telegram_id=8_300_004
     )
-    chat = bot_app.telegram.user(555, opened=True)
+    chat = bot_app.telegram.user(8_300_004, opened=True)
     slow = RuffRunner(ruff_path=_slow_ruff(tmp_path))
     async with open_worker(bot_app.resources, bot_app.bot, runner=slow, identity="slow"):
         deadline = time.monotonic() + 30
