@@ -59,6 +59,10 @@ class RepeatingJob:
                 self._again = False
                 try:
                     done = await self._job()
+                except asyncio.CancelledError:
+                    if not self._stopping.is_set():
+                        raise
+                    return  # cut short by `Worker.stop`: the job gave its claims back
                 except Exception as error:
                     if not is_outage(error):
                         raise

@@ -4,12 +4,14 @@ restarted process finishes everything, checks each version once and sends each r
 (after SIGKILL, at most the one message per chat that was on its way is sent twice)."""
 
 import asyncio
+import logging
 import signal
 import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import func, select, update
 
@@ -195,10 +197,11 @@ def _slow_ruff(folder: Path) -> str:
 
 
 async def test_a_batch_too_long_for_the_stop_is_given_back_and_checked_once_after(
-    bot_app: BotApp, tmp_path: Path
+    bot_app: BotApp, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """What SIGTERM does to a worker whose batch is still in ruff after the grace time: the
     run is cut short, its claims given back at once (no lease to wait for)."""
+    caplog.set_level(logging.INFO)
     session_factory = bot_app.session_factory
     versions = await seed_uploads(
         session_factory, {"a.py": SOURCE, "b.py": SOURCE}, telegram_id=8_300_004
@@ -213,6 +216,8 @@ async def test_a_batch_too_long_for_the_stop_is_given_back_and_checked_once_afte
         stopping_at = time.monotonic()
     assert time.monotonic() - stopping_at < 10
     assert await _claims_left(session_factory) == (0, 0)
+    assert any("gave back 2 claimed versions" in r.getMessage() for r in caplog.records)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert await _checks_per_version(session_factory) == Counter()
 
     async with open_worker(bot_app.resources, bot_app.bot, retry=FAST_RETRY):
