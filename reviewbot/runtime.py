@@ -14,6 +14,8 @@ from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
 from babel.support import Translations
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage, set_commands
@@ -41,6 +43,7 @@ logger = logging.getLogger(__name__)
 
 # Connections to Redis one process keeps at most (FSM, wake-ups, rate limits).
 REDIS_MAX_CONNECTIONS = 50
+REDIS_RETRIES = 2
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         # A burst of updates waits for a free connection instead of failing past the limit.
         Redis.from_pool(
             BlockingConnectionPool.from_url(
-                settings.redis_url, max_connections=REDIS_MAX_CONNECTIONS
+                settings.redis_url,
+                max_connections=REDIS_MAX_CONNECTIONS,
+                # A pooled connection that died with a Redis restart or a network cut is
+                # reconnected on its next command instead of failing it.
+                retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), REDIS_RETRIES),
             )
         )
         if settings.redis_url
