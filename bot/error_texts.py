@@ -169,3 +169,21 @@ def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - on
         case errors.NothingToFixError():
             return _("There is nothing to fix: the file would stay exactly as it is.")
     return something_went_wrong()
+
+
+def database_unavailable() -> str:
+    """The database did not answer: the update was not handled, so nothing of it was kept."""
+    return _(
+        "My database is out of reach for a moment, so I could not handle this message. "
+        "Nothing is lost: please send it again in a minute."
+    )
+
+
+def conversation_unavailable() -> str:
+    """The FSM storage (Redis) did not answer: where the person was in a dialogue is unknown."""
+    return _(
+        "I can't keep track of our conversation right now (part of my storage is out of "
+        "reach). If you were registering, logging in, replacing a file or sending rules, "
+        "please start again with the command in a minute. Your files and reviews are safe, "
+        "and the other commands work."
+    )

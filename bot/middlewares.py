@@ -8,7 +8,12 @@ from aiogram.types import Chat, ErrorEvent, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 
 from core import log_context
-from core.database import SessionFactory
+from core.database import (
+    DatabaseUnavailableError,
+    SessionFactory,
+    database_answers,
+    is_outage,
+)
 from core.i18n import pick_locale
 from core.services.accounts import touch_account
 
@@ -30,15 +35,23 @@ class LogContextMiddleware(BaseMiddleware):
 
 
 class DbSessionMiddleware(BaseMiddleware):
-    """Opens one session per update as `session`; services commit their own use case."""
+    """Opens one session per update as `session`; services commit their own use case.
+
+    An update that fails because the database is out of reach (checked: it does not answer
+    now) raises `DatabaseUnavailableError`, which the error handler explains."""
 
     def __init__(self, session_factory: SessionFactory) -> None:
         self._session_factory = session_factory
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        async with self._session_factory() as session:
-            data["session"] = session
-            return await handler(event, data)
+        try:
+            async with self._session_factory() as session:
+                data["session"] = session
+                return await handler(event, data)
+        except Exception as error:
+            if is_outage(error) and not await database_answers(self._session_factory):
+                raise DatabaseUnavailableError from error
+            raise
 
 
 class AccountMiddleware(BaseMiddleware):

@@ -22,7 +22,7 @@ from checks import claims
 from checks.claims import CheckRetryPolicy, ClaimedVersion, RuffRun
 from checks.ruff import RuffError, RuffRunner
 from core import metrics
-from core.database import SessionFactory
+from core.database import SessionFactory, is_outage
 from core.models import Check, CheckResult, utcnow
 from core.review import Issue
 from core.ruff_config import ReviewConfig
@@ -60,33 +60,68 @@ class CheckJob:
     retry: CheckRetryPolicy = field(default_factory=CheckRetryPolicy)
     # Called after a batch wrote checks (and so deliveries): wakes the delivery job.
     on_checked: Callable[[], Awaitable[None]] | None = None
+    # Set when the process stops: no more claims; the batches in ruff are finished.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    # Claims a run could not give back (the database was out of reach): the next run does.
+    _unreleased: set[int] = field(default_factory=set, init=False, repr=False)
 
     async def __call__(self) -> int:
-        """Check everything that is due; returns how many versions were claimed."""
+        """Check everything that is due; returns how many versions were claimed. Once
+        `stopping` is set, claims no more: the batches already in ruff are finished."""
+        if self._unreleased:
+            await self._release([])
         claimed_total = 0
         in_ruff: deque[asyncio.Task[list[RunOutcome]]] = deque()
+        unwritten: dict[asyncio.Task[list[RunOutcome]], list[int]] = {}  # claims still held
         try:
             more = True
             while more or in_ruff:
                 finished = None
                 if not more or len(in_ruff) == RUFF_RUNS_IN_FLIGHT:
-                    finished = await in_ruff.popleft()
+                    finished = in_ruff.popleft()
+                    await finished
+                more = more and not self.stopping.is_set()
                 if more:  # the next batch goes into ruff before the finished one is written
                     batch = await self._claim()
                     if batch:
                         claimed_total += len(batch)
-                        in_ruff.append(asyncio.create_task(self._check(batch)))
+                        task = asyncio.create_task(self._check(batch))
+                        in_ruff.append(task)
+                        unwritten[task] = [version.version_id for version in batch]
                     more = bool(batch)
                     del batch  # its content lives in ruff's task only, until written to files
                 if finished is not None:
-                    await self._record(finished)
+                    await self._record(finished.result())
+                    del unwritten[finished]
         finally:
-            for task in in_ruff:  # the database failed: these claims expire, as on a crash
+            for task in in_ruff:  # stopped, or the database failed
                 task.cancel()
             for task in in_ruff:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if unwritten:
+                await self._release([i for ids in unwritten.values() for i in ids])
         return claimed_total
+
+    async def _release(self, version_ids: list[int]) -> None:
+        """Give back claims whose results were not written: another run takes them at once.
+        When the database is out of reach, they are given back by the next run (or expire with
+        their lease, if this process stops first)."""
+        version_ids = sorted(self._unreleased.union(version_ids))
+        self._unreleased.clear()
+        try:
+            async with self.session_factory() as session:
+                released = await claims.release_claims(
+                    session, worker_id=self.worker_id, version_ids=version_ids
+                )
+        except Exception as error:
+            self._unreleased.update(version_ids)
+            if not is_outage(error):
+                raise
+            logger.warning("%s claimed versions not given back yet (%s)", len(version_ids), error)
+            return
+        if released:
+            logger.info("gave back %s claimed versions, unchecked", released)
 
     async def _claim(self) -> list[ClaimedVersion]:
         async with self.session_factory() as session:

@@ -242,6 +242,20 @@ async def record_results(
     return check_ids
 
 
+async def release_claims(session: AsyncSession, *, worker_id: str, version_ids: list[int]) -> int:
+    """Give back the versions this worker still holds, unchecked, to be claimed again at once
+    (a stopping worker's unfinished batch); how many were given back. No attempt is counted.
+    Their files keep showing "checking": they are, shortly."""
+    released = await session.execute(
+        update(FileVersion)
+        .where(*_still_claimed(session, worker_id, version_ids))
+        .values(check_state=CheckState.PENDING, claimed_by=None, claim_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+    return int(released.rowcount)  # type: ignore[attr-defined]
+
+
 async def record_failure(
     session: AsyncSession,
     *,

@@ -53,12 +53,49 @@ class DeliveryJob:
     lease: timedelta = timedelta(minutes=2)
     record_every: float = 0.2
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # Set when the process stops: the sends on their way finish and are recorded, nothing more
+    # is claimed, and what is claimed but not sent is given back.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        # Left by a run the database failed: sent deliveries whose marks were not written, and
+        # claimed ones not sent. Written first by the next run, so that a lost connection
+        # repeats no result and leaves none waiting for its lease.
+        self._unmarked: set[int] = set()
+        self._unreleased: set[int] = set()
 
     async def __call__(self) -> int:
         """Send every delivery that is due; returns how many were attempted."""
+        await self.settle()
         reports = outbox.ReportCache(size=2 * self.window)
         lanes = [_Lane(self, channel, sender, reports) for channel, sender in self.senders.items()]
-        return sum(await asyncio.gather(*(lane.run() for lane in lanes)))
+        # Every lane ends on its own (a lost database stops each at its next query), so that
+        # none goes on unseen when this run is over.
+        ended = await asyncio.gather(*(lane.run() for lane in lanes), return_exceptions=True)
+        for outcome in ended:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return sum(outcome for outcome in ended if isinstance(outcome, int))
+
+    def keep_for_next_run(self, *, sent: list[int], held: set[int]) -> None:
+        self._unmarked.update(sent)
+        self._unreleased.update(held)
+
+    async def settle(self) -> None:
+        """Write the marks and give back the claims a lane left."""
+        marks, self._unmarked = self._unmarked, set()
+        releases, self._unreleased = self._unreleased - marks, set()
+        try:
+            if marks:
+                async with self.session_factory() as session:
+                    await outbox.record_sent(session, sorted(marks))
+            if releases:
+                async with self.session_factory() as session:
+                    await outbox.release(session, sorted(releases))
+        except BaseException:
+            self._unmarked |= marks
+            self._unreleased |= releases
+            raise
 
 
 class _Lane:
@@ -82,6 +119,7 @@ class _Lane:
         self._recording = asyncio.Lock()
         self._room = asyncio.Event()
         self._unavailable = False
+        self._failed = False
         self._crash: BaseException | None = None
         self._claimed = 0
 
@@ -90,6 +128,7 @@ class _Lane:
             try:
                 await self._feed(send)
             except BaseException:
+                self._failed = True
                 for task in self._tasks:
                     task.cancel()
                 raise
@@ -100,7 +139,7 @@ class _Lane:
     async def _feed(self, send: Send) -> None:
         """Claim while there is room and work; return once idle and nothing more is due."""
         drained, last_claim = False, 0
-        while not self._unavailable:
+        while not self._halted:
             if self._crash is not None:
                 raise self._crash
             room = self._job.window - len(self._held)
@@ -116,6 +155,11 @@ class _Lane:
                 continue
             await self._room.wait()
             self._room.clear()
+
+    @property
+    def _halted(self) -> bool:
+        """No more sends: the channel refuses them, or the process is stopping."""
+        return self._unavailable or self._job.stopping.is_set()
 
     async def _claim(self, send: Send, want: int) -> int:
         async with self._job.session_factory() as session:
@@ -154,7 +198,7 @@ class _Lane:
         """One queue's deliveries, one after another, in the order claimed."""
         queue = self._queues[key]
         try:
-            while queue and not self._unavailable:
+            while queue and not self._halted:
                 await self._deliver(send, queue.popleft())
                 self._room.set()
         finally:
@@ -239,8 +283,12 @@ class _Lane:
         async with self._recording:
             sent, self._sent = self._sent, []
             if sent:
-                async with self._job.session_factory() as session:
-                    await outbox.record_sent(session, sent)
+                try:
+                    async with self._job.session_factory() as session:
+                        await outbox.record_sent(session, sent)
+                except BaseException:
+                    self._sent = sent + self._sent  # kept for the lane's end, or the next run
+                    raise
 
     async def _renew_claims(self) -> None:
         if self._held:
@@ -249,14 +297,18 @@ class _Lane:
 
     async def _finish(self) -> None:
         """Let the deliveries on their way end, write their marks, and give back what a
-        stopped lane did not send."""
+        stopped (or failed) lane did not send; what cannot be written now is left to the job's
+        next run."""
         if self._tasks:
             await asyncio.wait(self._tasks)
-        await self._record_sent()
-        if self._unavailable and self._held:
-            async with self._job.session_factory() as session:
-                await outbox.release(session, sorted(self._held))
-            self._held.clear()
+        given_back = self._held if self._halted or self._failed else set()
+        if given_back:
+            logger.info(
+                "giving back %s claimed %s deliveries, unsent", len(given_back), self._channel
+            )
+        self._job.keep_for_next_run(sent=self._sent, held=given_back)
+        self._sent, self._held = [], self._held - given_back
+        await self._job.settle()
 
 
 class _Action(Protocol):

@@ -15,40 +15,82 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.exceptions import RedisError
 
+from core.database import is_outage
 from core.models import utcnow
 from core.wakeup import Wakeup
 
 logger = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[int]]
-STOP_GRACE_SECONDS = 30
+# On SIGTERM, running batches get this long to finish, then their claims are given back within
+# RELEASE_GRACE_SECONDS: the process is gone within 10 s (a crash is safe too: claims expire).
+STOP_GRACE_SECONDS = 6.0
+RELEASE_GRACE_SECONDS = 2.0
+# A wake-up channel that listened this long before it was lost counts as a new outage.
+LISTENER_RESET_SECONDS = 5.0
 
 
 class RepeatingJob:
-    """Runs a job until no wake-up arrived during its run."""
+    """Runs a job until no wake-up arrived during its run (or the process is stopping). A run
+    that loses the database ends with one warning; the schedule runs it again."""
 
-    def __init__(self, name: str, job: Job) -> None:
+    def __init__(self, name: str, job: Job, stopping: asyncio.Event) -> None:
         self.name = name
         self._job = job
+        self._stopping = stopping
         self._again = False
+        self._running: asyncio.Task[object] | None = None
+        self._failing = False
         self.idle = asyncio.Event()
         self.idle.set()
 
     def request(self) -> None:
         self._again = True
 
+    def cancel(self) -> None:
+        if self._running is not None:
+            self._running.cancel()
+
     async def run(self) -> None:
         self.idle.clear()
+        self._running = asyncio.current_task()
         try:
-            while True:
+            while not self._stopping.is_set():
                 self._again = False
-                done = await self._job()
+                try:
+                    done = await self._job()
+                except asyncio.CancelledError:
+                    if not self._stopping.is_set():
+                        raise
+                    return  # cut short by `Worker.stop`: the job gave its claims back
+                except Exception as error:
+                    if not is_outage(error):
+                        raise
+                    self._lost_connection(error)
+                    return
+                if self._failing:
+                    logger.info("the %s job runs again", self.name)
+                    self._failing = False
                 if done:
                     logger.debug("%s job handled %s items", self.name, done)
                 if not self._again:
                     return
         finally:
+            self._running = None
             self.idle.set()
+
+    def _lost_connection(self, error: Exception) -> None:
+        if self._failing:
+            logger.debug("the %s job failed again: %s", self.name, error)
+            return
+        self._failing = True
+        logger.warning(
+            "the %s job lost its connection (%s: %s); it runs again on its schedule, and "
+            "nothing it had not finished is lost",
+            self.name,
+            type(error).__name__,
+            str(error).splitlines()[0] if str(error) else "",
+        )
 
 
 class Worker:
@@ -60,9 +102,11 @@ class Worker:
         check_interval: timedelta,
         delivery_interval: timedelta,
         wakeup: Wakeup,
+        stopping: asyncio.Event | None = None,
     ) -> None:
-        self._checks = RepeatingJob("checks", check_job)
-        self._deliveries = RepeatingJob("deliveries", delivery_job)
+        self._stopping = stopping or asyncio.Event()
+        self._checks = RepeatingJob("checks", check_job, self._stopping)
+        self._deliveries = RepeatingJob("deliveries", delivery_job, self._stopping)
         self._wakeup = wakeup
         self._listener: asyncio.Task[None] | None = None
         self.scheduler = AsyncIOScheduler(
@@ -86,15 +130,23 @@ class Worker:
         self._listener = asyncio.create_task(self._listen(), name="wakeup-listener")
 
     async def stop(self) -> None:
+        """Claim nothing more; let the running batches finish (or, past the grace time, cut
+        them short and give their claims back), then stop the scheduler."""
+        self._stopping.set()
+        logger.info("stopping: no new work is claimed; the running batch finishes")
         if self._listener is not None:
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
-        # Let running jobs finish their round; a job cut short is safe too (claims expire).
         self.scheduler.pause()
-        for job in (self._checks, self._deliveries):
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(job.idle.wait(), timeout=STOP_GRACE_SECONDS)
+        jobs = (self._checks, self._deliveries)
+        if not await _all_idle(jobs, STOP_GRACE_SECONDS):
+            logger.warning(
+                "stopping: the running batch did not finish in time; its claims are given back"
+            )
+            for job in jobs:
+                job.cancel()
+            await _all_idle(jobs, RELEASE_GRACE_SECONDS)
         self.scheduler.shutdown(wait=False)
         await asyncio.sleep(0)  # let the scheduler's cancelled tasks unwind
 
@@ -111,10 +163,29 @@ class Worker:
             scheduled.modify(next_run_time=utcnow())
 
     async def _listen(self) -> None:
+        """Wake the check job on each upload's signal; while the channel is lost (Redis
+        away), the schedule alone runs the jobs, and one warning says so."""
+        loop = asyncio.get_running_loop()
+        lost = False
         while True:
+            listening_since = loop.time()
             try:
                 async for _signal in self._wakeup.signals():
                     self._wake(self._checks)
             except (RedisError, OSError) as error:
-                logger.warning("wake-up channel lost (%s); the schedule still runs", error)
+                if loop.time() - listening_since > LISTENER_RESET_SECONDS:
+                    lost = False  # it had been listening: this is a new outage
+                if not lost:
+                    logger.warning("wake-up channel lost (%s); the schedule still runs", error)
+                lost = True
                 await asyncio.sleep(1)
+
+
+async def _all_idle(jobs: tuple[RepeatingJob, ...], timeout: float) -> bool:  # noqa: ASYNC109
+    try:
+        async with asyncio.timeout(timeout):
+            for job in jobs:
+                await job.idle.wait()
+    except TimeoutError:
+        return False
+    return True

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite+aiosqlite:///var/reviewbot.db"
     redis_url: str = ""
+    # run, bot and worker wait this long for an unreachable database at start, then give up.
+    database_startup_timeout_seconds: float = Field(default=60.0, ge=0)
 
     smtp_host: str = ""
     smtp_port: int = Field(default=587, ge=1, le=65535)

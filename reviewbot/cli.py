@@ -3,16 +3,20 @@
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import ConfigError, Settings
+from core.database import wait_for_database, worth_waiting_for
 from core.logs import configure_from_settings
 from core.migrate import upgrade_to_head
 from core.models import RulePreset
@@ -77,6 +81,8 @@ def main(argv: list[str] | None = None) -> None:
             settings.check_webhook()
     except ConfigError as error:
         _fail(str(error), EXIT_CONFIG)
+    if args.command in PROCESSES | {"migrate"}:
+        _wait_for_database(settings)
     if args.command in {"run", "migrate"}:
         _migrate(settings)
     if args.command in PROCESSES:
@@ -105,14 +111,61 @@ def _check(paths: list[Path], preset: RulePreset) -> int:
     return asyncio.run(review_paths(paths, preset, RuffRunner(), sys.stdout))
 
 
+def _wait_for_database(settings: Settings) -> None:
+    """A process waits DATABASE_STARTUP_TIMEOUT_SECONDS for its database (it may be starting
+    beside it), then gives up with one line."""
+    try:
+        answered = asyncio.run(
+            _unless_stopped(
+                wait_for_database(settings.database_url, settings.database_startup_timeout_seconds)
+            )
+        )
+    except (OSError, SQLAlchemyError) as error:
+        waited = settings.database_startup_timeout_seconds
+        after = f" after waiting {waited:g} s" if waited and worth_waiting_for(error) else ""
+        _fail(
+            f"cannot use the database at {_shown_url(settings)}{after}: {_reason(error)}",
+            EXIT_DATABASE,
+        )
+    if not answered:
+        logger.info("stopped while waiting for the database")
+        raise SystemExit(0)
+
+
+async def _unless_stopped(waiting: Coroutine[Any, Any, None]) -> bool:
+    """Run `waiting` to its end (True), unless SIGTERM or SIGINT comes first (False)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    task = asyncio.create_task(waiting)
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait([task, stopped], return_when=asyncio.FIRST_COMPLETED)
+    for pending in (task, stopped):
+        pending.cancel()
+    await asyncio.wait([task, stopped])
+    if stop.is_set():
+        return False
+    task.result()  # what made the wait give up
+    return True
+
+
 def _migrate(settings: Settings) -> None:
-    shown_url = make_url(settings.database_url).render_as_string(hide_password=True)
     try:
         upgrade_to_head(settings.database_url)
     except (OSError, SQLAlchemyError) as error:
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        _fail(f"cannot use the database at {shown_url}: {reason}", EXIT_DATABASE)
-    logger.info("database at %s is up to date", shown_url)
+        _fail(
+            f"cannot use the database at {_shown_url(settings)}: {_reason(error)}", EXIT_DATABASE
+        )
+    logger.info("database at %s is up to date", _shown_url(settings))
+
+
+def _shown_url(settings: Settings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def _reason(error: BaseException) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 HEALTHCHECK_TIMEOUT_SECONDS = 5.0

@@ -11,14 +11,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseStorage
 from babel.support import Translations
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage, set_commands
 from bot.connect import TelegramLink
 from bot.notify import TelegramResultSender
 from bot.observe import TelegramErrorCounter
+from bot.outage import ResilientStorage
 from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob, ResultSender
 from checks.email_results import EmailResultSender
@@ -42,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 # Connections to Redis one process keeps at most (FSM, wake-ups, rate limits).
 REDIS_MAX_CONNECTIONS = 50
+REDIS_RETRIES = 2
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,11 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         # A burst of updates waits for a free connection instead of failing past the limit.
         Redis.from_pool(
             BlockingConnectionPool.from_url(
-                settings.redis_url, max_connections=REDIS_MAX_CONNECTIONS
+                settings.redis_url,
+                max_connections=REDIS_MAX_CONNECTIONS,
+                # A pooled connection that died with a Redis restart or a network cut is
+                # reconnected on its next command instead of failing it.
+                retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), REDIS_RETRIES),
             )
         )
         if settings.redis_url
@@ -103,7 +112,7 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
         dispatcher = build_dispatcher(
             settings=resources.settings,
             session_factory=resources.session_factory,
-            storage=build_storage(resources.redis),
+            storage=_storage(resources.redis),
             redis=resources.redis,  # rate limits shared by every bot process
             mailer=resources.mailer,
             email_templates=resources.email_templates,
@@ -114,6 +123,12 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
         yield BotRuntime(bot=bot, dispatcher=dispatcher)
     finally:
         await bot.session.close()
+
+
+def _storage(redis: Redis | None) -> BaseStorage:
+    """The FSM storage; on Redis, one that keeps the bot answering while Redis is away."""
+    storage = build_storage(redis)
+    return ResilientStorage(storage) if redis is not None else storage
 
 
 def worker_id() -> str:
@@ -142,13 +157,18 @@ async def open_worker(
             ),
         ),
     }
+    stopping = asyncio.Event()  # set by Worker.stop: the jobs claim nothing more
     delivery_job = DeliveryJob(
-        session_factory=resources.session_factory, senders=senders, retry=retry or RetryPolicy()
+        session_factory=resources.session_factory,
+        senders=senders,
+        retry=retry or RetryPolicy(),
+        stopping=stopping,
     )
     check_job = CheckJob(
         session_factory=resources.session_factory,
         runner=runner or RuffRunner(),
         worker_id=identity or worker_id(),
+        stopping=stopping,
     )
     worker = Worker(
         check_job=check_job,
@@ -156,6 +176,7 @@ async def open_worker(
         check_interval=timedelta(seconds=settings.check_interval_seconds),
         delivery_interval=timedelta(seconds=settings.delivery_interval_seconds),
         wakeup=resources.wakeup,
+        stopping=stopping,
     )
     check_job.on_checked = worker.wake_deliveries
     worker.start()

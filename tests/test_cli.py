@@ -62,7 +62,9 @@ async def test_bad_database_url_is_one_clear_line(tmp_path: Path) -> None:
 
 async def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
     url = "postgresql+asyncpg://postgres:secret@127.0.0.1:1/reviewbot"
-    code, output = await _reviewbot(tmp_path, "migrate", DATABASE_URL=url)
+    code, output = await _reviewbot(
+        tmp_path, "migrate", DATABASE_URL=url, DATABASE_STARTUP_TIMEOUT_SECONDS="0"
+    )
     assert code == 3
     lines = output.strip().splitlines()
     assert len(lines) == 1, output

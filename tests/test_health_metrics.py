@@ -6,13 +6,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.config import Settings
 from tests.fake_telegram import FakeTelegram
 from tests.support.pipeline import free_port, reviewbot_environment, reviewbot_process
-from tests.support.proxy import TcpProxy
+from tests.support.proxy import proxy_for
 from tests.support.stack import SERVICES
 from tests.support.webhook import get, scrape, wait_for_health, with_metrics
 
@@ -52,15 +51,9 @@ async def test_healthz_turns_503_while_postgresql_is_unreachable_and_200_when_ba
 ) -> None:
     """The worker reaches PostgreSQL through a proxy of the test's own; cutting the proxy is
     PostgreSQL going away for this process only."""
-    url = make_url(settings.database_url)
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
-    await proxy.start()
-    through_proxy = url.set(host="127.0.0.1", port=proxy.port)
-    settings = settings.model_copy(
-        update={"database_url": through_proxy.render_as_string(hide_password=False)}
-    )
-    environment, port = with_metrics(reviewbot_environment(settings, fake_telegram))
-    try:
+    async with proxy_for(settings.database_url) as proxy:
+        settings = settings.model_copy(update={"database_url": proxy.url(settings.database_url)})
+        environment, port = with_metrics(reviewbot_environment(settings, fake_telegram))
         async with reviewbot_process("worker", tmp_path, environment):
             assert await wait_for_health(port, 200) == "ok\n"
             assert await _healthcheck(tmp_path, environment) == (0, "ok")
@@ -73,11 +66,9 @@ async def test_healthz_turns_503_while_postgresql_is_unreachable_and_200_when_ba
             assert code == 1
             assert output.startswith(f"reviewbot: http://127.0.0.1:{port}/healthz answered 503")
 
-            await proxy.start()
+            await proxy.restore()
             assert await wait_for_health(port, 200) == "ok\n"
             assert (await _healthcheck(tmp_path, environment))[0] == 0
-    finally:
-        await proxy.cut()
 
 
 async def test_metrics_are_served_in_prometheus_format(

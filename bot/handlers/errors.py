@@ -1,14 +1,19 @@
-"""One place that turns errors into replies: domain errors explained, bugs logged."""
+"""One place that turns errors into replies: domain errors explained, outages of the database
+or the FSM storage told as such, bugs logged."""
 
 import html
 import logging
 import re
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import ExceptionTypeFilter
-from aiogram.types import ErrorEvent
+from aiogram.types import ErrorEvent, Message
+from redis.exceptions import RedisError
 
 from bot import error_texts, texts
+from bot.filters import NOT_COMMAND
+from bot.outage import UNKNOWN_STATE
+from core.database import DatabaseUnavailableError
 from core.errors import DomainError, FileNotFoundForUserError
 
 logger = logging.getLogger(__name__)
@@ -17,6 +22,29 @@ logger = logging.getLogger(__name__)
 async def on_domain_error(event: ErrorEvent) -> None:
     assert isinstance(event.exception, DomainError)  # guaranteed by the filter
     await _reply(event, error_texts.error_text(event.exception), event.exception)
+
+
+async def on_database_unavailable(event: ErrorEvent) -> None:
+    cause = event.exception.__cause__
+    logger.warning(
+        "update %s not handled: the database is out of reach (%s)", event.update.update_id, cause
+    )
+    await _reply(event, error_texts.database_unavailable(), event.exception)
+
+
+async def on_state_storage_error(event: ErrorEvent) -> None:
+    logger.warning(
+        "update %s not handled: the FSM storage is out of reach (%s)",
+        event.update.update_id,
+        event.exception,
+    )
+    await _reply(event, error_texts.conversation_unavailable(), event.exception)
+
+
+async def on_message_in_unknown_state(message: Message) -> None:
+    """A message (not a command, not a document) while no one knows where its sender was in
+    a dialogue: it may have been a code or an address, so say to start again."""
+    await message.answer(error_texts.conversation_unavailable())
 
 
 async def on_unexpected_error(event: ErrorEvent) -> None:
@@ -46,5 +74,8 @@ def _plain(text: str) -> str:
 def build_router() -> Router:
     router = Router(name=__name__)
     router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
+    router.errors.register(on_database_unavailable, ExceptionTypeFilter(DatabaseUnavailableError))
+    router.errors.register(on_state_storage_error, ExceptionTypeFilter(RedisError))
+    router.message.register(on_message_in_unknown_state, UNKNOWN_STATE, ~F.document, NOT_COMMAND)
     router.errors.register(on_unexpected_error)
     return router
