@@ -51,6 +51,22 @@ async def test_a_429_on_the_got_file_reply_is_waited_out_and_the_file_is_kept(
     assert accepted.at - refused.at >= 2, "tried again before Telegram's wait was over"
 
 
+async def test_a_429_longer_than_a_reply_waits_is_not_told_as_a_failure(
+    bot_app: BotApp,
+) -> None:
+    """A wait over TELEGRAM_RETRY_AFTER_MAX_SECONDS is not waited out: the reply is lost, the
+    upload is kept, and no "something went wrong" follows (it would be false)."""
+    ada = await bot_app.registered("ada@example.com")
+    since = len(bot_app.telegram.requests)
+    _flood(bot_app, "sendMessage", 600)
+    await ada.chat.send_document("late.py", b"import os\n")
+    await ada.chat.no_output(within=2.0)
+    _no_failure_told(ada)
+    assert await _stored_names(bot_app) == ["late.py"]
+    [refused] = _calls(bot_app, "sendMessage", since)
+    assert refused.error_code == 429
+
+
 async def _card(person: Person) -> BotOutput:
     listing = await person.files()
     return await person.click(listing, "kept.py · v1 · 🆕")

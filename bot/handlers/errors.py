@@ -6,6 +6,7 @@ import logging
 import re
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramRetryAfter
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, Message
 from redis.exceptions import RedisError
@@ -39,6 +40,18 @@ async def on_state_storage_error(event: ErrorEvent) -> None:
         event.exception,
     )
     await _reply(event, error_texts.conversation_unavailable(), event.exception)
+
+
+async def on_telegram_retry_after(event: ErrorEvent) -> None:
+    """Telegram asked for a wait longer than a reply waits out (`bot.retry_after`): whatever
+    the update did is done, only its reply is lost. Saying "something went wrong" would be
+    false, and Telegram would refuse it too; so nothing is sent."""
+    logger.warning(
+        "update %s: its reply was refused with a %s s wait (%s)",
+        event.update.update_id,
+        getattr(event.exception, "retry_after", "?"),
+        event.exception,
+    )
 
 
 async def on_message_in_unknown_state(message: Message) -> None:
@@ -76,6 +89,7 @@ def build_router() -> Router:
     router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
     router.errors.register(on_database_unavailable, ExceptionTypeFilter(DatabaseUnavailableError))
     router.errors.register(on_state_storage_error, ExceptionTypeFilter(RedisError))
+    router.errors.register(on_telegram_retry_after, ExceptionTypeFilter(TelegramRetryAfter))
     router.message.register(on_message_in_unknown_state, UNKNOWN_STATE, ~F.document, NOT_COMMAND)
     router.errors.register(on_unexpected_error)
     return router
