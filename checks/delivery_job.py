@@ -277,9 +277,7 @@ class _Lane:
                 return
 
     async def _record_sent(self) -> None:
-        # One write at a time: `_finish` waits for a periodic write on its way, which would
-        # otherwise be cancelled with the lane's background tasks, its marks lost (the results
-        # sent again once their claims expired).
+        # One write at a time, and `_finish` waits for it (see there).
         async with self._recording:
             sent, self._sent = self._sent, []
             if sent:
@@ -301,13 +299,16 @@ class _Lane:
         next run."""
         if self._tasks:
             await asyncio.wait(self._tasks)
-        given_back = self._held if self._halted or self._failed else set()
-        if given_back:
-            logger.info(
-                "giving back %s claimed %s deliveries, unsent", len(given_back), self._channel
-            )
-        self._job.keep_for_next_run(sent=self._sent, held=given_back)
-        self._sent, self._held = [], self._held - given_back
+        # A periodic write of marks on its way ends first: cancelled with the background tasks
+        # after this, its marks would be lost and the results sent again after their lease.
+        async with self._recording:
+            given_back = self._held if self._halted or self._failed else set()
+            if given_back:
+                logger.info(
+                    "giving back %s claimed %s deliveries, unsent", len(given_back), self._channel
+                )
+            self._job.keep_for_next_run(sent=self._sent, held=given_back)
+            self._sent, self._held = [], self._held - given_back
         await self._job.settle()
 
 
