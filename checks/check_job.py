@@ -19,7 +19,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from checks import claims
-from checks.claims import CheckRetryPolicy, ClaimedVersion, RuffRun
+from checks.check_rows import RuffRun
+from checks.claims import CheckRetryPolicy, ClaimedVersion
 from checks.ruff import RuffError, RuffRunner
 from core import metrics
 from core.database import SessionFactory, is_outage

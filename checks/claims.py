@@ -11,14 +11,13 @@ one UPDATE of the versions); a version's content is read once, after its claim i
 """
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Table,
     and_,
     any_,
     bindparam,
@@ -31,13 +30,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, defer
 
+from checks.check_rows import CHECKS, RuffRun, check_row, write_with_outbox
 from core.models import (
-    Base,
-    Check,
-    CheckResult,
     CheckState,
-    Delivery,
-    DeliveryChannel,
     File,
     FileStatus,
     FileVersion,
@@ -48,14 +43,9 @@ from core.models import (
 from core.review import Issue
 from core.ruff_config import ReviewConfig
 
-MAX_ERROR_LENGTH = 2000
 # A claim stops adding versions once their content passes this many bytes (it takes at least
 # one): a batch of large files holds no more memory than a batch of ordinary ones.
 MAX_BATCH_BYTES = 8 * 1024 * 1024
-_ISSUE_FIELDS = tuple(field.name for field in fields(Issue))
-# Rows are inserted through the tables, not the ORM: a batch's rows are plain values.
-_CHECKS: Table = Base.metadata.tables[Check.__tablename__]
-_DELIVERIES: Table = Base.metadata.tables[Delivery.__tablename__]
 
 
 @dataclass(frozen=True)
@@ -63,15 +53,6 @@ class ClaimedVersion:
     version_id: int
     config: ReviewConfig  # the owner's rules at the time of the claim
     content: bytes
-
-
-@dataclass(frozen=True)
-class RuffRun:
-    """One ruff run over a batch: what every check row of that batch shares."""
-
-    config: ReviewConfig
-    ruff_version: str
-    started_at: datetime
 
 
 @dataclass(frozen=True)
@@ -226,9 +207,9 @@ async def record_results(
     finished_at = utcnow()
     ids = [version_id for version_id, _file_id, _number in versions]
     rows = [
-        _check_row(version_id, run, finished_at, issues=results[version_id]) for version_id in ids
+        check_row(version_id, run, finished_at, issues=results[version_id]) for version_id in ids
     ]
-    check_ids = await _write_with_outbox(session, rows)
+    check_ids = await write_with_outbox(session, rows)
     await session.execute(
         update(FileVersion)
         .where(_among(session, FileVersion.id, ids))
@@ -282,7 +263,7 @@ async def record_failure(
     retried: list[dict[str, Any]] = []
     for version in versions:
         version.check_attempts += 1
-        check = _check_row(version.id, run, now, error=reason)
+        check = check_row(version.id, run, now, error=reason)
         version.claimed_by = version.claim_expires_at = None
         if version.check_attempts >= policy.max_attempts:
             version.check_state = CheckState.FAILED
@@ -292,58 +273,8 @@ async def record_failure(
             version.check_after = now + policy.delay * version.check_attempts
             retried.append(check)
     if retried:
-        await session.execute(insert(_CHECKS), retried)
-    check_ids = await _write_with_outbox(session, final)
+        await session.execute(insert(CHECKS), retried)
+    check_ids = await write_with_outbox(session, final)
     await _set_file_status(session, ((v.file_id, v.number) for v in versions), FileStatus.ERROR)
     await session.commit()
-    return check_ids
-
-
-def _check_row(
-    version_id: int,
-    run: RuffRun,
-    finished_at: datetime,
-    *,
-    issues: list[Issue] | None = None,
-    error: str | None = None,
-) -> dict[str, Any]:
-    """A `checks` row, as the values of a bulk insert: `error` when ruff could not run."""
-    found = issues or []
-    if error is not None:
-        result = CheckResult.ERROR
-    else:
-        result = CheckResult.FAILED if found else CheckResult.PASSED
-    return {
-        "version_id": version_id,
-        "preset": run.config.preset,
-        "config_hash": run.config.config_hash,
-        "muted_rules": list(run.config.muted),
-        "ruff_version": run.ruff_version,
-        "started_at": run.started_at,
-        "finished_at": finished_at,
-        "result": result,
-        "issue_count": len(found),
-        # Issue.to_json's dictionary, built without dataclasses.asdict's deep copies.
-        "issues": [{name: getattr(issue, name) for name in _ISSUE_FIELDS} for issue in found],
-        "error": error[:MAX_ERROR_LENGTH] if error is not None else None,
-    }
-
-
-async def _write_with_outbox(session: AsyncSession, checks: list[dict[str, Any]]) -> list[int]:
-    """Insert the checks and their two deliveries each; the checks' ids, in order."""
-    if not checks:
-        return []
-    check_ids = list(
-        await session.scalars(
-            insert(_CHECKS).returning(_CHECKS.c.id, sort_by_parameter_order=True), checks
-        )
-    )
-    await session.execute(
-        insert(_DELIVERIES),
-        [
-            {"check_id": check_id, "channel": channel}
-            for check_id in check_ids
-            for channel in (DeliveryChannel.EMAIL, DeliveryChannel.TELEGRAM)
-        ],
-    )
     return check_ids

@@ -39,7 +39,7 @@ def webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> web.App
 
 class Webhook:
     """The Telegram side of `run` and `bot` in webhook mode (the webhook is served already,
-    see `reviewbot.runtime.telegram_side`): wait for Telegram, set the command menu, register
+    see `reviewbot.telegram_side.telegram_side`): wait for Telegram, set the command menu, register
     the webhook, then serve until stopped. The webhook stays registered when the process
     stops: updates wait at Telegram meanwhile."""
 

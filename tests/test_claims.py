@@ -9,7 +9,8 @@ from sqlalchemy import func, select, update
 
 from checks import claims
 from checks.check_job import CheckJob
-from checks.claims import CheckRetryPolicy, RuffRun
+from checks.check_rows import RuffRun
+from checks.claims import CheckRetryPolicy
 from checks.ruff import RuffRunner
 from core.database import SessionFactory, build_engine, build_session_factory
 from core.models import (
