@@ -28,6 +28,7 @@ from bot.middlewares import (
     LogContextMiddleware,
 )
 from bot.observe import UpdateCounter
+from bot.outage import ResilientStorage
 from bot.retry_after import RetryAfterMiddleware
 from bot.throttling import ThrottlingMiddleware, build_rate_limits
 from checks.autofix import RuffFixer
@@ -80,7 +81,10 @@ class SharedRedisStorage(RedisStorage):
 
 
 def build_storage(redis: Redis | None) -> BaseStorage:
-    return SharedRedisStorage(redis) if redis is not None else MemoryStorage()
+    """In memory, or on Redis wrapped so that the bot keeps answering while Redis is away."""
+    if redis is None:
+        return MemoryStorage()
+    return ResilientStorage(SharedRedisStorage(redis))
 
 
 def build_dispatcher(

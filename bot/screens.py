@@ -3,6 +3,8 @@
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+# Telegram's limit for the text of a button's answer (a notice or an alert).
+CALLBACK_TEXT_LIMIT = 200
 # Telegram's answers when an old message can no longer take the new screen.
 _CANNOT_EDIT = ("message can't be edited", "message to edit not found")
 

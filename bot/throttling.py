@@ -27,6 +27,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot import limit_texts
+from bot.screens import CALLBACK_TEXT_LIMIT
 from core.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,6 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 WINDOW_SECONDS = 60
 NAMESPACE = "reviewbot"
-CALLBACK_TEXT_LIMIT = 200  # Telegram's limit for the alert on a pressed button
 
 
 class Limit(StrEnum):

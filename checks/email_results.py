@@ -14,9 +14,6 @@ class EmailResultSender:
         self._mailer = mailer
         self._templates = templates
 
-    async def send(self, target: DeliveryTarget) -> None:
-        await self._send_with(self._mailer, target)
-
     @asynccontextmanager
     async def opened(self) -> AsyncIterator[Send]:
         """Sending over the mailer's pooled connections, closed when the block ends."""

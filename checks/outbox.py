@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from checks.check_rows import MAX_ERROR_LENGTH
 from core.models import (
     Check,
     Delivery,
@@ -248,7 +249,7 @@ async def record_failure(
         await session.rollback()
         return None
     now = utcnow()
-    delivery.last_error = error.reason[:2000]
+    delivery.last_error = error.reason[:MAX_ERROR_LENGTH]
     delivery.claimed_until = None
     if error.retry_after is not None:
         # The server asked us to wait, or is out of reach: not the recipient's fault, not

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from core.errors import first_line
+
 logger = logging.getLogger(__name__)
 
 SessionFactory = async_sessionmaker[AsyncSession]
@@ -84,11 +86,16 @@ def is_outage(error: BaseException) -> bool:
     return False
 
 
+async def ping(session: AsyncSession) -> None:
+    """Returns once the database answered a trivial query; raises what the driver raised."""
+    await session.execute(text("SELECT 1"))
+
+
 async def database_answers(session_factory: SessionFactory) -> bool:
     """Whether the database runs `SELECT 1` within PING_TIMEOUT_SECONDS."""
     try:
         async with asyncio.timeout(PING_TIMEOUT_SECONDS), session_factory() as session:
-            await session.execute(text("SELECT 1"))
+            await ping(session)
     except Exception as error:
         if is_outage(error):
             return False
@@ -119,7 +126,7 @@ async def wait_for_database(database_url: str, timeout_seconds: float) -> None:
                 if failures == 1:
                     logger.warning(
                         "the database does not answer (%s); trying again for up to %.0f s",
-                        _first_line(error),
+                        first_line(error),
                         timeout_seconds,
                     )
                 await asyncio.sleep(min(left, STARTUP_MAX_DELAY_SECONDS, 2.0 ** (failures - 1)))
@@ -139,7 +146,3 @@ def worth_waiting_for(error: BaseException) -> bool:
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True
     return "the database system is starting up" in str(error)
-
-
-def _first_line(error: BaseException) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__

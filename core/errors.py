@@ -173,3 +173,10 @@ class TooManyMutedError(DomainError):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
         self.limit = limit
+
+
+def first_line(error: BaseException) -> str:
+    """An error in one line for logs and one-line exits: its message's first line, or its type's
+    name when it has no message."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

@@ -39,10 +39,6 @@ def bound(**fields: FieldValue | None) -> Iterator[None]:
         _fields.reset(token)
 
 
-def current() -> Mapping[str, FieldValue]:
-    return _fields.get()
-
-
 class ContextFilter(logging.Filter):
     """Adds the bound fields to each record (a field the call passed in `extra` wins)."""
 

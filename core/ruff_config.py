@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 import tomli_w
@@ -86,7 +87,7 @@ class ReviewConfig:
             preset=preset, muted=codes, custom=custom if preset is RulePreset.CUSTOM else None
         )
 
-    @property
+    @cached_property
     def config_hash(self) -> str | None:
         return config_hash(self.custom) if self.custom is not None else None
 

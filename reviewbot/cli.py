@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import ConfigError, Settings
 from core.database import wait_for_database, worth_waiting_for
+from core.errors import first_line
 from core.logs import configure_from_settings
 from core.migrate import upgrade_to_head
 from core.models import RulePreset
@@ -124,7 +125,7 @@ def _wait_for_database(settings: Settings) -> None:
         waited = settings.database_startup_timeout_seconds
         after = f" after waiting {waited:g} s" if waited and worth_waiting_for(error) else ""
         _fail(
-            f"cannot use the database at {_shown_url(settings)}{after}: {_reason(error)}",
+            f"cannot use the database at {_shown_url(settings)}{after}: {first_line(error)}",
             EXIT_DATABASE,
         )
     if not answered:
@@ -155,17 +156,14 @@ def _migrate(settings: Settings) -> None:
         upgrade_to_head(settings.database_url)
     except (OSError, SQLAlchemyError) as error:
         _fail(
-            f"cannot use the database at {_shown_url(settings)}: {_reason(error)}", EXIT_DATABASE
+            f"cannot use the database at {_shown_url(settings)}: {first_line(error)}",
+            EXIT_DATABASE,
         )
     logger.info("database at %s is up to date", _shown_url(settings))
 
 
 def _shown_url(settings: Settings) -> str:
     return make_url(settings.database_url).render_as_string(hide_password=True)
-
-
-def _reason(error: BaseException) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 HEALTHCHECK_TIMEOUT_SECONDS = 5.0

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
-from aiogram.fsm.storage.base import BaseStorage
 from babel.support import Translations
 from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
@@ -20,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage
 from bot.notify import TelegramResultSender
-from bot.outage import ResilientStorage
 from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob, ResultSender
 from checks.email_results import EmailResultSender
@@ -110,7 +108,7 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
         dispatcher = build_dispatcher(
             settings=resources.settings,
             session_factory=resources.session_factory,
-            storage=_storage(resources.redis),
+            storage=build_storage(resources.redis),
             redis=resources.redis,  # rate limits shared by every bot process
             mailer=resources.mailer,
             email_templates=resources.email_templates,
@@ -121,12 +119,6 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
         yield BotRuntime(bot=bot, dispatcher=dispatcher)
     finally:
         await bot.session.close()
-
-
-def _storage(redis: Redis | None) -> BaseStorage:
-    """The FSM storage; on Redis, one that keeps the bot answering while Redis is away."""
-    storage = build_storage(redis)
-    return ResilientStorage(storage) if redis is not None else storage
 
 
 def worker_id() -> str:

@@ -15,7 +15,9 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import metrics
-from core.services.health import database_answers, pending_work
+from core.database import ping
+from core.errors import first_line
+from core.services.health import pending_work
 
 if TYPE_CHECKING:
     from reviewbot.runtime import Resources
@@ -35,11 +37,11 @@ async def _health_problems(resources: "Resources") -> list[str]:
         try:
             async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
                 async with resources.session_factory() as session:
-                    await database_answers(session)
+                    await ping(session)
         except TimeoutError:
             return f"database: no answer within {HEALTH_TIMEOUT_SECONDS:g} s"
         except (OSError, SQLAlchemyError) as error:
-            return f"database: {_first_line(error)}"
+            return f"database: {first_line(error)}"
         return None
 
     async def redis() -> str | None:
@@ -51,16 +53,11 @@ async def _health_problems(resources: "Resources") -> list[str]:
         except TimeoutError:
             return f"redis: no answer within {HEALTH_TIMEOUT_SECONDS:g} s"
         except (OSError, RedisError) as error:
-            return f"redis: {_first_line(error)}"
+            return f"redis: {first_line(error)}"
         return None
 
     found = await asyncio.gather(database(), redis())
     return [problem for problem in found if problem is not None]
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 def health_app(resources: "Resources") -> web.Application:
@@ -87,7 +84,7 @@ async def _read_pending(resources: "Resources") -> None:
             async with resources.session_factory() as session:
                 pending = await pending_work(session)
     except (TimeoutError, OSError, SQLAlchemyError) as error:
-        logger.warning("pending work not read for /metrics: %s", _first_line(error))
+        logger.warning("pending work not read for /metrics: %s", first_line(error))
         return
     metrics.PENDING_VERSIONS.set(pending.versions)
     for channel, count in pending.deliveries.items():

@@ -68,6 +68,8 @@ async def test_a_refused_document_is_explained_stores_nothing_and_the_bot_goes_o
     refusal = await eve.upload(name, content)
     assert answer in refusal.text
     assert await _stored_rows(bot_app) == (0, 0, 0)
+    if answer not in (NUL_BYTES, NOT_UTF8):  # refused by its name: never downloaded
+        assert bot_app.telegram.calls("getFile") == []
     await _answers_normally(eve)
 
 

@@ -23,6 +23,7 @@ from tests.support.pipeline import reviewbot_environment, reviewbot_process
 from tests.support.smtp import SmtpSink
 from tests.support.stack import SERVICES
 from tests.support.webhook import (
+    by_label,
     scrape,
     seed_people,
     total,
@@ -132,7 +133,12 @@ async def test_two_bots_and_three_workers_review_300_uploads_exactly_once(
             worker_samples, "reviewbot_delivery_latency_seconds_count", channel=channel
         )
         assert latencies == UPLOADS
+    clean = sum(1 for number in range(UPLOADS_EACH) if number % 3 == 0) * PEOPLE
+    checks_by_result = by_label(worker_samples, "reviewbot_checks_total", "result")
+    assert checks_by_result == {"passed": clean, "failed": UPLOADS - clean}
     assert total(worker_samples, "reviewbot_ruff_batch_size_sum") == UPLOADS
+    ruff_runs = total(worker_samples, "reviewbot_ruff_batch_size_count")
+    assert total(worker_samples, "reviewbot_check_duration_seconds_count") == ruff_runs > 0
     assert total(bot_samples, "reviewbot_updates_total", type="message") == UPLOADS
     assert total(bot_samples + worker_samples, "reviewbot_telegram_errors_total") == 0
 

@@ -133,7 +133,7 @@ async def test_webhook_is_set_served_secret_checked_and_kept_across_a_restart(
         assert (await chat.next_screen()).text  # the welcome
 
         process.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(process.wait(), timeout=30) == 0
+        assert await asyncio.wait_for(process.wait(), timeout=10) == 0  # the bound
     assert not fake_telegram.calls("deleteWebhook")
     assert fake_telegram.webhook is not None
     assert not fake_telegram.calls("getUpdates")
@@ -255,7 +255,7 @@ async def test_sigterm_lets_the_update_on_its_way_finish_before_the_bot_stops(
         process.send_signal(signal.SIGTERM)
         [post] = await delivery
         assert post.status == 200
-        assert await asyncio.wait_for(process.wait(), timeout=30) == 0
+        assert await asyncio.wait_for(process.wait(), timeout=10) == 0  # the bound
     assert await stored_file_ids(session_factory) == [message["document"]["file_id"]]
     assert fake_telegram.webhook is not None
 

@@ -14,6 +14,7 @@ from redis.exceptions import RedisError
 from bot import error_texts, texts
 from bot.filters import NOT_COMMAND
 from bot.outage import UNKNOWN_STATE
+from bot.screens import CALLBACK_TEXT_LIMIT
 from core.database import DatabaseUnavailableError
 from core.errors import DomainError, FileNotFoundForUserError
 
@@ -81,7 +82,7 @@ async def _reply(event: ErrorEvent, text: str, exception: Exception) -> None:
 
 def _plain(text: str) -> str:
     """Callback alerts take no HTML and at most 200 characters."""
-    return html.unescape(re.sub(r"<[^>]+>", "", text))[:200]
+    return html.unescape(re.sub(r"<[^>]+>", "", text))[:CALLBACK_TEXT_LIMIT]
 
 
 def build_router() -> Router:

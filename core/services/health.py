@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import (
@@ -14,11 +14,6 @@ from core.models import (
     FileStatus,
     FileVersion,
 )
-
-
-async def database_answers(session: AsyncSession) -> None:
-    """Returns once the database answered a trivial query; raises what the driver raised."""
-    await session.execute(text("SELECT 1"))
 
 
 @dataclass(frozen=True)

@@ -139,63 +139,49 @@ async def _send_new_code(
     limits: CodeLimits,
 ) -> CodeSent:
     async with counting(session, f"account:{telegram_id}"), counting(session, f"email:{email}"):
-        return await _count_and_send(
-            session, mailer, email_message, telegram_id, email, purpose, now, limits
+        last_sent = await session.scalar(
+            select(EmailConfirmation.sent_at)
+            .where(EmailConfirmation.telegram_id == telegram_id)
+            .order_by(EmailConfirmation.sent_at.desc())
+            .limit(1)
         )
-
-
-async def _count_and_send(
-    session: AsyncSession,
-    mailer: Mailer,
-    email_message: ConfirmationEmail,
-    telegram_id: int,
-    email: str,
-    purpose: ConfirmationPurpose,
-    now: datetime,
-    limits: CodeLimits,
-) -> CodeSent:
-    last_sent = await session.scalar(
-        select(EmailConfirmation.sent_at)
-        .where(EmailConfirmation.telegram_id == telegram_id)
-        .order_by(EmailConfirmation.sent_at.desc())
-        .limit(1)
-    )
-    if last_sent is not None and now - last_sent < CODE_RESEND_AFTER:
-        wait = CODE_RESEND_AFTER - (now - last_sent)
-        raise CodeResendTooSoonError(max(1, math.ceil(wait.total_seconds())))
-    await check_hourly_limit(
-        session, EmailConfirmation.email == email, limits.per_email, CodeLimitScope.EMAIL, now
-    )
-    await check_hourly_limit(
-        session,
-        EmailConfirmation.telegram_id == telegram_id,
-        limits.per_account,
-        CodeLimitScope.ACCOUNT,
-        now,
-    )
-    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-    salt = secrets.token_bytes(16)
-    confirmation = EmailConfirmation(
-        telegram_id=telegram_id,
-        email=email,
-        purpose=purpose,
-        code_hash=_hash_code(code, salt),
-        code_salt=salt,
-        attempts=0,
-        sent_at=now,
-        expires_at=now + CODE_LIFETIME,
-    )
-    session.add(confirmation)
-    await session.flush()
-    # The row is committed only once the mail was accepted, so a failed send blocks nothing.
-    try:
-        await mailer.send(email_message.build(recipient=email, code=code, lifetime=CODE_LIFETIME))
-    except MailSendError as error:
-        await session.rollback()
-        logger.warning("confirmation code to %s not sent: %s", email, error.reason)
-        raise MailUnavailableError from error
-    await session.commit()
-    return CodeSent(confirmation_id=confirmation.id, email=email)
+        if last_sent is not None and now - last_sent < CODE_RESEND_AFTER:
+            wait = CODE_RESEND_AFTER - (now - last_sent)
+            raise CodeResendTooSoonError(max(1, math.ceil(wait.total_seconds())))
+        await check_hourly_limit(
+            session, EmailConfirmation.email == email, limits.per_email, CodeLimitScope.EMAIL, now
+        )
+        await check_hourly_limit(
+            session,
+            EmailConfirmation.telegram_id == telegram_id,
+            limits.per_account,
+            CodeLimitScope.ACCOUNT,
+            now,
+        )
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        salt = secrets.token_bytes(16)
+        confirmation = EmailConfirmation(
+            telegram_id=telegram_id,
+            email=email,
+            purpose=purpose,
+            code_hash=_hash_code(code, salt),
+            code_salt=salt,
+            attempts=0,
+            sent_at=now,
+            expires_at=now + CODE_LIFETIME,
+        )
+        session.add(confirmation)
+        await session.flush()
+        # The row is committed only once the mail was accepted, so a failed send blocks nothing.
+        try:
+            message = email_message.build(recipient=email, code=code, lifetime=CODE_LIFETIME)
+            await mailer.send(message)
+        except MailSendError as error:
+            await session.rollback()
+            logger.warning("confirmation code to %s not sent: %s", email, error.reason)
+            raise MailUnavailableError from error
+        await session.commit()
+        return CodeSent(confirmation_id=confirmation.id, email=email)
 
 
 async def _own_confirmation(

@@ -112,7 +112,3 @@ async def unmute_rule(
     user.muted_rules = sorted(set(user.muted_rules or ()) - {code})
     await session.commit()
     return await rule_settings(session, user_id)
-
-
-async def muted_rules(session: AsyncSession, user_id: int) -> tuple[str, ...]:
-    return tuple((await _user(session, user_id)).muted_rules or ())
