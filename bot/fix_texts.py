@@ -68,19 +68,21 @@ def _head(preview: FixPreview) -> list[str]:
     return lines
 
 
-def preview_text(preview: FixPreview) -> tuple[str, bool]:
-    """The preview screen, and whether the diff goes as a document (too long for a message)."""
+def preview_text(preview: FixPreview) -> tuple[str, str | None]:
+    """The preview screen, and the diff to send as a document when it is too long for a
+    message (None when it fits, or there is none)."""
     head = _head(preview)
     if not preview.changed:
-        return "\n".join(head), False
-    block = f'<pre><code class="language-diff">{quote(_shown(preview.diff()))}</code></pre>'
+        return "\n".join(head), None
+    diff = preview.diff()
+    block = f'<pre><code class="language-diff">{quote(_shown(diff))}</code></pre>'
     text = "\n".join([*head, "", block])
     if telegram_length(text) <= TELEGRAM_TEXT_LIMIT:
-        return text, False
+        return text, None
     note = _("The diff is long: it follows as {name}.").format(
         name=f"<code>{quote(diff_name(preview))}</code>"
     )
-    return "\n".join([*head, "", note]), True
+    return "\n".join([*head, "", note]), diff
 
 
 def _shown(diff: str) -> str:

@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.formatting import quote, when
-from core.models import CheckResult, DeliveryChannel, DeliveryStatus
+from core.models import CheckResult, DeliveryChannel, DeliveryStatus, RulePreset
 from core.review import Issue
 from core.services.history import VersionDiff
 from core.services.reports import CheckReport, CheckSummary, DeliveryMark
@@ -160,7 +160,7 @@ def report_head(report: CheckReport) -> list[str]:
         ),
         _("Checked {when}, preset {preset}, ruff {ruff_version}").format(
             when=when(report.finished_at),
-            preset=quote(preset_label(report)),
+            preset=quote(preset_name(report.preset, report.config_hash)),
             ruff_version=quote(report.ruff_version),
         ),
         *([muted_line(report.muted_rules)] if report.muted_rules else []),
@@ -173,9 +173,11 @@ def config_label(config_hash: str) -> str:
     return _("custom {hash}").format(hash=config_hash[:8])
 
 
-def preset_label(report: CheckReport) -> str:
+def preset_name(preset: RulePreset, config_hash: str | None) -> str:
     """ "strict", or "custom 1a2b3c4d" for a person's own configuration."""
-    return config_label(report.config_hash) if report.config_hash else report.preset.value
+    if preset is RulePreset.CUSTOM and config_hash:
+        return config_label(config_hash)
+    return preset.value
 
 
 def muted_line(muted: tuple[str, ...]) -> str:

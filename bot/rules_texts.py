@@ -5,7 +5,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.formatting import quote
-from bot.report_texts import config_label, shorten
+from bot.report_texts import config_label, preset_name, shorten
 from core import errors
 from core.models import RulePreset
 from core.ruff_config import ConfigSummary
@@ -87,8 +87,7 @@ def rules_screen(settings: RuleSettings, notice: str | None = None) -> str:
 
 
 def preset_chosen(preset: RulePreset, config_hash: str | None) -> str:
-    name = config_label(config_hash) if config_hash else preset.value
-    return _("Your next checks use {preset}.").format(preset=name)
+    return _("Your next checks use {preset}.").format(preset=preset_name(preset, config_hash))
 
 
 def own_config_saved(config_hash: str) -> str:
@@ -116,7 +115,7 @@ def config_expected() -> str:
 
 
 def button_preset(preset: RulePreset, current: bool, config_hash: str | None = None) -> str:
-    name = config_label(config_hash) if config_hash else preset.value
+    name = preset_name(preset, config_hash)
     return f"{MARK_CURRENT} {name}" if current else name
 
 

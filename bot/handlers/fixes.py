@@ -38,12 +38,12 @@ async def on_fix_preview(
     fixer: Fixer,
 ) -> None:
     preview = await _preview(session, account, callback_data, fixer)
-    text, diff_as_document = fix_texts.preview_text(preview)
+    text, diff_document = fix_texts.preview_text(preview)
     await show(callback, text, build_fix_preview_kb(preview, callback_data.page))
-    if diff_as_document and callback.message is not None:
+    if diff_document is not None and callback.message is not None:
         await callback.message.answer_document(
             BufferedInputFile(
-                preview.diff().encode("utf-8"), filename=fix_texts.diff_name(preview)
+                diff_document.encode("utf-8"), filename=fix_texts.diff_name(preview)
             ),
             caption=fix_texts.diff_caption(preview),
         )

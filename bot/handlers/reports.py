@@ -37,10 +37,9 @@ async def on_rule_mute(
     rule_catalog: RuleCatalog,
 ) -> None:
     user_id = account.require_user_id()
-    code = await rules.mute_rule(session, user_id, callback_data.check_id, callback_data.rule)
-    await _show_page(
-        callback, callback_data, session, user_id, rule_catalog, rules_texts.muted(code)
-    )
+    await rules.mute_rule(session, user_id, callback_data.check_id, callback_data.rule)
+    notice = rules_texts.muted(callback_data.rule)
+    await _show_page(callback, callback_data, session, user_id, rule_catalog, notice)
 
 
 async def on_rule_unmute(

@@ -37,8 +37,7 @@ async def on_preset(
 ) -> None:
     preset = RulePreset(callback_data.preset)
     settings = await rules.choose_preset(session, account.require_user_id(), preset)
-    custom = settings.own_config_hash if preset is RulePreset.CUSTOM else None
-    notice = rules_texts.preset_chosen(preset, custom)
+    notice = rules_texts.preset_chosen(preset, settings.own_config_hash)
     await show(
         callback, rules_texts.rules_screen(settings), build_rules_kb(settings), notice=notice
     )
@@ -50,7 +49,9 @@ async def on_unmute(
     session: AsyncSession,
     account: AccountView,
 ) -> None:
-    settings = await rules.unmute_rule(session, account.require_user_id(), callback_data.rule)
+    user_id = account.require_user_id()
+    await rules.unmute_rule(session, user_id, callback_data.rule)
+    settings = await rules.rule_settings(session, user_id)
     notice = rules_texts.unmuted(callback_data.rule)
     await show(
         callback, rules_texts.rules_screen(settings), build_rules_kb(settings), notice=notice

@@ -84,9 +84,9 @@ async def use_own_config(
     return await rule_settings(session, user_id)
 
 
-async def mute_rule(session: AsyncSession, user_id: int, check_id: int, code: str) -> str:
-    """Leave a rule that one of the person's checks reported out of their next checks; returns
-    the code. A rule the check did not report (or anyone else's check) changes nothing."""
+async def mute_rule(session: AsyncSession, user_id: int, check_id: int, code: str) -> None:
+    """Leave a rule that one of the person's checks reported out of their next checks. A rule
+    the check did not report (or anyone else's check) changes nothing."""
     owned = await own_check(session, user_id, check_id)
     reported = {str(issue.get("code")) for issue in owned.check.issues}
     if code not in reported or code == SYNTAX_ERROR_CODE or not RULE_CODE.fullmatch(code):
@@ -98,12 +98,11 @@ async def mute_rule(session: AsyncSession, user_id: int, check_id: int, code: st
         raise TooManyMutedError(MAX_MUTED)
     user.muted_rules = sorted(muted | {code})
     await session.commit()
-    return code
 
 
 async def unmute_rule(
     session: AsyncSession, user_id: int, code: str, *, from_check: int | None = None
-) -> RuleSettings:
+) -> None:
     """Check the rule again in the person's next checks; pressed on a report (`from_check`),
     only when the report is theirs (forged data changes nothing)."""
     if from_check is not None:
@@ -111,4 +110,3 @@ async def unmute_rule(
     user = await _user(session, user_id, for_update=True)
     user.muted_rules = sorted(set(user.muted_rules or ()) - {code})
     await session.commit()
-    return await rule_settings(session, user_id)
