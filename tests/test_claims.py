@@ -23,7 +23,13 @@ from core.models import (
     FileVersion,
     utcnow,
 )
-from tests.support.pipeline import counting_ruff, failing_ruff, gated_ruff, seed_uploads
+from tests.support.pipeline import (
+    checks_per_version,
+    counting_ruff,
+    failing_ruff,
+    gated_ruff,
+    seed_uploads,
+)
 from tests.support.stack import SERVICES, Stack
 
 ClaimRow = tuple[int, CheckState, str | None, datetime | None, int]
@@ -33,14 +39,6 @@ async def _pending_versions(session_factory: SessionFactory, count: int) -> list
     """`count` uploaded versions waiting for a check, as the bot would store them."""
     sources = {f"m{n}.py": f"import os\nvalue_{n} = {n}\n".encode() for n in range(count)}
     return await seed_uploads(session_factory, sources)
-
-
-async def _checks_per_version(session_factory: SessionFactory) -> dict[int, int]:
-    async with session_factory() as session:
-        rows = await session.execute(
-            select(Check.version_id, func.count()).group_by(Check.version_id)
-        )
-        return dict(rows.all())
 
 
 # Several workers need PostgreSQL (SKIP LOCKED); on SQLite one worker runs.
@@ -68,7 +66,7 @@ async def test_two_workers_check_two_hundred_versions_exactly_once(
             await engine.dispose()
     assert sum(claimed) == 200  # no version was claimed twice
     assert all(count > 0 for count in claimed), claimed
-    assert await _checks_per_version(session_factory) == dict.fromkeys(versions, 1)
+    assert await checks_per_version(session_factory) == dict.fromkeys(versions, 1)
     async with session_factory() as session:
         states = set(await session.scalars(select(FileVersion.check_state)))
         assert states == {CheckState.CHECKED}
@@ -124,7 +122,7 @@ async def test_versions_of_a_dead_worker_are_checked_once_after_the_lease(
             policy=CheckRetryPolicy(max_attempts=1),
         )
     assert (late, late_failure) == ([], [])
-    assert await _checks_per_version(session_factory) == {}
+    assert await checks_per_version(session_factory) == {}
     assert await _delivery_count(session_factory) == 0
     assert await _claims(session_factory) == claims_before
     async with session_factory() as session:
@@ -142,7 +140,7 @@ async def test_versions_of_a_dead_worker_are_checked_once_after_the_lease(
     async with session_factory() as session:
         again = await claims.record_results(session, worker_id="survivor", run=run, results=found)
     assert again == []
-    assert await _checks_per_version(session_factory) == dict.fromkeys(versions, 1)
+    assert await checks_per_version(session_factory) == dict.fromkeys(versions, 1)
     assert await _delivery_count(session_factory) == 6
     assert all(found.values())  # ruff finds the unused import in each
     async with session_factory() as session:
@@ -195,7 +193,7 @@ async def test_one_ruff_process_checks_a_batch_of_fifty(
     assert await job() == 50
     calls = log.read_text().splitlines()
     assert len([line for line in calls if line.startswith("check")]) == 1
-    assert len(await _checks_per_version(session_factory)) == 50
+    assert len(await checks_per_version(session_factory)) == 50
 
 
 async def test_ruff_failure_marks_error_retries_then_reports_it(

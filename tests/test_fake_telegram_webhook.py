@@ -14,7 +14,7 @@ from aiohttp import web
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.aiogram_helpers import make_bot
 from tests.fake_telegram.fixtures import checked_telegram
-from tests.support.pipeline import free_port
+from tests.support.smtp import free_port
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 URL = "https://bot.example.com/hook"

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.config import Settings
 from tests.fake_telegram import FakeTelegram
-from tests.support.pipeline import free_port, reviewbot_environment, reviewbot_process
+from tests.support.pipeline import reviewbot_environment, reviewbot_process
 from tests.support.proxy import proxy_for
+from tests.support.smtp import free_port
 from tests.support.stack import SERVICES
 from tests.support.webhook import get, scrape, wait_for_health, with_metrics
 
@@ -69,6 +70,24 @@ async def test_healthz_turns_503_while_postgresql_is_unreachable_and_200_when_ba
             await proxy.restore()
             assert await wait_for_health(port, 200) == "ok\n"
             assert (await _healthcheck(tmp_path, environment))[0] == 0
+
+
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)
+async def test_healthz_turns_503_while_redis_is_unreachable_and_200_when_back(
+    settings: Settings, engine: AsyncEngine, fake_telegram: FakeTelegram, tmp_path: Path
+) -> None:
+    """Redis away is named as such, and answered within the 1 s each dependency is given."""
+    async with proxy_for(settings.redis_url) as proxy:
+        settings = settings.model_copy(update={"redis_url": proxy.url(settings.redis_url)})
+        environment, port = with_metrics(reviewbot_environment(settings, fake_telegram))
+        async with reviewbot_process("worker", tmp_path, environment):
+            assert await wait_for_health(port, 200) == "ok\n"
+            await proxy.cut()
+            reason = await wait_for_health(port, 503)
+            assert reason.startswith("redis: "), reason
+            assert "database" not in reason
+            await proxy.restore()
+            assert await wait_for_health(port, 200) == "ok\n"
 
 
 async def test_metrics_are_served_in_prometheus_format(

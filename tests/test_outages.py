@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -20,15 +20,17 @@ from sqlalchemy import func, select
 from checks.worker import Worker
 from core.config import Settings
 from core.database import SessionFactory
-from core.models import Check, DeliveryChannel, DeliveryStatus, File
+from core.models import DeliveryChannel, DeliveryStatus, File
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
 from tests.support.app import BotApp
 from tests.support.pipeline import (
+    checks_per_version,
     reviewbot_environment,
     reviewbot_process,
     seed_uploads,
     wait_for_delivery,
+    wait_until,
 )
 from tests.support.proxy import TcpProxy, proxy_for
 from tests.support.smtp import SmtpSink
@@ -69,28 +71,12 @@ def settings(
     )
 
 
-async def _wait_until(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:  # noqa: ASYNC109
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        await asyncio.sleep(0.05)
-
-
 def _logged(caplog: pytest.LogCaptureFixture, fragment: str) -> list[str]:
     return [r.getMessage() for r in caplog.records if fragment in r.getMessage()]
 
 
 def _errors(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
-
-
-async def _checks_per_version(session_factory: SessionFactory) -> dict[int, int]:
-    async with session_factory() as session:
-        rows = await session.execute(
-            select(Check.version_id, func.count().label("count")).group_by(Check.version_id)
-        )
-        return {int(version_id): int(count) for version_id, count in rows}
 
 
 # --- PostgreSQL unreachable at start ---------------------------------------------------------
@@ -170,7 +156,7 @@ async def test_run_waits_for_the_database_and_starts_when_it_answers(
     environment = reviewbot_environment(settings, fake_telegram)
     log = tmp_path / "reviewbot-run.log"
     async with reviewbot_process("run", tmp_path, environment) as process:
-        await _wait_until(
+        await wait_until(
             lambda: "the database does not answer" in log.read_text(), "the waiting line", 60
         )
         await asyncio.sleep(1)
@@ -217,9 +203,11 @@ async def test_database_outage_is_told_and_everything_pending_is_done_when_it_re
     [*_, other] = await seed_uploads(
         bot_app.session_factory, {"other.py": SOURCE}, telegram_id=8_300_003
     )
-    await _wait_until(lambda: bool(_logged(caplog, "the checks job lost its connection")), "a try")
-    await _wait_until(lambda: bool(_logged(caplog, "the deliveries job lost its")), "a try")
-    assert other not in await _checks_per_version(bot_app.session_factory)
+    await wait_until(
+        lambda: bool(_logged(caplog, "the checks job lost its connection")), "a try", 30
+    )
+    await wait_until(lambda: bool(_logged(caplog, "the deliveries job lost its")), "a try", 30)
+    assert other not in await checks_per_version(bot_app.session_factory)
 
     await database_proxy.restore()
     assert "Got during.py" in (await ann.upload("during.py", SOURCE)).text
@@ -231,7 +219,7 @@ async def test_database_outage_is_told_and_everything_pending_is_done_when_it_re
     await wait_for_delivery(
         bot_app.session_factory, DeliveryChannel.TELEGRAM, DeliveryStatus.SENT, count=3
     )
-    checked = await _checks_per_version(bot_app.session_factory)
+    checked = await checks_per_version(bot_app.session_factory)
     assert sorted(checked.values()) == [1, 1, 1]  # each version checked exactly once
     assert len(_logged(caplog, "the checks job lost its connection")) == 1  # not once a run
     assert _logged(caplog, "the checks job runs again")

@@ -8,7 +8,6 @@ import logging
 import signal
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,18 @@ from sqlalchemy import func, select, update
 from checks.ruff import RuffRunner
 from core.config import Settings
 from core.database import SessionFactory
-from core.models import Check, CheckState, Delivery, DeliveryStatus, FileVersion, utcnow
+from core.models import CheckState, Delivery, DeliveryStatus, FileVersion, utcnow
 from reviewbot.runtime import open_worker
 from tests.conftest import FAST_RETRY
 from tests.fake_telegram import FakeTelegram
 from tests.support.app import BotApp
-from tests.support.pipeline import reviewbot_environment, reviewbot_process, seed_uploads
+from tests.support.pipeline import (
+    checks_per_version,
+    reviewbot_environment,
+    reviewbot_process,
+    seed_uploads,
+    wait_until,
+)
 from tests.support.smtp import SmtpSink
 
 SOURCE = b"import os\n"
@@ -39,14 +44,6 @@ async def _seed(session_factory: SessionFactory, people: int, files_each: int) -
     return ids
 
 
-async def _wait_until(condition: Callable[[], bool], what: str, timeout: float = 120) -> None:  # noqa: ASYNC109
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        await asyncio.sleep(0.05)
-
-
 async def _count(session_factory: SessionFactory, *where: object) -> int:
     async with session_factory() as session:
         found = await session.scalar(select(func.count()).select_from(Delivery).where(*where))  # type: ignore[arg-type]
@@ -58,11 +55,6 @@ async def _all_sent(session_factory: SessionFactory, total: int, timeout: float 
     while await _count(session_factory, Delivery.status == DeliveryStatus.SENT) < total:
         assert time.monotonic() < deadline, f"not all {total} deliveries sent in {timeout} s"
         await asyncio.sleep(0.2)
-
-
-async def _checks_per_version(session_factory: SessionFactory) -> Counter[int]:
-    async with session_factory() as session:
-        return Counter(await session.scalars(select(Check.version_id)))
 
 
 def _chat_reviews(telegram: FakeTelegram) -> Counter[tuple[int, str]]:
@@ -117,17 +109,20 @@ async def test_sigterm_mid_batch_exits_within_10_s_and_a_restart_finishes_everyt
     first.mkdir()
     second.mkdir()
     async with reviewbot_process("worker", first, environment) as worker:
-        await _wait_until(lambda: len(_chat_reviews(fake_telegram)) >= 3, "results being sent")
+        await wait_until(lambda: len(_chat_reviews(fake_telegram)) >= 3, "results being sent", 120)
+        held = await _claims_left(session_factory)
         worker.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(worker.wait(), timeout=10) == 0
+    assert held != (0, 0), "nothing was claimed at SIGTERM: nothing to show"
     assert await _claims_left(session_factory) == (0, 0)  # finished or given back
+    assert "stopping: no new work is claimed" in (first / "reviewbot-worker.log").read_text()
     sent_before_restart = await _count(session_factory, Delivery.status == DeliveryStatus.SENT)
     assert sent_before_restart < 2 * 240, "the batch was over before SIGTERM: nothing to show"
 
     async with reviewbot_process("worker", second, environment):
         await _all_sent(session_factory, 2 * 240)
-    assert set((await _checks_per_version(session_factory)).values()) == {1}
-    assert len(await _checks_per_version(session_factory)) == 240
+    assert set((await checks_per_version(session_factory)).values()) == {1}
+    assert len(await checks_per_version(session_factory)) == 240
     reviews = _chat_reviews(fake_telegram)
     assert len(reviews) == 240
     assert set(reviews.values()) == {1}  # no repeats
@@ -154,7 +149,7 @@ async def test_sigkill_mid_batch_and_a_restart_after_the_lease_repeats_at_most_o
     first.mkdir()
     second.mkdir()
     async with reviewbot_process("worker", first, environment) as worker:
-        await _wait_until(lambda: len(_chat_reviews(fake_telegram)) >= 4, "results being sent")
+        await wait_until(lambda: len(_chat_reviews(fake_telegram)) >= 4, "results being sent", 120)
         worker.kill()
         assert await asyncio.wait_for(worker.wait(), timeout=10) == -signal.SIGKILL
     assert await _count(session_factory, Delivery.status == DeliveryStatus.SENT) < 2 * 20
@@ -174,7 +169,7 @@ async def test_sigkill_mid_batch_and_a_restart_after_the_lease_repeats_at_most_o
 
     async with reviewbot_process("worker", second, environment):
         await _all_sent(session_factory, 2 * 20)
-    checked = await _checks_per_version(session_factory)
+    checked = await checks_per_version(session_factory)
     assert len(checked) == 20
     assert set(checked.values()) == {1}
     reviews = _chat_reviews(fake_telegram)
@@ -218,9 +213,9 @@ async def test_a_batch_too_long_for_the_stop_is_given_back_and_checked_once_afte
     assert await _claims_left(session_factory) == (0, 0)
     assert any("gave back 2 claimed versions" in r.getMessage() for r in caplog.records)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
-    assert await _checks_per_version(session_factory) == Counter()
+    assert await checks_per_version(session_factory) == Counter()
 
     async with open_worker(bot_app.resources, bot_app.bot, retry=FAST_RETRY):
         reviews = {(await chat.next_screen(timeout=30)).text.split(",")[0] for _ in versions}
     assert reviews == {"Review of a.py", "Review of b.py"}
-    assert set((await _checks_per_version(session_factory)).values()) == {1}
+    assert set((await checks_per_version(session_factory)).values()) == {1}

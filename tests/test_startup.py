@@ -7,7 +7,7 @@ import os
 import socket
 import sys
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from itertools import pairwise
 from pathlib import Path
@@ -24,7 +24,7 @@ from core.i18n import load_translations
 from core.models import Delivery, DeliveryChannel, DeliveryStatus
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN, checked_telegram, problems
-from tests.support.pipeline import checks, deliveries, seed_uploads
+from tests.support.pipeline import checks, deliveries, seed_uploads, wait_until
 
 REFUSED = "reviewbot: Telegram refused BOT_TOKEN: check it with @BotFather"
 BOT_NAME = "review_test_bot"  # the fake's getMe
@@ -52,14 +52,6 @@ def _free_port() -> int:
         return port
 
 
-async def _wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:  # noqa: ASYNC109
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        await asyncio.sleep(0.05)
-
-
 class Reviewbot:
     """A `python -m reviewbot <command>` process; its stderr and stdout go to a file."""
 
@@ -75,7 +67,7 @@ class Reviewbot:
         return [line for line in self.output.splitlines() if text in line]
 
     async def wait_for_line(self, text: str, timeout: float = 60) -> None:  # noqa: ASYNC109
-        await _wait_until(lambda: bool(self.lines_with(text)), f"a line with {text!r}", timeout)
+        await wait_until(lambda: bool(self.lines_with(text)), f"a line with {text!r}", timeout)
 
     async def exit_code(self, timeout: float = 30) -> int:  # noqa: ASYNC109
         return await asyncio.wait_for(self.process.wait(), timeout)
@@ -149,7 +141,7 @@ async def test_run_waits_for_telegram_while_the_worker_checks_and_mails(tmp_path
         async with reviewbot(tmp_path, "run", TELEGRAM_API_URL=url) as run:
             await run.wait_for_line("cannot reach Telegram")
             await _wait_for_check(session_factory)  # checked although Telegram is away
-            await _wait_until(lambda: any((tmp_path / "var" / "mail").glob("*.eml")), "mail")
+            await wait_until(lambda: any((tmp_path / "var" / "mail").glob("*.eml")), "mail", 60)
             chat = await _chat_delivery_after_a_try(session_factory)
             assert (chat.status, chat.attempts) == (DeliveryStatus.PENDING, 0)
             assert chat.last_error is not None

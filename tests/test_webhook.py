@@ -19,7 +19,8 @@ from core.models import TelegramAccount
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
 from tests.fake_telegram.state import WebhookState
-from tests.support.pipeline import free_port, reviewbot_environment, reviewbot_process
+from tests.support.pipeline import reviewbot_environment, reviewbot_process, wait_until
+from tests.support.smtp import free_port
 from tests.support.stack import SERVICES
 from tests.support.webhook import (
     WEBHOOK_SECRET,
@@ -27,7 +28,6 @@ from tests.support.webhook import (
     seed_people,
     stored_file_ids,
     wait_for_webhooks,
-    wait_until,
     webhook_environment,
 )
 

@@ -4,10 +4,10 @@ wrappers, and `reviewbot` processes."""
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from core.models import (
 )
 from core.services.files import Uploader, store_upload
 from tests.fake_telegram import FakeTelegram, RecordedRequest
+from tests.support.smtp import free_port
 
 
 def ruff_oracle_count(content: bytes, folder: Path) -> int:
@@ -66,6 +67,12 @@ async def seed_uploads(
 async def checks(session_factory: SessionFactory) -> list[Check]:
     async with session_factory() as session:
         return list(await session.scalars(select(Check).order_by(Check.id)))
+
+
+async def checks_per_version(session_factory: SessionFactory) -> Counter[int]:
+    """How many checks each version that has one got."""
+    async with session_factory() as session:
+        return Counter(await session.scalars(select(Check.version_id)))
 
 
 async def deliveries(session_factory: SessionFactory) -> dict[DeliveryChannel, list[Delivery]]:
@@ -170,11 +177,17 @@ def reviewbot_environment(settings: Settings, telegram: FakeTelegram) -> dict[st
     }
 
 
-def free_port() -> int:
-    """A loopback port nothing listens on (yet)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+async def wait_until(
+    condition: Callable[[], bool],
+    what: str,
+    timeout: float = 60.0,  # noqa: ASYNC109
+) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"not within {timeout:g} s: {what}")
+        await asyncio.sleep(0.05)
 
 
 @asynccontextmanager

@@ -3,7 +3,6 @@
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Callable
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
@@ -12,7 +11,8 @@ from sqlalchemy import select
 from core.database import SessionFactory
 from core.models import FileVersion, TelegramAccount, User, utcnow
 from tests.fake_telegram import FakeTelegram
-from tests.support.pipeline import free_port
+from tests.support.pipeline import wait_until
+from tests.support.smtp import free_port
 
 # The public address Telegram would post to; the test posts to the process's port instead.
 WEBHOOK_URL = "https://reviewbot.test/telegram/webhook"
@@ -36,19 +36,6 @@ def with_metrics(environment: dict[str, str]) -> tuple[dict[str, str], int]:
     """The variables with a free METRICS_PORT of their own; the port."""
     port = free_port()
     return {**environment, "METRICS_PORT": str(port)}, port
-
-
-async def wait_until(
-    condition: Callable[[], bool],
-    what: str,
-    timeout: float = 60.0,  # noqa: ASYNC109
-) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"not within {timeout:g} s: {what}")
-        await asyncio.sleep(0.05)
 
 
 async def wait_for_webhooks(telegram: FakeTelegram, replicas: int) -> None:
