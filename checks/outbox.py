@@ -106,40 +106,72 @@ async def claim_deliveries(
 
 class ReportCache:
     """Reports of checks loaded for their deliveries, kept for the other channel's delivery of
-    the same check: a check is read once for both. The `size` most recently used are kept."""
+    the same check: a check is read once for both, also when both lanes ask at the same time
+    (the second waits for the first's read). The `size` most recently used are kept."""
 
     def __init__(self, size: int = 400) -> None:
         self._size = size
-        self._reports: OrderedDict[int, asyncio.Future[CheckReport]] = OrderedDict()
+        # None: the check was not found when read (deleted meanwhile); `get` reads it again.
+        self._reports: OrderedDict[int, asyncio.Future[CheckReport | None]] = OrderedDict()
 
     async def preload(self, session: AsyncSession, check_ids: Collection[int]) -> None:
-        """Read the reports of these checks that are not kept yet, all at once."""
-        missing = {check_id for check_id in check_ids if check_id not in self._reports}
-        for check_id, report in (await check_reports(session, missing)).items():
-            done: asyncio.Future[CheckReport] = asyncio.get_running_loop().create_future()
-            done.set_result(report)
-            self._reports[check_id] = done
-        while len(self._reports) > self._size:
-            self._reports.popitem(last=False)
+        """Read the reports of these checks that are neither kept nor on their way, at once."""
+        loop = asyncio.get_running_loop()
+        loading: dict[int, asyncio.Future[CheckReport | None]] = {
+            check_id: loop.create_future()
+            for check_id in check_ids
+            if check_id not in self._reports
+        }
+        if not loading:
+            return
+        self._keep(loading)
+        try:
+            found = await check_reports(session, loading.keys())
+        except BaseException as error:
+            for check_id, future in loading.items():
+                self._fail(check_id, future, error)
+            raise
+        for check_id, future in loading.items():
+            report = found.get(check_id)
+            if report is None:
+                self._drop(check_id, future)
+            future.set_result(report)
 
     async def get(self, session: AsyncSession, check_id: int) -> CheckReport:
         known = self._reports.get(check_id)
         if known is not None:
             self._reports.move_to_end(check_id)
-            return await asyncio.shield(known)
-        loading: asyncio.Future[CheckReport] = asyncio.get_running_loop().create_future()
-        self._reports[check_id] = loading
-        while len(self._reports) > self._size:
-            self._reports.popitem(last=False)
+            try:
+                report = await asyncio.shield(known)
+            except Exception:  # the other lane's read failed: this one reads it itself
+                report = None
+            if report is not None:
+                return report
+        loading: asyncio.Future[CheckReport | None] = asyncio.get_running_loop().create_future()
+        self._keep({check_id: loading})
         try:
             report = await check_report(session, check_id)
         except BaseException as error:
-            self._reports.pop(check_id, None)
-            loading.set_exception(error)
-            loading.exception()  # retrieved: a waiter, if any, gets it raised
+            self._fail(check_id, loading, error)
             raise
         loading.set_result(report)
         return report
+
+    def _keep(self, futures: dict[int, "asyncio.Future[CheckReport | None]"]) -> None:
+        self._reports.update(futures)
+        while len(self._reports) > self._size:
+            self._reports.popitem(last=False)
+
+    def _drop(self, check_id: int, future: "asyncio.Future[CheckReport | None]") -> None:
+        if self._reports.get(check_id) is future:
+            del self._reports[check_id]
+
+    def _fail(
+        self, check_id: int, future: "asyncio.Future[CheckReport | None]", error: BaseException
+    ) -> None:
+        self._drop(check_id, future)
+        future.set_exception(error)
+        future.exception()  # retrieved: a waiter, if any, gets it raised
 
 
 async def delivery_target(session: AsyncSession, delivery_id: int) -> DeliveryTarget:
