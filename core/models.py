@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Enum,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -290,8 +292,12 @@ class Check(Base):
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime] = mapped_column(UtcDateTime())
     result: Mapped[CheckResult] = mapped_column(_enum(CheckResult, "check_result"))
-    issue_count: Mapped[int] = mapped_column(Integer)
+    issue_count: Mapped[int] = mapped_column(Integer)  # exact, even when `issues` is cut
     issues: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # True when `issues` holds only the first MAX_ISSUES_PER_CHECK of them, in file order.
+    issues_truncated: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     error: Mapped[str | None] = mapped_column(Text)
 
 
@@ -314,5 +320,8 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # The worker whose claim this is (like a version's `claimed_by`): only it marks the
+    # delivery sent, failed or released while `claimed_until` has not passed.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = _created_at()
