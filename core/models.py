@@ -19,8 +19,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
     false,
+    func,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -295,9 +295,7 @@ class Check(Base):
     issue_count: Mapped[int] = mapped_column(Integer)  # exact, even when `issues` is cut
     issues: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # True when `issues` holds only the first MAX_ISSUES_PER_CHECK of them, in file order.
-    issues_truncated: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=false()
-    )
+    issues_truncated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     error: Mapped[str | None] = mapped_column(Text)
 
 
