@@ -1,0 +1,78 @@
+"""Upgrades keep data: a database filled at each revision, upgraded to head, still holds every
+row, link and byte, on SQLite and PostgreSQL. See tests/migration_fixtures for the rule."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.script import ScriptDirectory
+
+from core.migrate import alembic_config
+from tests.migration_fixtures import FIXTURES, NEW_COLUMN_DEFAULTS, rows_at
+from tests.support.databases import fresh_postgres_database, sqlite_url
+from tests.support.migration_data import Dump, counts, dump, fill, migrate_to
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+
+
+def _revisions() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [revision.revision for revision in reversed(list(script.walk_revisions()))]
+
+
+@asynccontextmanager
+async def _empty_database(backend: str, folder: Path) -> AsyncIterator[str]:
+    if backend == SQLITE:
+        yield sqlite_url(folder)
+        return
+    async with fresh_postgres_database() as url:
+        yield url
+
+
+def _without_new_columns(table: str, row: dict[str, Any], old: set[str]) -> dict[str, Any]:
+    """The row as it was before the upgrade: each column added since must hold its default."""
+    kept = {}
+    for column, value in row.items():
+        if column in old:
+            kept[column] = value
+            continue
+        assert (table, column) in NEW_COLUMN_DEFAULTS, (
+            f"{table}.{column} is new: add its default to NEW_COLUMN_DEFAULTS"
+        )
+        assert value == NEW_COLUMN_DEFAULTS[table, column], (table, column, row)
+    return kept
+
+
+def _assert_kept(before: Dump, after: Dump) -> None:
+    assert set(before) <= set(after)
+    for table, rows in before.items():
+        old = set(rows[0]) if rows else set()
+        kept = [_without_new_columns(table, row, old) for row in after[table]]
+        assert kept == rows, f"rows of {table} changed"
+
+
+def test_every_revision_has_its_fixture() -> None:
+    missing = [revision for revision in _revisions() if revision not in FIXTURES]
+    assert not missing, (
+        f"revisions {missing} have no fixture in tests/migration_fixtures: every migration "
+        "adds the rows a database holds at its revision, in the same change"
+    )
+
+
+@pytest.mark.parametrize("backend", [SQLITE, POSTGRESQL])
+@pytest.mark.parametrize("revision", sorted(FIXTURES))
+async def test_a_database_filled_at_a_revision_keeps_every_row_at_head(
+    revision: str, backend: str, tmp_path: Path
+) -> None:
+    async with _empty_database(backend, tmp_path) as url:
+        await migrate_to(url, revision)
+        await fill(url, rows_at(revision))
+        before = await dump(url)
+        assert all(before.values()), f"a table is empty at {revision}: {counts(before)}"
+        await migrate_to(url, "head")
+        after = await dump(url)
+        assert counts(after) == {**counts(after), **counts(before)}, "rows were lost"
+        _assert_kept(before, after)
