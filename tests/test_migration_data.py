@@ -1,6 +1,7 @@
 """Upgrades keep data: a database filled at each revision, upgraded to head, still holds every
 row, link and byte, on SQLite and PostgreSQL. See tests/migration_fixtures for the rule."""
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 from alembic.script import ScriptDirectory
 
-from core.migrate import alembic_config
+from core.migrate import ForeignKeyViolationError, alembic_config
 from tests.migration_fixtures import FIXTURES, NEW_COLUMN_DEFAULTS, rows_at
 from tests.support.databases import fresh_postgres_database, sqlite_url
 from tests.support.migration_data import Dump, counts, dump, fill, migrate_to
@@ -76,3 +77,23 @@ async def test_a_database_filled_at_a_revision_keeps_every_row_at_head(
         after = await dump(url)
         assert counts(after) == {**counts(after), **counts(before)}, "rows were lost"
         _assert_kept(before, after)
+
+
+async def test_an_upgrade_leaving_a_dangling_row_fails_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    url = sqlite_url(tmp_path)
+    await migrate_to(url, "0003")
+    await fill(url, rows_at("0003"))
+    with sqlite3.connect(tmp_path / "reviewbot.db") as connection:  # foreign keys off here
+        connection.execute("UPDATE deliveries SET check_id = 999 WHERE id = 5")
+    before = await dump(url)
+
+    with pytest.raises(ForeignKeyViolationError, match=r"1 rows .* deliveries rowid 5 -> checks"):
+        await migrate_to(url, "head")
+
+    assert await dump(url) == before
+    with sqlite3.connect(tmp_path / "reviewbot.db") as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("0003",)
+        ]

@@ -35,14 +35,14 @@ def _at(minutes: int) -> datetime:
 
 
 def _rows_0001() -> Rows:
-    users = [
+    users: list[Row] = [
         {"id": 1, "email": "anna@example.org", "rule_preset": "default"},
         {"id": 2, "email": "jürgen.groß@пример.рф", "rule_preset": "pep8"},
         {"id": 3, "email": "zoë+tag@example.com", "rule_preset": "strict"},
     ]
     for user in users:
         user |= {"email_confirmed_at": _at(user["id"]), "created_at": _at(0)}
-    accounts = [  # two accounts of one person, one of another, one never linked
+    accounts: list[Row] = [  # two accounts of one person, one of another, one never linked
         {"id": 1, "telegram_id": 1001, "chat_id": 1001, "user_id": 1, "language_code": "en"},
         {"id": 2, "telegram_id": 1002, "chat_id": -100500, "user_id": 1, "language_code": "ru"},
         {"id": 3, "telegram_id": 1003, "chat_id": 1003, "user_id": 2, "language_code": "pt-BR"},
@@ -52,11 +52,21 @@ def _rows_0001() -> Rows:
         linked = account["user_id"] is not None
         account.setdefault("language_code", "uk")
         account |= {"linked_at": _at(5) if linked else None, "created_at": _at(1)}
-    confirmations = [
-        {"id": 1, "telegram_id": 1001, "email": "anna@example.org", "purpose": "register",
-         "confirmed_at": _at(3)},
-        {"id": 2, "telegram_id": 2**53 + 1, "email": "ёжик@пример.рф", "purpose": "login",
-         "confirmed_at": None},
+    confirmations: list[Row] = [
+        {
+            "id": 1,
+            "telegram_id": 1001,
+            "email": "anna@example.org",
+            "purpose": "register",
+            "confirmed_at": _at(3),
+        },
+        {
+            "id": 2,
+            "telegram_id": 2**53 + 1,
+            "email": "ёжик@пример.рф",
+            "purpose": "login",
+            "confirmed_at": None,
+        },
     ]
     for confirmation in confirmations:
         confirmation |= {
@@ -68,10 +78,16 @@ def _rows_0001() -> Rows:
         }
     statuses = ["new", "replaced", "checking", "checked", "error", "deleted", "deleted"]
     names = ["main.py", "модуль_ü.py", "😀 emoji.py", "a b\tc.py", "x.py", "main.py", "old.py"]
-    files = [
-        {"id": i, "user_id": 1 if i in {1, 6} else 2 if i % 2 else 3, "name": name,
-         "status": status, "current_version": 2 if status == "replaced" else 1,
-         "created_at": _at(10 + i), "updated_at": _at(20 + i)}
+    files: list[Row] = [
+        {
+            "id": i,
+            "user_id": 1 if i in {1, 6} else 2 if i % 2 else 3,
+            "name": name,
+            "status": status,
+            "current_version": 2 if status == "replaced" else 1,
+            "created_at": _at(10 + i),
+            "updated_at": _at(20 + i),
+        }
         for i, (name, status) in enumerate(zip(names, statuses, strict=True), start=1)
     ]
     versions: list[Row] = []
@@ -80,19 +96,32 @@ def _rows_0001() -> Rows:
         for number in range(1, file["current_version"] + 1):
             content = CONTENTS[len(versions) % len(CONTENTS)]
             version_id = len(versions) + 1
-            versions.append({
-                "id": version_id, "file_id": file["id"], "number": number, "content": content,
-                "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
-                "telegram_file_id": f"BQACAgIAAx{version_id}-_" if version_id % 3 else None,
-                "uploaded_by": [1, 2, 3, 4, None][version_id % 5],
-                "uploaded_at": _at(30 + version_id),
-            })
+            versions.append(
+                {
+                    "id": version_id,
+                    "file_id": file["id"],
+                    "number": number,
+                    "content": content,
+                    "size": len(content),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                    "telegram_file_id": f"BQACAgIAAx{version_id}-_" if version_id % 3 else None,
+                    "uploaded_by": [1, 2, 3, 4, None][version_id % 5],
+                    "uploaded_at": _at(30 + version_id),
+                }
+            )
             kind = "upload" if number == 1 else "replace"
-            events.append({"file_id": file["id"], "version_id": version_id, "kind": kind,
-                           "telegram_id": 1001 if version_id % 2 else 2**53 + 1})
+            events.append(
+                {
+                    "file_id": file["id"],
+                    "version_id": version_id,
+                    "kind": kind,
+                    "telegram_id": 1001 if version_id % 2 else 2**53 + 1,
+                }
+            )
         if file["status"] == "deleted":
-            events.append({"file_id": file["id"], "version_id": None, "kind": "delete",
-                           "telegram_id": None})
+            events.append(
+                {"file_id": file["id"], "version_id": None, "kind": "delete", "telegram_id": None}
+            )
     for number, event in enumerate(events, start=1):
         event |= {"id": number, "created_at": _at(40 + number)}
     return {
@@ -119,33 +148,55 @@ def _rows_0002() -> Rows:
         }
     presets = ["default", "pep8", "strict"]
     results = ["passed", "failed", "error"]
-    checks = []
+    checks: list[Row] = []
     for number in range(1, 7):
         result = results[number % 3]
-        issues = [] if result != "failed" else [
-            {"code": "E501", "message": "Line too long (120 > 99) — «ü»", "row": 1, "col": 100},
-            {"code": None, "message": "SyntaxError: \x00 unexpected", "row": 2, "col": 1},
-        ]
-        checks.append({
-            "id": number, "version_id": number, "preset": presets[number % 3],
-            "ruff_version": "0.8.1", "started_at": _at(70 + number),
-            "finished_at": _at(71 + number), "result": result, "issue_count": len(issues),
-            "issues": issues, "error": "ruff: тайм-аут\r\nline 2" if result == "error" else None,
-        })
-    deliveries = []
+        issues = (
+            []
+            if result != "failed"
+            else [
+                {
+                    "code": "E501",
+                    "message": "Line too long (120 > 99) — «ü»",
+                    "row": 1,
+                    "col": 100,
+                },
+                {"code": None, "message": "SyntaxError: \x00 unexpected", "row": 2, "col": 1},
+            ]
+        )
+        checks.append(
+            {
+                "id": number,
+                "version_id": number,
+                "preset": presets[number % 3],
+                "ruff_version": "0.8.1",
+                "started_at": _at(70 + number),
+                "finished_at": _at(71 + number),
+                "result": result,
+                "issue_count": len(issues),
+                "issues": issues,
+                "error": "ruff: тайм-аут\r\nline 2" if result == "error" else None,
+            }
+        )
+    deliveries: list[Row] = []
     for check in checks:
         for channel in ["email", "telegram"]:
             number = len(deliveries) + 1
             status = ["pending", "sent", "failed"][number % 3]
-            deliveries.append({
-                "id": number, "check_id": check["id"], "channel": channel, "status": status,
-                "attempts": number % 5,
-                "last_error": "550 5.1.1 «нет такого»" if status == "failed" else None,
-                "next_attempt_at": _at(80 + number),
-                "claimed_until": _at(90) if status == "pending" and number % 2 else None,
-                "sent_at": _at(85) if status == "sent" else None,
-                "created_at": _at(72),
-            })
+            deliveries.append(
+                {
+                    "id": number,
+                    "check_id": check["id"],
+                    "channel": channel,
+                    "status": status,
+                    "attempts": number % 5,
+                    "last_error": "550 5.1.1 «нет такого»" if status == "failed" else None,
+                    "next_attempt_at": _at(80 + number),
+                    "claimed_until": _at(90) if status == "pending" and number % 2 else None,
+                    "sent_at": _at(85) if status == "sent" else None,
+                    "created_at": _at(72),
+                }
+            )
     return rows | {"checks": checks, "deliveries": deliveries}
 
 

@@ -28,7 +28,7 @@ def _tables(connection: Connection) -> list[Table]:
 def _insert(connection: Connection, rows: Rows) -> None:
     tables = _tables(connection)
     names = {table.name for table in tables}
-    assert set(rows) == names, f"the fixture misses {names - set(rows)}, has extra {set(rows) - names}"
+    assert set(rows) == names, f"the fixture misses {names - set(rows)}, adds {set(rows) - names}"
     for table in tables:  # parents first: foreign keys are on while filling
         connection.execute(table.insert(), rows[table.name])
 
