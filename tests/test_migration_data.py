@@ -1,6 +1,7 @@
 """Upgrades keep data: a database filled at each revision, upgraded to head, still holds every
 row, link and byte, on SQLite and PostgreSQL. See tests/migration_fixtures for the rule."""
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.script import ScriptDirectory
 
 from core.migrate import ForeignKeyViolationError, alembic_config
@@ -97,3 +99,18 @@ async def test_an_upgrade_leaving_a_dangling_row_fails_and_changes_nothing(
         assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [
             ("0003",)
         ]
+
+
+@pytest.mark.parametrize("backend", [SQLITE, POSTGRESQL])
+async def test_a_downgrade_to_the_oldest_fixture_keeps_every_row(
+    backend: str, tmp_path: Path
+) -> None:
+    oldest = min(FIXTURES)
+    async with _empty_database(backend, tmp_path) as url:
+        await migrate_to(url, "head")
+        await fill(url, rows_at(_revisions()[-1]))
+        before = counts(await dump(url))
+        await asyncio.to_thread(command.downgrade, alembic_config(url), oldest)
+        assert counts(await dump(url)) == {
+            table: count for table, count in before.items() if table in FIXTURES[oldest]()
+        }
