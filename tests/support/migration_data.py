@@ -30,6 +30,9 @@ def _insert(connection: Connection, rows: Rows) -> None:
     names = {table.name for table in tables}
     assert set(rows) == names, f"the fixture misses {names - set(rows)}, adds {set(rows) - names}"
     for table in tables:  # parents first: foreign keys are on while filling
+        columns = set(table.columns.keys())
+        for row in rows[table.name]:
+            assert set(row) == columns, f"{table.name}: give exactly the columns {columns}"
         connection.execute(table.insert(), rows[table.name])
 
 
