@@ -178,7 +178,7 @@ def _migrate(settings: Settings) -> None:
             EXIT_DATABASE,
         )
     if backup is not None:
-        logger.info("backed up the database to %s before upgrading it", backup)
+        logger.info("backed up the database to %s before upgrading it", backup.resolve())
     try:
         upgrade_to_head(settings.database_url)
     except (OSError, SQLAlchemyError) as error:
