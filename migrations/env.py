@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 
 from core.config import Settings
 from core.database import build_engine
+from core.migrate import check_foreign_keys, make_sqlite_engine_safe_to_migrate
 from core.models import Base, UtcDateTime
 
 config = context.config
@@ -41,18 +42,27 @@ def run_migrations_offline() -> None:
 
 
 def _run_sync(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=True,
         render_item=_render_item,
+        # On SQLite too: every revision of one upgrade (or downgrade) in one transaction, which
+        # the foreign key check below commits or rolls back as a whole.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            check_foreign_keys(connection)
 
 
 async def run_migrations_online() -> None:
     engine = build_engine(_database_url())
+    if engine.dialect.name == "sqlite":
+        # Foreign keys off while batch mode rebuilds tables (see core/migrate.py).
+        make_sqlite_engine_safe_to_migrate(engine)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_sync)

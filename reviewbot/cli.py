@@ -1,9 +1,10 @@
-"""The `reviewbot` console script: run, bot, worker, migrate, check, healthcheck."""
+"""The `reviewbot` console script: run, bot, worker, migrate, backup, check, healthcheck."""
 
 import argparse
 import asyncio
 import logging
 import signal
+import sqlite3
 import sys
 import urllib.error
 import urllib.request
@@ -15,6 +16,13 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.backup import (
+    NothingToBackUpError,
+    back_up_before_upgrade,
+    back_up_sqlite,
+    pg_dump_command,
+    sqlite_file,
+)
 from core.config import ConfigError, Settings
 from core.database import wait_for_database, worth_waiting_for
 from core.errors import first_line
@@ -40,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("worker", help="run only the scheduler: checks and deliveries")
     commands.add_parser("migrate", help="apply database migrations (alembic upgrade head)")
+    backup = commands.add_parser(
+        "backup",
+        help="write a copy of the SQLite database to PATH (for PostgreSQL: print the pg_dump "
+        "command that does it)",
+    )
+    backup.add_argument("path", type=Path, metavar="PATH")
     commands.add_parser(
         "healthcheck", help="exit 0 if this machine's process answers /healthz with 200, else 1"
     )
@@ -75,6 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     settings = _load_settings()
     if args.command == "healthcheck":
         raise SystemExit(healthcheck(settings))
+    if args.command == "backup":
+        raise SystemExit(back_up(settings, args.path))
     configure_from_settings(settings)
     try:
         token = settings.require_bot_token() if args.command in PROCESSES else ""
@@ -152,6 +168,17 @@ async def _unless_stopped(waiting: Coroutine[Any, Any, None]) -> bool:
 
 
 def _migrate(settings: Settings) -> None:
+    """Upgrade to head; an existing SQLite file below head is backed up beside it first (and
+    not touched if that fails)."""
+    try:
+        backup = back_up_before_upgrade(settings.database_url)
+    except (OSError, sqlite3.Error) as error:
+        _fail(
+            f"not upgrading {_shown_url(settings)}: backing it up failed: {first_line(error)}",
+            EXIT_DATABASE,
+        )
+    if backup is not None:
+        logger.info("backed up the database to %s before upgrading it", backup.resolve())
     try:
         upgrade_to_head(settings.database_url)
     except (OSError, SQLAlchemyError) as error:
@@ -164,6 +191,28 @@ def _migrate(settings: Settings) -> None:
 
 def _shown_url(settings: Settings) -> str:
     return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def back_up(settings: Settings, target: Path) -> int:
+    """`reviewbot backup PATH`: SQLite is copied to PATH (a new file: nothing is overwritten);
+    for PostgreSQL, the pg_dump command is printed, without the password."""
+    source = sqlite_file(settings.database_url)
+    if source is None:
+        print(pg_dump_command(settings.database_url, target))
+        print(
+            "reviewbot: run the command above; it asks for the password (or reads PGPASSWORD "
+            "or ~/.pgpass). Restore with pg_restore --clean --if-exists --no-owner --dbname=...",
+            file=sys.stderr,
+        )
+        return 0
+    if target.exists():
+        _fail(f"{target} exists: name a new file for the backup", EXIT_CONFIG)
+    try:
+        back_up_sqlite(source, target)
+    except (OSError, sqlite3.Error, NothingToBackUpError) as error:
+        _fail(f"cannot back up {source}: {first_line(error)}", EXIT_DATABASE)
+    print(f"reviewbot: backed up {source} to {target}")
+    return 0
 
 
 HEALTHCHECK_TIMEOUT_SECONDS = 5.0

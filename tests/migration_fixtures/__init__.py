@@ -1,0 +1,262 @@
+"""Rows a database holds at each revision, written with that revision's columns only.
+
+The rule: every migration adds its revision here in the same change (a function building on the
+one before it, plus the default of each column it adds in NEW_COLUMN_DEFAULTS).
+tests/test_migration_data.py fills a database at each revision with these rows, upgrades it to
+head and compares every row; it fails when a revision has no fixture.
+"""
+
+import copy
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+Row = dict[str, Any]
+Rows = dict[str, list[Row]]
+
+T0 = datetime(2026, 11, 1, 8, 30, 15, 123456, tzinfo=UTC)
+
+# Bytes a file may hold: NUL, 0xFF, invalid UTF-8, CRLF, a lone CR, non-ASCII text, nothing.
+CONTENTS = [
+    b"print('hello')\n",
+    b"x = 1\r\ny = 2\r\n\r\n",
+    b"\x00\xff\xfe\x80 invalid \xc3\x28 utf-8\r\x00",
+    "# коммент ü 😀\nname = 'Jürgen'\n".encode(),
+    bytes(range(256)),
+    b"",
+    b"import os\n" * 500,
+    b"\xef\xbb\xbfprint(1)\r\n",  # with a UTF-8 byte order mark
+]
+
+
+def _at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def _rows_0001() -> Rows:
+    users: list[Row] = [
+        {"id": 1, "email": "anna@example.org", "rule_preset": "default"},
+        {"id": 2, "email": "jürgen.groß@пример.рф", "rule_preset": "pep8"},
+        {"id": 3, "email": "zoë+tag@example.com", "rule_preset": "strict"},
+    ]
+    for user in users:
+        user |= {"email_confirmed_at": _at(user["id"]), "created_at": _at(0)}
+    accounts: list[Row] = [  # two accounts of one person, one of another, one never linked
+        {"id": 1, "telegram_id": 1001, "chat_id": 1001, "user_id": 1, "language_code": "en"},
+        {"id": 2, "telegram_id": 1002, "chat_id": -100500, "user_id": 1, "language_code": "ru"},
+        {"id": 3, "telegram_id": 1003, "chat_id": 1003, "user_id": 2, "language_code": "pt-BR"},
+        {"id": 4, "telegram_id": 2**53 + 1, "chat_id": 2**53 + 1, "user_id": None},
+    ]
+    for account in accounts:
+        linked = account["user_id"] is not None
+        account.setdefault("language_code", "uk")
+        account |= {"linked_at": _at(5) if linked else None, "created_at": _at(1)}
+    confirmations: list[Row] = [
+        {
+            "id": 1,
+            "telegram_id": 1001,
+            "email": "anna@example.org",
+            "purpose": "register",
+            "confirmed_at": _at(3),
+        },
+        {
+            "id": 2,
+            "telegram_id": 2**53 + 1,
+            "email": "ёжик@пример.рф",
+            "purpose": "login",
+            "confirmed_at": None,
+        },
+    ]
+    for confirmation in confirmations:
+        confirmation |= {
+            "code_hash": b"\x00\xff" + bytes(range(62)),
+            "code_salt": b"\xff" * 16 + b"\x00" * 16,
+            "attempts": confirmation["id"],
+            "sent_at": _at(2),
+            "expires_at": _at(12),
+        }
+    statuses = ["new", "replaced", "checking", "checked", "error", "deleted", "deleted"]
+    names = ["main.py", "модуль_ü.py", "😀 emoji.py", "a b\tc.py", "x.py", "main.py", "old.py"]
+    files: list[Row] = [
+        {
+            "id": i,
+            "user_id": 1 if i in {1, 6} else 2 if i % 2 else 3,
+            "name": name,
+            "status": status,
+            "current_version": 2 if status == "replaced" else 1,
+            "created_at": _at(10 + i),
+            "updated_at": _at(20 + i),
+        }
+        for i, (name, status) in enumerate(zip(names, statuses, strict=True), start=1)
+    ]
+    versions: list[Row] = []
+    events: list[Row] = []
+    for file in files:
+        for number in range(1, file["current_version"] + 1):
+            content = CONTENTS[len(versions) % len(CONTENTS)]
+            version_id = len(versions) + 1
+            versions.append(
+                {
+                    "id": version_id,
+                    "file_id": file["id"],
+                    "number": number,
+                    "content": content,
+                    "size": len(content),
+                    "sha256": hashlib.sha256(content).hexdigest(),
+                    "telegram_file_id": f"BQACAgIAAx{version_id}-_" if version_id % 3 else None,
+                    "uploaded_by": [1, 2, 3, 4, None][version_id % 5],
+                    "uploaded_at": _at(30 + version_id),
+                }
+            )
+            kind = "upload" if number == 1 else "replace"
+            events.append(
+                {
+                    "file_id": file["id"],
+                    "version_id": version_id,
+                    "kind": kind,
+                    "telegram_id": 1001 if version_id % 2 else 2**53 + 1,
+                }
+            )
+        if file["status"] == "deleted":
+            events.append(
+                {"file_id": file["id"], "version_id": None, "kind": "delete", "telegram_id": None}
+            )
+    for number, event in enumerate(events, start=1):
+        event |= {"id": number, "created_at": _at(40 + number)}
+    return {
+        "users": users,
+        "telegram_accounts": accounts,
+        "email_confirmations": confirmations,
+        "files": files,
+        "file_versions": versions,
+        "file_events": events,
+    }
+
+
+def _rows_0002() -> Rows:
+    rows = _rows_0001()
+    states = ["pending", "claimed", "checked", "failed"]
+    for version in rows["file_versions"]:
+        state = states[version["id"] % len(states)]
+        version |= {
+            "check_state": state,
+            "check_after": _at(60) if state == "pending" else None,
+            "check_attempts": version["id"] % 4,
+            "claimed_by": "worker-ü-1" if state == "claimed" else None,
+            "claim_expires_at": _at(65) if state == "claimed" else None,
+        }
+    presets = ["default", "pep8", "strict"]
+    results = ["passed", "failed", "error"]
+    checks: list[Row] = []
+    for number in range(1, 7):
+        result = results[number % 3]
+        issues = (
+            []
+            if result != "failed"
+            else [
+                {
+                    "code": "E501",
+                    "message": "Line too long (120 > 99) — «ü»",
+                    "row": 1,
+                    "col": 100,
+                },
+                {"code": None, "message": "SyntaxError: \x00 unexpected", "row": 2, "col": 1},
+            ]
+        )
+        checks.append(
+            {
+                "id": number,
+                "version_id": number,
+                "preset": presets[number % 3],
+                "ruff_version": "0.8.1",
+                "started_at": _at(70 + number),
+                "finished_at": _at(71 + number),
+                "result": result,
+                "issue_count": len(issues),
+                "issues": issues,
+                "error": "ruff: тайм-аут\r\nline 2" if result == "error" else None,
+            }
+        )
+    deliveries: list[Row] = []
+    for check in checks:
+        for channel in ["email", "telegram"]:
+            number = len(deliveries) + 1
+            status = ["pending", "sent", "failed"][number % 3]
+            deliveries.append(
+                {
+                    "id": number,
+                    "check_id": check["id"],
+                    "channel": channel,
+                    "status": status,
+                    "attempts": number % 5,
+                    "last_error": "550 5.1.1 «нет такого»" if status == "failed" else None,
+                    "next_attempt_at": _at(80 + number),
+                    "claimed_until": _at(90) if status == "pending" and number % 2 else None,
+                    "sent_at": _at(85) if status == "sent" else None,
+                    "created_at": _at(72),
+                }
+            )
+    return rows | {"checks": checks, "deliveries": deliveries}
+
+
+CONFIG_TEXT = '# своё\r\nline-length = 120\n\n[lint]\nselect = ["E", "F"]\n'
+CONFIG_HASH = hashlib.sha256(CONFIG_TEXT.encode()).hexdigest()
+
+
+def _rows_0003() -> Rows:
+    rows = _rows_0002()
+    rows["review_configs"] = [{"hash": CONFIG_HASH, "text": CONFIG_TEXT, "created_at": _at(3)}]
+    for user in rows["users"]:
+        custom = user["id"] == 3
+        user |= {
+            "rule_preset": "custom" if custom else user["rule_preset"],
+            "ruff_config_hash": CONFIG_HASH if user["id"] != 1 else None,
+            "muted_rules": ["E501", "W291"] if custom else [],
+        }
+    for check in rows["checks"]:
+        custom = check["id"] % 2 == 0
+        check |= {
+            "preset": "custom" if custom else check["preset"],
+            "config_hash": CONFIG_HASH if custom else None,
+            "muted_rules": ["E501"] if check["id"] > 3 else [],
+        }
+    return rows
+
+
+def _rows_0004() -> Rows:
+    rows = _rows_0003()
+    for check in rows["checks"]:
+        check["issues_truncated"] = check["result"] == "failed" and check["id"] > 3
+    for delivery in rows["deliveries"]:
+        held = delivery["claimed_until"] is not None
+        delivery["claimed_by"] = "host-ü:1234:worker" if held else None
+    return rows
+
+
+# Revision → the rows a database at that revision holds. A new migration adds its entry.
+FIXTURES: dict[str, Callable[[], Rows]] = {
+    "0001": _rows_0001,
+    "0002": _rows_0002,
+    "0003": _rows_0003,
+    "0004": _rows_0004,
+}
+
+# Columns added after a revision: what rows written before it read at head.
+NEW_COLUMN_DEFAULTS: dict[tuple[str, str], Any] = {
+    ("file_versions", "check_state"): "pending",
+    ("file_versions", "check_after"): None,
+    ("file_versions", "check_attempts"): 0,
+    ("file_versions", "claimed_by"): None,
+    ("file_versions", "claim_expires_at"): None,
+    ("users", "ruff_config_hash"): None,
+    ("users", "muted_rules"): [],
+    ("checks", "config_hash"): None,
+    ("checks", "muted_rules"): [],
+    ("checks", "issues_truncated"): False,
+    ("deliveries", "claimed_by"): None,
+}
+
+
+def rows_at(revision: str) -> Rows:
+    return copy.deepcopy(FIXTURES[revision]())
