@@ -17,7 +17,7 @@ from tests.support.smtp import free_port
 
 STAGES = ("CONNECT", "HELO", "AUTH", "MAIL", "RCPT", "DATA")
 USERNAME = "reviewbot"
-PASSWORD = "right-password"  # noqa: S105 - the test server's own
+PASSWORD = "right-password"  # the test server's own
 
 
 class _Script:
