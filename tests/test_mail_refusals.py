@@ -21,8 +21,9 @@ from core.config import Settings, SmtpSecurity
 from core.database import SessionFactory
 from core.emails import EmailTemplates
 from core.i18n import load_translations
-from core.mail import SmtpMailer
+from core.mail import MailSendError, SmtpMailer, compose
 from core.models import Delivery, DeliveryChannel, DeliveryStatus, utcnow
+from core.smtp_replies import MailFailure
 from tests.fake_telegram import FakeTelegram
 from tests.support.pipeline import (
     deliveries,
@@ -278,3 +279,26 @@ async def test_a_worker_refused_by_the_mail_server_stays_healthy_and_sends_after
             session_factory, DeliveryChannel.EMAIL, DeliveryStatus.SENT, timeout=60
         )
     assert [m["To"] for m in server.messages] == [RECIPIENT]
+
+
+@pytest.mark.parametrize(
+    ("security", "kind"),
+    [
+        # A TLS handshake with a server that speaks plain SMTP fails: temporary, like a lost
+        # connection.
+        (SmtpSecurity.TLS, MailFailure.TEMPORARY),
+        # STARTTLS asked for and not offered: the settings do not fit the server.
+        (SmtpSecurity.STARTTLS, MailFailure.POLICY),
+    ],
+)
+async def test_tls_failures_are_told_apart(
+    server: RefusingSmtp, security: SmtpSecurity, kind: MailFailure
+) -> None:
+    mailer = SmtpMailer(
+        host="127.0.0.1", port=server.port, security=security, login=None, timeout=5
+    )
+    message = compose(sender="a@localhost", recipient=RECIPIENT, subject="s", text="t")
+    with pytest.raises(MailSendError) as failure:
+        await mailer.send(message)
+    assert failure.value.kind is kind
+    assert server.messages == []
