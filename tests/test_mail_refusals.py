@@ -4,7 +4,6 @@ the operator's to fix: the email waits, untouched, and goes once it is fixed. Ag
 SMTP server (aiosmtpd) answering those codes."""
 
 import asyncio
-import itertools
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
@@ -16,15 +15,14 @@ from prometheus_client import REGISTRY
 from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob
 from checks.email_results import EmailResultSender, MailOutage
-from checks.outbox import ChannelUnavailable, RetryPolicy
+from checks.outbox import RetryPolicy
 from checks.ruff import RuffRunner
 from core.config import Settings, SmtpSecurity
 from core.database import SessionFactory
 from core.emails import EmailTemplates
 from core.i18n import load_translations
-from core.mail import MailSendError, SmtpMailer, compose
+from core.mail import SmtpMailer
 from core.models import Delivery, DeliveryChannel, DeliveryStatus, utcnow
-from core.smtp_replies import MailFailure
 from tests.fake_telegram import FakeTelegram
 from tests.support.pipeline import (
     deliveries,
@@ -280,47 +278,3 @@ async def test_a_worker_refused_by_the_mail_server_stays_healthy_and_sends_after
             session_factory, DeliveryChannel.EMAIL, DeliveryStatus.SENT, timeout=60
         )
     assert [m["To"] for m in server.messages] == [RECIPIENT]
-
-
-@pytest.mark.parametrize(
-    ("security", "kind"),
-    [
-        # A TLS handshake with a server that speaks plain SMTP fails: temporary, like a lost
-        # connection.
-        (SmtpSecurity.TLS, MailFailure.TEMPORARY),
-        # STARTTLS asked for and not offered: the settings do not fit the server.
-        (SmtpSecurity.STARTTLS, MailFailure.POLICY),
-    ],
-)
-async def test_tls_failures_are_told_apart(
-    server: RefusingSmtp, security: SmtpSecurity, kind: MailFailure
-) -> None:
-    mailer = SmtpMailer(
-        host="127.0.0.1", port=server.port, security=security, login=None, timeout=5
-    )
-    message = compose(sender="a@localhost", recipient=RECIPIENT, subject="s", text="t")
-    with pytest.raises(MailSendError) as failure:
-        await mailer.send(message)
-    assert failure.value.kind is kind
-    assert server.messages == []
-
-
-def test_a_refusing_server_is_asked_again_after_a_pause_that_doubles_up_to_a_cap() -> None:
-    now = [0.0]
-    outage = MailOutage(first_pause=60, max_pause=900, clock=lambda: now[0])
-    refused = MailSendError("SMTP 535: 5.7.8 invalid", kind=MailFailure.AUTHENTICATION)
-    asked_at: list[float] = []
-    while now[0] < 3600:
-        try:
-            outage.check()
-        except ChannelUnavailable:
-            pass
-        else:
-            asked_at.append(now[0])
-            outage.refused(refused)
-        now[0] += 5  # a run of the delivery job every 5 s
-    pauses = [later - earlier for earlier, later in itertools.pairwise(asked_at)]
-    assert pauses[:5] == [60, 120, 240, 480, 900]
-    assert set(pauses[5:]) == {900}
-    outage.accepted()
-    outage.check()  # mail goes again: nothing held back
