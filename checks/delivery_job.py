@@ -216,7 +216,9 @@ class _Lane:
             await self._send(send, target)
         except ChannelUnavailable:
             # Nothing is held against this channel's deliveries: they wait, untouched, for a
-            # process that can send (this one is stopping, see reviewbot/supervisor.py).
+            # process that can send (Telegram refused the token: this one is stopping, see
+            # reviewbot/supervisor.py), or for a later run (the mail server refuses the bot's
+            # login or policy: see checks/email_results.py).
             self._unavailable = True
             return
         except DeliveryError as error:

@@ -16,17 +16,24 @@ import aiosmtplib
 from core import metrics
 from core.config import Settings, SmtpSecurity
 from core.models import utcnow
+from core.smtp_replies import MailFailure, Refusal, refusal, unreachable
 
 logger = logging.getLogger(__name__)
 
 
 class MailSendError(Exception):
-    """Sending failed. `temporary` tells whether trying again later may succeed."""
+    """Sending failed. `kind` tells whether trying again later may succeed, whether this
+    message will never be accepted, or whether the server refuses the bot itself (see
+    core/smtp_replies.py)."""
 
-    def __init__(self, reason: str, *, temporary: bool) -> None:
+    def __init__(self, reason: str, *, kind: MailFailure) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.temporary = temporary
+        self.kind = kind
+
+    @property
+    def temporary(self) -> bool:
+        return self.kind is MailFailure.TEMPORARY
 
 
 class Mailer(Protocol):
@@ -165,7 +172,11 @@ class SmtpPool:
     ) -> None:
         try:
             await client.send_message(message)
-        except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused) as error:
+        except (
+            aiosmtplib.SMTPResponseException,
+            aiosmtplib.SMTPRecipientsRefused,
+            aiosmtplib.SMTPNotSupported,  # e.g. SMTPUTF8 for this address: nothing was sent
+        ) as error:
             self._idle.append(client)  # the envelope was reset: the connection is still good
             raise _send_error(error) from error
         except (aiosmtplib.SMTPServerDisconnected, ConnectionError) as error:
@@ -186,19 +197,16 @@ class _StaleConnectionError(Exception):
 
 
 def _send_error(error: aiosmtplib.SMTPException) -> MailSendError:
-    if isinstance(error, aiosmtplib.SMTPResponseException):
-        temporary = 400 <= error.code < 500
-        metrics.SMTP_ERRORS.labels("temporary" if temporary else "rejected").inc()
-        return MailSendError(f"SMTP {error.code}: {error.message}", temporary=temporary)
-    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
-        metrics.SMTP_ERRORS.labels("recipient_refused").inc()
-        return MailSendError(f"recipient refused: {error}", temporary=False)
-    return _unreachable(error)
+    return _counted(refusal(error))
 
 
 def _unreachable(error: Exception) -> MailSendError:
-    metrics.SMTP_ERRORS.labels("unreachable").inc()
-    return MailSendError(f"SMTP unreachable: {error}", temporary=True)
+    return _counted(unreachable(error))
+
+
+def _counted(found: Refusal) -> MailSendError:
+    metrics.SMTP_ERRORS.labels(found.label).inc()
+    return MailSendError(found.reason, kind=found.kind)
 
 
 class FileMailer:

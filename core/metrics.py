@@ -48,7 +48,13 @@ TELEGRAM_ERRORS = Counter(
 SMTP_ERRORS = Counter(
     "reviewbot_smtp_errors",
     "Mail that the SMTP server did not accept, by kind (unreachable, temporary, rejected, "
-    "recipient_refused)",
+    "recipient_refused, authentication, policy)",
+    ["kind"],
+)
+MAIL_OUTAGES = Counter(
+    "reviewbot_mail_outages",
+    "Times the SMTP server began refusing the bot itself, by kind (authentication: the login; "
+    "policy: e.g. 530, STARTTLS required); emails wait pending until the operator fixes it",
     ["kind"],
 )
 UPDATES = Counter(
