@@ -26,6 +26,7 @@ METRIC_NAMES = [
     "reviewbot_delivery_latency_seconds",
     "reviewbot_telegram_errors_total",
     "reviewbot_smtp_errors_total",
+    "reviewbot_mail_outages_total",
     "reviewbot_updates_total",
 ]
 
