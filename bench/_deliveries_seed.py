@@ -20,6 +20,10 @@ from core.models import (
 )
 from core.review import Issue
 from core.services.files import Uploader, store_upload
+from core.services.quotas import StorageLimits
+
+# The seed measures deliveries, not quotas.
+UNLIMITED = StorageLimits(max_files=10**9, max_bytes=10**15)
 
 FIRST_PERSON = 7_300_001
 NAMES = ("app.py", "models.py", "views.py")  # uploads cycle through these: later ones replace
@@ -81,6 +85,7 @@ async def seed_finished_checks(
                     name=NAMES[n % len(NAMES)],
                     content=_source(upload),
                     telegram_file_id=None,
+                    limits=UNLIMITED,
                 )
                 version = await session.scalar(
                     select(FileVersion).where(

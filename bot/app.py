@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import timedelta
 from gettext import GNUTranslations
 
 from aiogram import Bot, Dispatcher
@@ -80,11 +81,13 @@ class SharedRedisStorage(RedisStorage):
         return None
 
 
-def build_storage(redis: Redis | None) -> BaseStorage:
-    """In memory, or on Redis wrapped so that the bot keeps answering while Redis is away."""
+def build_storage(redis: Redis | None, ttl: timedelta | None = None) -> BaseStorage:
+    """In memory, or on Redis wrapped so that the bot keeps answering while Redis is away. On
+    Redis, a conversation's state and data expire `ttl` after they were last written (a
+    dialogue left half-way does not stay forever)."""
     if redis is None:
         return MemoryStorage()
-    return ResilientStorage(SharedRedisStorage(redis))
+    return ResilientStorage(SharedRedisStorage(redis, state_ttl=ttl, data_ttl=ttl))
 
 
 def build_dispatcher(

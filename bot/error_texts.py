@@ -111,6 +111,8 @@ def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - on
     match error:
         case errors.UploadRefusedError():
             return refusal(error)
+        case errors.StorageFullError():
+            return limit_texts.storage_full(error)
         case errors.NotRegisteredError():
             return _("You need an account first: send /start to register, or /login.")
         case errors.AlreadyRegisteredError(email=email):

@@ -1,8 +1,14 @@
 """Texts about the limits a person ran into. Plain text: they also go into callback alerts."""
 
-from aiogram.utils.i18n import ngettext
+from aiogram.utils.i18n import get_i18n, ngettext
+from aiogram.utils.i18n import gettext as _
+from babel.numbers import format_decimal
 
-from core.errors import CodeLimitError, CodeLimitScope
+from bot.formatting import number
+from bot.texts import size_label
+from core.errors import CodeLimitError, CodeLimitScope, StorageFullError, StorageLimit
+
+MEGABYTE = 1_048_576
 
 
 def too_many_updates(wait_seconds: int) -> str:
@@ -45,3 +51,35 @@ def code_limit(error: CodeLimitError) -> str:
             minutes,
         )
     return text.format(limit=error.limit, count=minutes)
+
+
+def storage_full(error: StorageFullError) -> str:
+    """Why an upload was not saved, and what the person can do about it."""
+    if error.limit_kind is StorageLimit.FILES:
+        text = ngettext(
+            "This new file was not saved: you have {count} file, and I keep at most {limit} "
+            "per person. Delete files you no longer need with /files, then send it again. New "
+            "versions of the files you have are still taken.",
+            "This new file was not saved: you have {count} files, and I keep at most {limit} "
+            "per person. Delete files you no longer need with /files, then send it again. New "
+            "versions of the files you have are still taken.",
+            error.used,
+        )
+        return text.format(count=number(error.used), limit=number(error.limit))
+    return _(
+        "This file was not saved: your stored files take {used}, and this one would add "
+        "{adding}, past the limit of {limit} per person. Every version I keep counts, old "
+        "versions and those of deleted files too (their reports stay readable). /forget "
+        "deletes your account with everything stored for it."
+    ).format(
+        used=megabytes(error.used), adding=megabytes(error.adding), limit=megabytes(error.limit)
+    )
+
+
+def megabytes(size: int) -> str:
+    """A stored size: in bytes below 1 MB, else in MB (of 1,048,576 bytes) with one decimal,
+    as the person's language writes it."""
+    if size < MEGABYTE:
+        return size_label(size)
+    mb = format_decimal(size / MEGABYTE, format="#,##0.0", locale=get_i18n().current_locale)
+    return _("{size} MB").format(size=mb)

@@ -128,6 +128,25 @@ class UploadRefusedError(DomainError):
         return self.refusal.value
 
 
+class StorageLimit(StrEnum):
+    FILES = "files"  # MAX_FILES_PER_USER active files
+    BYTES = "bytes"  # MAX_STORED_BYTES_PER_USER bytes of stored versions
+
+
+@dataclass
+class StorageFullError(DomainError):
+    """The upload would take the person past a storage limit; nothing of it was stored.
+    `used` is what they have now (files, or bytes), `adding` the bytes this upload brings."""
+
+    limit_kind: StorageLimit
+    used: int
+    limit: int
+    adding: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.limit_kind.value}: {self.used} of {self.limit}"
+
+
 class ConfigRefusal(StrEnum):
     TOO_LARGE = "too_large"
     NOT_UTF8 = "not_utf8"

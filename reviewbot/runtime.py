@@ -24,6 +24,7 @@ from checks.delivery_job import DeliveryJob, ResultSender
 from checks.email_results import EmailResultSender
 from checks.outbox import RetryPolicy
 from checks.pacing import Pacer
+from checks.pruning import PRUNE_INTERVAL, PruningJob
 from checks.ruff import RuffRunner
 from checks.worker import Worker
 from core.clock import SYSTEM_CLOCK, Clock
@@ -32,7 +33,7 @@ from core.database import SessionFactory, build_engine, build_session_factory
 from core.emails import EmailTemplates
 from core.i18n import load_translations
 from core.mail import Mailer, build_mailer
-from core.models import DeliveryChannel
+from core.models import DeliveryChannel, utcnow
 from core.wakeup import Wakeup, build_wakeup
 from reviewbot.supervisor import supervise
 from reviewbot.telegram_side import ResultChannel, announce_mail, connect_bot, telegram_side
@@ -108,7 +109,9 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
         dispatcher = build_dispatcher(
             settings=resources.settings,
             session_factory=resources.session_factory,
-            storage=build_storage(resources.redis),
+            storage=build_storage(
+                resources.redis, timedelta(hours=resources.settings.prune_after_hours)
+            ),
             redis=resources.redis,  # rate limits shared by every bot process
             mailer=resources.mailer,
             email_templates=resources.email_templates,
@@ -169,6 +172,19 @@ async def open_worker(
         stopping=stopping,
     )
     check_job.on_checked = worker.wake_deliveries
+    pruning = PruningJob(
+        session_factory=resources.session_factory,
+        keep=timedelta(hours=settings.prune_after_hours),
+        mail_dir=None if settings.smtp_host else settings.mail_dir,
+        clock=resources.clock,
+    )
+    worker.scheduler.add_job(
+        pruning.run,
+        "interval",
+        seconds=PRUNE_INTERVAL.total_seconds(),
+        id="pruning",
+        next_run_time=utcnow(),  # at start too: a process that restarts often still prunes
+    )
     worker.start()
     try:
         yield worker

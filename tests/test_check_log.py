@@ -33,7 +33,12 @@ from core.services.files import Uploader, delete_file, store_upload
 from reviewbot.runtime import open_worker
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
-from tests.support.pipeline import deliveries, ruff_oracle_count, wait_for_delivery
+from tests.support.pipeline import (
+    DEFAULT_LIMITS,
+    deliveries,
+    ruff_oracle_count,
+    wait_for_delivery,
+)
 from tests.support.smtp import code_in
 
 FIELDS = [
@@ -284,7 +289,7 @@ async def _seed_checked_files(app: BotApp, person: Person, names: list[str]) -> 
         for index, name in enumerate(names):
             await store_upload(
                 session, uploader, name=name, content=f"X = {index}\n".encode(),
-                telegram_file_id=None,
+                telegram_file_id=None, limits=DEFAULT_LIMITS,
             )  # fmt: skip
     job = CheckJob(session_factory=app.session_factory, runner=RuffRunner(), worker_id="seed")
     assert await job() == len(names)

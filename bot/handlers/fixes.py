@@ -15,6 +15,7 @@ from core.errors import NothingToFixError
 from core.services import files, fixes
 from core.services.accounts import AccountView
 from core.services.fixes import Fixer
+from core.services.quotas import StorageLimits
 from core.wakeup import Wakeup
 
 
@@ -87,6 +88,7 @@ async def on_fix_save(
         fixer,
         unsafe=callback_data.unsafe,
         max_bytes=settings.max_upload_bytes,
+        limits=StorageLimits.of(settings),
     )
     await wakeup.notify()
     await show(callback, fix_texts.saved(stored), build_fix_saved_kb(stored.file_id))

@@ -11,7 +11,7 @@ from bot.filters import NOT_COMMAND
 from bot.states import ReplaceFlow
 from core.config import Settings
 from core.errors import FileNotFoundForUserError
-from core.services import files, uploads
+from core.services import files, quotas, uploads
 from core.services.accounts import AccountView
 from core.wakeup import Wakeup
 
@@ -64,6 +64,15 @@ async def _store_document(
     name = uploads.check_document(
         document.file_name, document.file_size, settings.max_upload_bytes
     )
+    limits = quotas.StorageLimits.of(settings)
+    await quotas.check_room(
+        session,
+        uploader.user_id,
+        limits,
+        name=name,
+        target_file_id=target_file_id,
+        declared_size=document.file_size,
+    )
     content = await downloaded(message, bot, document.file_id)
     if content is None:
         return
@@ -74,6 +83,7 @@ async def _store_document(
         name=name,
         content=content,
         telegram_file_id=document.file_id,
+        limits=limits,
         target_file_id=target_file_id,
     )
     await message.answer(texts.stored(stored.name, stored.version, replaced=stored.replaced))

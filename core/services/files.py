@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import FileNotFoundForUserError, NewerVersionError
+from core.errors import FileNotFoundForUserError, NewerVersionError, StorageFullError
 from core.models import File, FileEvent, FileEventKind, FileStatus, FileVersion, utcnow
+from core.services import quotas
 from core.services.accounts import AccountView
 
 PAGE_SIZE = 8
@@ -80,12 +81,14 @@ async def store_upload(
     name: str,
     content: bytes,
     telegram_file_id: str | None,
+    limits: quotas.StorageLimits,
     target_file_id: int | None = None,
     expected_version: int | None = None,
 ) -> StoredUpload:
     """A new file, or a new version of the target file or of the active file with this name.
-    With `expected_version`, the target must still be at that version (NewerVersionError)."""
-    arguments = (name, content, telegram_file_id, target_file_id, expected_version)
+    With `expected_version`, the target must still be at that version (NewerVersionError).
+    Past a storage limit, StorageFullError and nothing stored."""
+    arguments = (name, content, telegram_file_id, limits, target_file_id, expected_version)
     try:
         return await _store_upload(session, uploader, *arguments)
     except IntegrityError:
@@ -100,9 +103,11 @@ async def _store_upload(
     name: str,
     content: bytes,
     telegram_file_id: str | None,
+    limits: quotas.StorageLimits,
     target_file_id: int | None,
     expected_version: int | None,
 ) -> StoredUpload:
+    await quotas.lock_owner(session, uploader.user_id)  # held until the commit below
     file: File | None
     if target_file_id is not None:
         file = await _active_file(session, uploader.user_id, target_file_id, for_update=True)
@@ -121,6 +126,12 @@ async def _store_upload(
             .with_for_update()
         )
     replaced = file is not None
+    try:
+        use = await quotas.storage_use(session, uploader.user_id)
+        quotas.refuse_if_full(use, limits, new_file=not replaced, adding_bytes=len(content))
+    except StorageFullError:
+        await session.rollback()
+        raise
     if file is None:
         file = File(user_id=uploader.user_id, name=name, status=FileStatus.NEW, current_version=1)
         session.add(file)

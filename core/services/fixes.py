@@ -12,6 +12,7 @@ from core.models import FileStatus
 from core.review import Issue
 from core.ruff_config import ReviewConfig
 from core.services import files
+from core.services.quotas import StorageLimits
 from core.services.reports import check_config, own_check
 from core.services.uploads import check_content
 
@@ -100,6 +101,7 @@ async def save_fix(
     *,
     unsafe: bool,
     max_bytes: int,
+    limits: StorageLimits,
 ) -> files.StoredUpload:
     """Store the fixed file as the next version of its file (checked like any upload); only
     while the fixed version is still the file's newest, and within the upload limit."""
@@ -114,6 +116,7 @@ async def save_fix(
         name=preview.file_name,
         content=preview.outcome.fixed,
         telegram_file_id=None,
+        limits=limits,
         target_file_id=preview.file_id,
         expected_version=preview.version,
     )

@@ -28,8 +28,12 @@ from core.models import (
     utcnow,
 )
 from core.services.files import Uploader, store_upload
+from core.services.quotas import StorageLimits
 from tests.fake_telegram import FakeTelegram, RecordedRequest
 from tests.support.smtp import free_port
+
+# The defaults of MAX_FILES_PER_USER and MAX_STORED_BYTES_PER_USER, for files stored directly.
+DEFAULT_LIMITS = StorageLimits(max_files=500, max_bytes=52_428_800)
 
 
 def ruff_oracle_count(content: bytes, folder: Path) -> int:
@@ -59,8 +63,9 @@ async def seed_uploads(
         uploader = Uploader(user_id=user.id, account_id=account.id, telegram_id=telegram_id)
         for name, content in files.items():
             await store_upload(
-                session, uploader, name=name, content=content, telegram_file_id=None
-            )
+                session, uploader, name=name, content=content, telegram_file_id=None,
+                limits=DEFAULT_LIMITS,
+            )  # fmt: skip
         return list(await session.scalars(select(FileVersion.id).order_by(FileVersion.id)))
 
 
