@@ -68,9 +68,9 @@ def storage_full(error: StorageFullError) -> str:
         return text.format(count=number(error.used), limit=number(error.limit))
     return _(
         "This file was not saved: your stored files take {used}, and this one would add "
-        "{adding}, past the limit of {limit} per person. Every version I keep counts, old "
-        "versions and those of deleted files too (their reports stay readable). /forget "
-        "deletes your account with everything stored for it."
+        "{adding}, past the limit of {limit} per person. Every version of your files counts, "
+        "old versions too. Delete files you no longer need with /files (a deleted file takes "
+        "no room), then send it again."
     ).format(
         used=megabytes(error.used), adding=megabytes(error.adding), limit=megabytes(error.limit)
     )

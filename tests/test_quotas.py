@@ -110,16 +110,23 @@ async def test_bytes_past_the_limit_are_refused_counting_every_stored_version(
     assert "and this one would add 600 bytes, past the limit of 1,000 bytes" in answer.text
     assert await _rows(bot_app) == rows
 
-    # A deleted file's versions are still stored, so they still count.
-    card = await bea.click(await bea.files(), "big.py · v1 · 🆕")
-    await bea.click(await bea.click(card, "Delete"), "Yes, delete")
-    answer = await bea.upload("small.py", b"# " + b"y" * 447 + b"\n")
-    assert "your stored files take 600 bytes" in answer.text
-    assert "Every version I keep counts, old versions and those of deleted files too" in (
+    assert "Delete files you no longer need with /files (a deleted file takes no room)" in (
         answer.text
     )
     # What fits is taken: 600 + 400 is exactly the limit.
     assert "Got fits.py." in (await bea.upload("fits.py", b"# " + b"f" * 397 + b"\n")).text
+    answer = await bea.upload("small.py", b"# " + b"y" * 447 + b"\n")
+    assert "your stored files take 1,000 bytes" in answer.text
+
+    # Deleting a file frees its room, as the refusal says: its content is not kept.
+    card = await bea.click(await bea.files(), "big.py · v1 · 🆕")
+    await bea.click(await bea.click(card, "Delete"), "Yes, delete")
+    assert "Got small.py." in (await bea.upload("small.py", b"# " + b"y" * 447 + b"\n")).text
+    async with bot_app.session_factory() as session:
+        kept = await session.scalars(
+            select(FileVersion.content).join(File).where(File.name == "big.py")
+        )
+        assert list(kept) == [b""]
 
 
 async def test_the_byte_limit_is_explained_in_russian(bot_app: BotApp) -> None:

@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -264,10 +264,18 @@ async def get_file_name(session: AsyncSession, user_id: int, file_id: int) -> st
 async def delete_file(
     session: AsyncSession, user_id: int, file_id: int, *, telegram_id: int
 ) -> str:
-    """Mark the file deleted (its rows and history stay); returns its name."""
+    """Mark the file deleted and drop the content of its versions, which frees the person's
+    storage (see core/services/quotas.py); its rows, checks and events stay, so its reports
+    stay readable. Returns its name."""
     file = await _active_file(session, user_id, file_id, for_update=True)
     file.status = FileStatus.DELETED
     file.updated_at = utcnow()
+    await session.execute(
+        update(FileVersion)
+        .where(FileVersion.file_id == file.id)
+        .values(content=b"")
+        .execution_options(synchronize_session=False)
+    )
     session.add(FileEvent(file_id=file.id, kind=FileEventKind.DELETE, telegram_id=telegram_id))
     await session.commit()
     return file.name

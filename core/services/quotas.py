@@ -1,9 +1,9 @@
 """Storage per person: at most MAX_FILES_PER_USER active files and MAX_STORED_BYTES_PER_USER
 bytes of stored versions (see docs/storage-limits.md).
 
-Bytes count every version still stored: old versions of a file, and the versions of deleted
-files too (deleting a file keeps its rows, so that its reports stay readable; only /forget
-removes them). The check that stores an upload holds a lock on the person's user row from
+Bytes count every stored version of the person's files, old versions too. Deleting a file
+drops the content of its versions (their rows, checks and events stay, so its reports stay
+readable without source lines), so a deleted file takes no room and the bound holds. The check that stores an upload holds a lock on the person's user row from
 before it counts until it commits, so two uploads of one person take turns and cannot both
 pass on the same count.
 """
@@ -33,7 +33,7 @@ class StorageLimits:
 @dataclass(frozen=True)
 class StorageUse:
     files: int  # active (not deleted) files
-    bytes: int  # every stored version, of deleted files too
+    bytes: int  # every version of the active files (a deleted file's content is dropped)
 
 
 async def storage_use(session: AsyncSession, user_id: int) -> StorageUse:
@@ -46,7 +46,7 @@ async def storage_use(session: AsyncSession, user_id: int) -> StorageUse:
     stored_bytes = (
         select(func.coalesce(func.sum(FileVersion.size), 0))
         .join(File, File.id == FileVersion.file_id)
-        .where(File.user_id == user_id)
+        .where(File.user_id == user_id, File.status != FileStatus.DELETED)
         .scalar_subquery()
     )
     row = (await session.execute(select(active_files, stored_bytes))).one()
