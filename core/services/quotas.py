@@ -3,9 +3,11 @@ bytes of stored versions (see docs/storage-limits.md).
 
 Bytes count every stored version of the person's files, old versions too. Deleting a file
 drops the content of its versions (their rows, checks and events stay, so its reports stay
-readable without source lines), so a deleted file takes no room and the bound holds. The check that stores an upload holds a lock on the person's user row from
-before it counts until it commits, so two uploads of one person take turns and cannot both
-pass on the same count.
+readable without source lines), so a deleted file takes no room and the bound holds.
+
+The check that stores an upload holds a lock on the person's user row from before it counts
+until it commits, so two uploads of one person take turns and cannot both pass on the same
+count.
 """
 
 from dataclasses import dataclass
