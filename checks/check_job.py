@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from checks import claims
+from checks import claims, leases
 from checks.check_rows import RuffRun
 from checks.claims import CheckRetryPolicy, ClaimedVersion
 from checks.ruff import RuffError, RuffRunner
@@ -57,7 +57,7 @@ class CheckJob:
     worker_id: str
     batch_size: int = DEFAULT_BATCH_SIZE
     max_batch_bytes: int = claims.MAX_BATCH_BYTES
-    lease: timedelta = timedelta(minutes=5)
+    lease: timedelta = leases.DEFAULT_LEASE  # renewed while held: see checks/leases.py
     retry: CheckRetryPolicy = field(default_factory=CheckRetryPolicy)
     # Called after a batch wrote checks (and so deliveries): wakes the delivery job.
     on_checked: Callable[[], Awaitable[None]] | None = None
@@ -74,6 +74,7 @@ class CheckJob:
         claimed_total = 0
         in_ruff: deque[asyncio.Task[list[RunOutcome]]] = deque()
         unwritten: dict[asyncio.Task[list[RunOutcome]], list[int]] = {}  # claims still held
+        heartbeat = asyncio.create_task(self._renew_every_heartbeat(unwritten))
         try:
             more = True
             while more or in_ruff:
@@ -95,6 +96,9 @@ class CheckJob:
                     await self._record(finished.result())
                     del unwritten[finished]
         finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
             for task in in_ruff:  # stopped, or the database failed
                 task.cancel()
             for task in in_ruff:
@@ -124,7 +128,40 @@ class CheckJob:
         if released:
             logger.info("gave back %s claimed versions, unchecked", released)
 
+    async def _renew_every_heartbeat(
+        self, held: dict[asyncio.Task[list[RunOutcome]], list[int]]
+    ) -> None:
+        """Keep the claims of the batches in ruff or being written this worker's: one UPDATE
+        per heartbeat. A renewal that fails (the database away) is tried at the next one."""
+        while True:
+            await asyncio.sleep(leases.heartbeat(self.lease))
+            ids = [i for version_ids in list(held.values()) for i in version_ids]
+            try:
+                async with self.session_factory() as session:
+                    kept = await leases.renew_claims(
+                        session, worker_id=self.worker_id, version_ids=ids, lease=self.lease
+                    )
+            except Exception as error:
+                if not is_outage(error):
+                    raise
+                logger.warning("claims not renewed (%s)", error)
+                continue
+            if kept < len(ids):
+                lost = len(ids) - kept
+                logger.warning("%s claims were taken over before they were renewed", lost)
+
     async def _claim(self) -> list[ClaimedVersion]:
+        async with self.session_factory() as session:
+            failed = await leases.fail_abandoned(session, policy=self.retry)
+        if failed:
+            logger.error(
+                "%s versions failed for good: their checks were cut short %s times",
+                len(failed),
+                self.retry.max_attempts,
+                extra={"check_ids": failed},
+            )
+            if self.on_checked is not None:
+                await self.on_checked()
         async with self.session_factory() as session:
             return await claims.claim_versions(
                 session,
@@ -132,6 +169,7 @@ class CheckJob:
                 batch_size=self.batch_size,
                 lease=self.lease,
                 max_bytes=self.max_batch_bytes,
+                max_attempts=self.retry.max_attempts,
             )
 
     async def _check(self, batch: list[ClaimedVersion]) -> list[RunOutcome]:

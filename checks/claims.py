@@ -1,10 +1,15 @@
 """Claiming pending versions for a check, and recording what the check found.
 
-A claim is a lease: the version is `claimed` by one worker until `claim_expires_at`. On
-PostgreSQL the claim query uses `FOR UPDATE SKIP LOCKED`, so workers never take the same
-versions; a version whose worker died is taken again once its lease has expired. Results are
-written only while the claim is still the writer's, in one transaction with the check row and
-its two deliveries (the outbox), so every claimed version is checked exactly once.
+A claim is a lease: the version is `claimed` by one worker until `claim_expires_at`, a short
+lease its worker renews while it holds the version (see checks/leases.py). On PostgreSQL the
+claim query uses `FOR UPDATE SKIP LOCKED`, so workers never take the same versions; a version
+whose worker died is taken again once its lease has expired. Results are written only while the
+claim is still the writer's, in one transaction with the check row and its two deliveries (the
+outbox), so every claimed version is checked exactly once.
+
+A claim counts an attempt (`check_attempts`), given back when the claim is released unchecked:
+a version whose claims keep dying with their process (a file that makes it run out of memory)
+reaches the retry policy's last attempt like one that makes ruff fail.
 
 A batch is written in bulk (one INSERT of its checks returning their ids, one of the deliveries,
 one UPDATE of the versions); a version's content is read once, after its claim is taken.
@@ -12,7 +17,7 @@ one UPDATE of the versions); a version's content is read once, after its claim i
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -70,17 +75,12 @@ async def claim_versions(
     batch_size: int,
     lease: timedelta,
     max_bytes: int = MAX_BATCH_BYTES,
+    max_attempts: int = CheckRetryPolicy.max_attempts,
 ) -> list[ClaimedVersion]:
     """Claim up to `batch_size` due versions (and at most about `max_bytes` of content) with
-    their owners' rules; their content is read once the claim is committed."""
+    their owners' rules, counting an attempt for each; their content is read once the claim is
+    committed. Versions that had `max_attempts` already are left to `leases.fail_abandoned`."""
     now = utcnow()
-    due = or_(
-        and_(
-            FileVersion.check_state == CheckState.PENDING,
-            or_(FileVersion.check_after.is_(None), FileVersion.check_after <= now),
-        ),
-        and_(FileVersion.check_state == CheckState.CLAIMED, FileVersion.claim_expires_at < now),
-    )
     query = (
         select(
             FileVersion.id,
@@ -94,7 +94,9 @@ async def claim_versions(
         .join(File, File.id == FileVersion.file_id)
         .join(User, User.id == File.user_id)
         .outerjoin(ReviewConfigText, ReviewConfigText.hash == User.ruff_config_hash)
-        .where(due, File.status != FileStatus.DELETED)
+        .where(
+            due(now), FileVersion.check_attempts < max_attempts, File.status != FileStatus.DELETED
+        )
         .order_by(FileVersion.id)
         .limit(batch_size)
     )
@@ -113,17 +115,22 @@ async def claim_versions(
     ids = [row.id for row in taken]
     await session.execute(
         update(FileVersion)
-        .where(_among(session, FileVersion.id, ids))
-        .values(check_state=CheckState.CLAIMED, claimed_by=worker_id, claim_expires_at=now + lease)
+        .where(among(session, FileVersion.id, ids))
+        .values(
+            check_state=CheckState.CLAIMED,
+            claimed_by=worker_id,
+            claim_expires_at=now + lease,
+            check_attempts=FileVersion.check_attempts + 1,
+        )
         .execution_options(synchronize_session=False)
     )
-    await _set_file_status(
+    await set_file_status(
         session, ((row.file_id, row.number) for row in taken), FileStatus.CHECKING
     )
     await session.commit()
     # Stored content never changes, so it is read after the claim's locks are released.
     stored = await session.execute(
-        select(FileVersion.id, FileVersion.content).where(_among(session, FileVersion.id, ids))
+        select(FileVersion.id, FileVersion.content).where(among(session, FileVersion.id, ids))
     )
     contents: dict[int, bytes] = dict(stored.all())
     await session.rollback()
@@ -139,7 +146,18 @@ async def claim_versions(
     return claimed
 
 
-def _among(
+def due(now: datetime) -> ColumnElement[bool]:
+    """Versions to check now: pending and due, or claimed by a worker whose lease ran out."""
+    return or_(
+        and_(
+            FileVersion.check_state == CheckState.PENDING,
+            or_(FileVersion.check_after.is_(None), FileVersion.check_after <= now),
+        ),
+        and_(FileVersion.check_state == CheckState.CLAIMED, FileVersion.claim_expires_at < now),
+    )
+
+
+def among(
     session: AsyncSession, column: InstrumentedAttribute[int], ids: Collection[int]
 ) -> ColumnElement[bool]:
     """`column IN ids`; on PostgreSQL `= ANY` of one array parameter: rendering a parameter
@@ -149,19 +167,19 @@ def _among(
     return column.in_(ids)
 
 
-def _still_claimed(
+def still_claimed(
     session: AsyncSession, worker_id: str, version_ids: list[int]
 ) -> tuple[ColumnElement[bool], ...]:
     """Those of the versions whose claim this worker still holds."""
     claimed = FileVersion.check_state == CheckState.CLAIMED
     return (
-        _among(session, FileVersion.id, version_ids),
+        among(session, FileVersion.id, version_ids),
         claimed,
         FileVersion.claimed_by == worker_id,
     )
 
 
-async def _set_file_status(
+async def set_file_status(
     session: AsyncSession, versions: Iterable[tuple[int, int]], status: FileStatus
 ) -> None:
     """The status a person sees follows the file's current version only. `versions` are
@@ -169,7 +187,7 @@ async def _set_file_status(
     current = set(versions)
     files = await session.execute(
         select(File.id, File.current_version, File.status)
-        .where(_among(session, File.id, {file_id for file_id, _number in current}))
+        .where(among(session, File.id, {file_id for file_id, _number in current}))
         .order_by(File.id)  # one locking order for every worker: no deadlocks between them
         .with_for_update()
     )
@@ -181,7 +199,7 @@ async def _set_file_status(
     if following:
         await session.execute(
             update(File)
-            .where(_among(session, File.id, following))
+            .where(among(session, File.id, following))
             .values(status=status)
             .execution_options(synchronize_session=False)
         )
@@ -197,7 +215,7 @@ async def record_results(
     """Write a check and its two deliveries for every version still claimed; their check ids."""
     mine = await session.execute(
         select(FileVersion.id, FileVersion.file_id, FileVersion.number)
-        .where(*_still_claimed(session, worker_id, list(results)))
+        .where(*still_claimed(session, worker_id, list(results)))
         .with_for_update()  # the claims stay this worker's for the rest of the write
     )
     versions = list(mine.all())
@@ -212,11 +230,11 @@ async def record_results(
     check_ids = await write_with_outbox(session, rows)
     await session.execute(
         update(FileVersion)
-        .where(_among(session, FileVersion.id, ids))
+        .where(among(session, FileVersion.id, ids))
         .values(check_state=CheckState.CHECKED, claimed_by=None, claim_expires_at=None)
         .execution_options(synchronize_session=False)
     )
-    await _set_file_status(
+    await set_file_status(
         session, ((file_id, number) for _id, file_id, number in versions), FileStatus.CHECKED
     )
     await session.commit()
@@ -225,12 +243,17 @@ async def record_results(
 
 async def release_claims(session: AsyncSession, *, worker_id: str, version_ids: list[int]) -> int:
     """Give back the versions this worker still holds, unchecked, to be claimed again at once
-    (a stopping worker's unfinished batch); how many were given back. No attempt is counted.
-    Their files keep showing "checking": they are, shortly."""
+    (a stopping worker's unfinished batch); how many were given back. The claim's attempt is
+    given back too: none is counted. Their files keep showing "checking": they are, shortly."""
     released = await session.execute(
         update(FileVersion)
-        .where(*_still_claimed(session, worker_id, version_ids))
-        .values(check_state=CheckState.PENDING, claimed_by=None, claim_expires_at=None)
+        .where(*still_claimed(session, worker_id, version_ids))
+        .values(
+            check_state=CheckState.PENDING,
+            claimed_by=None,
+            claim_expires_at=None,
+            check_attempts=FileVersion.check_attempts - 1,
+        )
         .execution_options(synchronize_session=False)
     )
     await session.commit()
@@ -247,6 +270,7 @@ async def record_failure(
     policy: CheckRetryPolicy,
 ) -> list[int]:
     """Log a failed run; retry later, or give up after the last attempt and tell the person.
+    The attempt was counted when the version was claimed.
 
     Returns the ids of the checks that are final (and so have deliveries).
     """
@@ -254,7 +278,7 @@ async def record_failure(
         await session.scalars(
             select(FileVersion)
             .options(defer(FileVersion.content, raiseload=True))
-            .where(*_still_claimed(session, worker_id, version_ids))
+            .where(*still_claimed(session, worker_id, version_ids))
             .with_for_update()
         )
     )
@@ -262,7 +286,6 @@ async def record_failure(
     final: list[dict[str, Any]] = []
     retried: list[dict[str, Any]] = []
     for version in versions:
-        version.check_attempts += 1
         check = check_row(version.id, run, now, error=reason)
         version.claimed_by = version.claim_expires_at = None
         if version.check_attempts >= policy.max_attempts:
@@ -275,6 +298,6 @@ async def record_failure(
     if retried:
         await session.execute(insert(CHECKS), retried)
     check_ids = await write_with_outbox(session, final)
-    await _set_file_status(session, ((v.file_id, v.number) for v in versions), FileStatus.ERROR)
+    await set_file_status(session, ((v.file_id, v.number) for v in versions), FileStatus.ERROR)
     await session.commit()
     return check_ids

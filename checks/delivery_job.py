@@ -6,8 +6,9 @@ Each channel has its own lane, and the lanes run side by side: email never waits
 of chat messages. A lane keeps up to `window` deliveries claimed, claiming more as they are
 done, and sends them concurrently: chat results one queue per chat, so that a person's results
 arrive in order (the sender paces them within Telegram's limits); emails over a few queues,
-sharing the mailer's pooled connections. Claims still waiting their turn are renewed, so a long
-queue never outlives its lease. A delivery is marked sent only after the server accepted it;
+sharing the mailer's pooled connections. Claims are short leases renewed by a heartbeat while
+held (checks/leases.py), so a long queue never outlives its lease and a dead process's claims
+are taken over within seconds. A delivery is marked sent only after the server accepted it;
 the marks are written together every `record_every` seconds, so a crash repeats at most the
 results of that moment (each once), and loses none.
 """
@@ -15,6 +16,7 @@ results of that moment (each once), and loses none.
 import asyncio
 import contextlib
 import logging
+import secrets
 from collections import deque
 from collections.abc import AsyncIterator, Hashable
 from contextlib import AbstractAsyncContextManager
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from checks import outbox
+from checks import leases, outbox
 from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy, Send
 from core import log_context, metrics
 from core.database import SessionFactory
@@ -50,7 +52,9 @@ class DeliveryJob:
     # Emails are sent over this many queues (a little more than the SMTP pool, so that one is
     # composed while another is on the wire).
     email_queues: int = 4
-    lease: timedelta = timedelta(minutes=2)
+    # Whose claims these are: outcomes are written only for deliveries this worker still holds.
+    worker_id: str = field(default_factory=lambda: f"deliveries-{secrets.token_hex(4)}")
+    lease: timedelta = leases.DEFAULT_LEASE
     record_every: float = 0.2
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # Set when the process stops: the sends on their way finish and are recorded, nothing more
@@ -88,10 +92,10 @@ class DeliveryJob:
         try:
             if marks:
                 async with self.session_factory() as session:
-                    await outbox.record_sent(session, sorted(marks))
+                    await outbox.record_sent(session, sorted(marks), worker_id=self.worker_id)
             if releases:
                 async with self.session_factory() as session:
-                    await outbox.release(session, sorted(releases))
+                    await outbox.release(session, sorted(releases), worker_id=self.worker_id)
         except BaseException:
             self._unmarked |= marks
             self._unreleased |= releases
@@ -164,7 +168,11 @@ class _Lane:
     async def _claim(self, send: Send, want: int) -> int:
         async with self._job.session_factory() as session:
             ids = await outbox.claim_deliveries(
-                session, batch_size=want, lease=self._job.lease, channel=self._channel
+                session,
+                worker_id=self._job.worker_id,
+                batch_size=want,
+                lease=self._job.lease,
+                channel=self._channel,
             )
             targets = await outbox.delivery_targets(session, ids, self._reports)
         self._held.update(target.delivery_id for target in targets)
@@ -224,10 +232,14 @@ class _Lane:
         except DeliveryError as error:
             async with self._job.session_factory() as session:
                 status = await outbox.record_failure(
-                    session, target.delivery_id, error, self._job.retry
+                    session,
+                    target.delivery_id,
+                    error,
+                    self._job.retry,
+                    worker_id=self._job.worker_id,
                 )
             self._held.discard(target.delivery_id)
-            if status is None:  # deleted with its user meanwhile: nothing left to record
+            if status is None:  # deleted with its user, or taken over: nothing left to record
                 return
             given_up = status is DeliveryStatus.FAILED
             metrics.DELIVERIES.labels(self._channel, "failed" if given_up else "retry").inc()
@@ -253,11 +265,11 @@ class _Lane:
 
     @contextlib.asynccontextmanager
     async def _background(self) -> AsyncIterator[None]:
-        """Marks written every `record_every` seconds, claims renewed every third of a lease."""
+        """Marks written every `record_every` seconds, claims renewed every heartbeat."""
         tasks = [
             asyncio.create_task(self._every(self._job.record_every, self._record_sent)),
             asyncio.create_task(
-                self._every(self._job.lease.total_seconds() / 3, self._renew_claims)
+                self._every(leases.heartbeat(self._job.lease), self._renew_claims)
             ),
         ]
         try:
@@ -285,7 +297,7 @@ class _Lane:
             if sent:
                 try:
                     async with self._job.session_factory() as session:
-                        await outbox.record_sent(session, sent)
+                        await outbox.record_sent(session, sent, worker_id=self._job.worker_id)
                 except BaseException:
                     self._sent = sent + self._sent  # kept for the lane's end, or the next run
                     raise
@@ -293,7 +305,9 @@ class _Lane:
     async def _renew_claims(self) -> None:
         if self._held:
             async with self._job.session_factory() as session:
-                await outbox.extend_claims(session, sorted(self._held), self._job.lease)
+                await outbox.extend_claims(
+                    session, sorted(self._held), self._job.lease, worker_id=self._job.worker_id
+                )
 
     async def _finish(self) -> None:
         """Let the deliveries on their way end, write their marks, and give back what a

@@ -2,7 +2,10 @@
 
 A delivery is claimed with a lease before it is sent and marked `sent` only after the server
 accepted it; a worker that dies in between leaves the lease to expire, and the delivery is sent
-again: at worst a message is repeated, never lost.
+again: at worst a message is repeated, never lost. The lease is short and renewed while the
+worker holds the delivery (see checks/leases.py). A claim carries its owner (`claimed_by`): a
+worker marks sent, failed, released or renewed only the deliveries it still holds, so one whose
+claim was taken over never writes over the new owner's.
 """
 
 import asyncio
@@ -11,7 +14,7 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from checks.check_rows import MAX_ERROR_LENGTH
@@ -76,12 +79,13 @@ class ChannelUnavailable(Exception):  # noqa: N818 - a state, not an error of th
 async def claim_deliveries(
     session: AsyncSession,
     *,
+    worker_id: str,
     batch_size: int,
     lease: timedelta,
     channel: DeliveryChannel | None = None,
 ) -> list[int]:
     """Up to `batch_size` due deliveries (of one channel, when given), oldest first, claimed
-    for `lease`; their ids."""
+    by `worker_id` for `lease`; their ids."""
     now = utcnow()
     query = (
         select(Delivery)
@@ -100,6 +104,7 @@ async def claim_deliveries(
     deliveries = list(await session.scalars(query))
     for delivery in deliveries:
         delivery.claimed_until = now + lease
+        delivery.claimed_by = worker_id
     await session.commit()
     return [delivery.id for delivery in deliveries]
 
@@ -235,36 +240,52 @@ async def delivery_targets(
     return targets
 
 
-async def extend_claims(session: AsyncSession, delivery_ids: list[int], lease: timedelta) -> None:
-    """Keep deliveries that are still waiting their turn claimed for another `lease`."""
-    await session.execute(
+async def extend_claims(
+    session: AsyncSession, delivery_ids: list[int], lease: timedelta, *, worker_id: str
+) -> int:
+    """Keep the deliveries this worker holds claimed for another `lease` (one UPDATE: the
+    heartbeat of checks/leases.py); how many it still holds."""
+    renewed = await session.execute(
         update(Delivery)
-        .where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.PENDING)
+        .where(*_held_by(worker_id, delivery_ids))
         .values(claimed_until=utcnow() + lease)
     )
     await session.commit()
+    return int(renewed.rowcount)  # type: ignore[attr-defined]
 
 
-async def release(session: AsyncSession, delivery_ids: list[int]) -> None:
-    """Give claimed deliveries back untouched: due again at once, no try counted."""
+def _held_by(worker_id: str, delivery_ids: list[int]) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Delivery.id.in_(delivery_ids),
+        Delivery.status == DeliveryStatus.PENDING,
+        Delivery.claimed_by == worker_id,
+    )
+
+
+async def release(session: AsyncSession, delivery_ids: list[int], *, worker_id: str) -> None:
+    """Give claimed deliveries this worker holds back untouched: due again at once, no try
+    counted."""
     await session.execute(
         update(Delivery)
-        .where(Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.PENDING)
-        .values(claimed_until=None)
+        .where(*_held_by(worker_id, delivery_ids))
+        .values(claimed_until=None, claimed_by=None)
     )
     await session.commit()
 
 
-async def record_sent(session: AsyncSession, delivery_ids: list[int]) -> None:
-    """Mark deliveries the server accepted as sent: one statement for all of them."""
+async def record_sent(session: AsyncSession, delivery_ids: list[int], *, worker_id: str) -> None:
+    """Mark deliveries the server accepted as sent, those this worker still holds: one
+    statement for all of them. One taken over by another worker is left to it (which sends it
+    again: the one repeat a crash may cost)."""
     await session.execute(
         update(Delivery)
-        .where(Delivery.id.in_(delivery_ids))
+        .where(*_held_by(worker_id, delivery_ids))
         .values(
             status=DeliveryStatus.SENT,
             attempts=Delivery.attempts + 1,
             sent_at=utcnow(),
             claimed_until=None,
+            claimed_by=None,
             last_error=None,
         )
     )
@@ -272,17 +293,24 @@ async def record_sent(session: AsyncSession, delivery_ids: list[int]) -> None:
 
 
 async def record_failure(
-    session: AsyncSession, delivery_id: int, error: DeliveryError, policy: RetryPolicy
+    session: AsyncSession,
+    delivery_id: int,
+    error: DeliveryError,
+    policy: RetryPolicy,
+    *,
+    worker_id: str,
 ) -> DeliveryStatus | None:
     """Keep the delivery pending for another try, or mark it failed; returns the status (None:
-    the delivery was deleted with its user, by /forget, while it was on its way)."""
+    the delivery was deleted with its user, by /forget, while it was on its way, or it is no
+    longer this worker's: its lease was taken over)."""
     delivery = await session.get(Delivery, delivery_id, with_for_update=True)
-    if delivery is None:
+    if delivery is None or delivery.claimed_by != worker_id:
         await session.rollback()
         return None
     now = utcnow()
     delivery.last_error = error.reason[:MAX_ERROR_LENGTH]
     delivery.claimed_until = None
+    delivery.claimed_by = None
     if error.retry_after is not None:
         # The server asked us to wait, or is out of reach: not the recipient's fault, not
         # counted as an attempt.

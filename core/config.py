@@ -73,6 +73,11 @@ class Settings(BaseSettings):
 
     check_interval_seconds: int = Field(default=30, ge=1)
     delivery_interval_seconds: int = Field(default=5, ge=1)
+    # How long a worker's claim on a version or delivery lasts; renewed every third of it while
+    # held, so a dead worker's work is taken over within about this long (checks/leases.py).
+    claim_lease_seconds: float = Field(default=15.0, ge=1)
+    # The ruff executable; empty: the one installed with reviewbot.
+    ruff_path: str = ""
     max_upload_bytes: int = Field(default=1_048_576, ge=1)
     # Storage per person (docs/storage-limits.md): active files, and bytes of every stored
     # version (old versions and deleted files' versions too); past either, uploads are refused.

@@ -2,8 +2,10 @@
 (`run`, `bot`, `worker`) built from them. Everything is built in order and closed in reverse."""
 
 import asyncio
+import functools
 import logging
 import os
+import secrets
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -124,8 +126,11 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
         await bot.session.close()
 
 
+@functools.cache
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """This process's name on its claims: host and pid, and a random part, since a restarted
+    container has the host name and pid of the process it replaces."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
 @asynccontextmanager
@@ -151,16 +156,22 @@ async def open_worker(
         ),
     }
     stopping = asyncio.Event()  # set by Worker.stop: the jobs claim nothing more
+    # Claims are short leases renewed by each job's heartbeat while held (checks/leases.py).
+    lease = timedelta(seconds=settings.claim_lease_seconds)
+    identity = identity or worker_id()
     delivery_job = DeliveryJob(
         session_factory=resources.session_factory,
         senders=senders,
+        worker_id=identity,
+        lease=lease,
         retry=retry or RetryPolicy(),
         stopping=stopping,
     )
     check_job = CheckJob(
         session_factory=resources.session_factory,
-        runner=runner or RuffRunner(),
-        worker_id=identity or worker_id(),
+        runner=runner or RuffRunner(ruff_path=settings.ruff_path or None),
+        worker_id=identity,
+        lease=lease,
         stopping=stopping,
     )
     worker = Worker(

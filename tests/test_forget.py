@@ -356,5 +356,8 @@ async def test_a_delivery_deleted_on_its_way_is_skipped_not_recorded(
     async with session_factory() as session:
         assert await outbox.delivery_targets(session, [gone]) == []
         failure = DeliveryError("Telegram answered 500", retry_after=None)
-        assert await outbox.record_failure(session, gone, failure, RetryPolicy()) is None
-        await outbox.record_sent(session, [gone])  # marks nothing, raises nothing
+        assert (
+            await outbox.record_failure(session, gone, failure, RetryPolicy(), worker_id="w")
+            is None
+        )
+        await outbox.record_sent(session, [gone], worker_id="w")  # marks nothing, raises nothing

@@ -1,0 +1,107 @@
+"""Short leases on claimed work, renewed by a heartbeat while the work is held.
+
+A worker claims versions and deliveries for `DEFAULT_LEASE` (15 s; `CLAIM_LEASE_SECONDS`) and
+renews what it holds every third of that (`heartbeat`, 5 s), one UPDATE for its versions and
+one for its deliveries, each limited to what it still owns (`claimed_by`). A process that dies
+stops renewing, and its work is taken by the next worker to look once the lease has run out:
+within about a lease. A renewal that finds a claim taken over leaves it alone, and the late
+worker's results for it are dropped (claims.record_results, outbox.record_sent).
+
+A version whose claims died `max_attempts` times (each claim counts an attempt) is not claimed
+again: `fail_abandoned` fails it for good and tells the person, as a last ruff failure does.
+"""
+
+from collections.abc import Collection
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from checks.check_rows import RuffRun, check_row, write_with_outbox
+from checks.claims import CheckRetryPolicy, among, due, set_file_status, still_claimed
+from core.models import (
+    CheckState,
+    File,
+    FileStatus,
+    FileVersion,
+    ReviewConfigText,
+    User,
+    utcnow,
+)
+from core.ruff_config import ReviewConfig
+
+DEFAULT_LEASE = timedelta(seconds=15)
+# Versions failed for good by one call at most; the rest by the next.
+ABANDONED_BATCH = 100
+ABANDONED_REASON = "the check was cut short {attempts} times (the process checking it stopped)"
+
+
+def heartbeat(lease: timedelta) -> float:
+    """Seconds between renewals of a lease: three renewals fit in one lease."""
+    return lease.total_seconds() / 3
+
+
+async def renew_claims(
+    session: AsyncSession, *, worker_id: str, version_ids: Collection[int], lease: timedelta
+) -> int:
+    """Extend the claims this worker still holds among `version_ids` by `lease` from now; how
+    many it still holds."""
+    if not version_ids:
+        return 0
+    renewed = await session.execute(
+        update(FileVersion)
+        .where(*still_claimed(session, worker_id, list(version_ids)))
+        .values(claim_expires_at=utcnow() + lease)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+    return int(renewed.rowcount)  # type: ignore[attr-defined]
+
+
+async def fail_abandoned(session: AsyncSession, *, policy: CheckRetryPolicy) -> list[int]:
+    """Fail for good the due versions that used their last attempt on claims that died: a check
+    row with the error and its deliveries each ("could not be checked"); the checks' ids."""
+    now = utcnow()
+    query = (
+        select(
+            FileVersion.id,
+            FileVersion.file_id,
+            FileVersion.number,
+            FileVersion.check_attempts,
+            User.rule_preset,
+            User.muted_rules,
+            ReviewConfigText.text,
+        )
+        .join(File, File.id == FileVersion.file_id)
+        .join(User, User.id == File.user_id)
+        .outerjoin(ReviewConfigText, ReviewConfigText.hash == User.ruff_config_hash)
+        .where(
+            due(now),
+            FileVersion.check_attempts >= policy.max_attempts,
+            File.status != FileStatus.DELETED,
+        )
+        .order_by(FileVersion.id)
+        .limit(ABANDONED_BATCH)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=FileVersion)
+    rows = list(await session.execute(query))
+    if not rows:
+        await session.rollback()
+        return []
+    checks: list[dict[str, Any]] = []
+    for row in rows:
+        config = ReviewConfig.stored(row.rule_preset, row.muted_rules, row.text)
+        reason = ABANDONED_REASON.format(attempts=row.check_attempts)
+        checks.append(check_row(row.id, RuffRun(config, "unknown", now), now, error=reason))
+    check_ids = await write_with_outbox(session, checks)
+    await session.execute(
+        update(FileVersion)
+        .where(among(session, FileVersion.id, [row.id for row in rows]))
+        .values(check_state=CheckState.FAILED, claimed_by=None, claim_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    await set_file_status(session, ((row.file_id, row.number) for row in rows), FileStatus.ERROR)
+    await session.commit()
+    return check_ids
