@@ -115,4 +115,8 @@ def delivery_error(error: MailSendError, outage: MailOutage) -> DeliveryError | 
     """What the delivery job does with a failed email (see the module's description)."""
     if error.kind.operators:
         return outage.refused(error)
-    return DeliveryError(error.reason, permanent=error.kind is MailFailure.REFUSED)
+    return DeliveryError(
+        error.reason,
+        permanent=error.kind is MailFailure.REFUSED,
+        may_give_up=not error.unreachable,
+    )

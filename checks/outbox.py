@@ -60,15 +60,23 @@ Send = Callable[[DeliveryTarget], Awaitable[None]]
 
 class DeliveryError(Exception):
     """Sending failed. `permanent`: do not try again; `retry_after`: a wait that is not the
-    recipient's fault (the server's own, or the server out of reach), not counted as a try."""
+    recipient's fault (the server's own, or the server out of reach), not counted as a try;
+    `may_give_up` False: counted for the backoff, but never the last try (a mail server out of
+    reach: an outage of a day must not fail every email written meanwhile)."""
 
     def __init__(
-        self, reason: str, *, permanent: bool = False, retry_after: float | None = None
+        self,
+        reason: str,
+        *,
+        permanent: bool = False,
+        retry_after: float | None = None,
+        may_give_up: bool = True,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.permanent = permanent
         self.retry_after = retry_after
+        self.may_give_up = may_give_up
 
 
 class ChannelUnavailable(Exception):  # noqa: N818 - a state, not an error of the delivery
@@ -318,7 +326,7 @@ async def record_failure(
     else:
         delivery.attempts += 1
         delivery.next_attempt_at = now + policy.delay(delivery.attempts)
-        if error.permanent or delivery.attempts >= policy.max_attempts:
+        if error.permanent or (error.may_give_up and delivery.attempts >= policy.max_attempts):
             delivery.status = DeliveryStatus.FAILED
     await session.commit()
     return delivery.status

@@ -26,10 +26,13 @@ class MailSendError(Exception):
     message will never be accepted, or whether the server refuses the bot itself (see
     core/smtp_replies.py)."""
 
-    def __init__(self, reason: str, *, kind: MailFailure) -> None:
+    def __init__(self, reason: str, *, kind: MailFailure, unreachable: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.kind = kind
+        # No server answered (refused connection, lost connection, timeout, failed TLS): it says
+        # nothing about this message, however long it lasts.
+        self.unreachable = unreachable
 
     @property
     def temporary(self) -> bool:
@@ -206,7 +209,7 @@ def _unreachable(error: Exception) -> MailSendError:
 
 def _counted(found: Refusal) -> MailSendError:
     metrics.SMTP_ERRORS.labels(found.label).inc()
-    return MailSendError(found.reason, kind=found.kind)
+    return MailSendError(found.reason, kind=found.kind, unreachable=found.label == "unreachable")
 
 
 class FileMailer:
