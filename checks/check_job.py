@@ -25,7 +25,7 @@ from checks.ruff import RuffError, RuffRunner
 from core import metrics
 from core.database import SessionFactory, is_outage
 from core.models import Check, CheckResult, utcnow
-from core.review import Issue
+from core.review import FoundIssues
 from core.ruff_config import ReviewConfig
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class RunOutcome:
     version_ids: list[int]
     started_at: datetime
     ruff_version: str
-    results: dict[int, list[Issue]] | None  # None: ruff failed
+    results: dict[int, FoundIssues] | None  # None: ruff failed
     reason: str = ""
 
 
@@ -146,9 +146,13 @@ class CheckJob:
         ]
 
     async def _run(self, config: ReviewConfig, sources: dict[int, bytes]) -> list[RunOutcome]:
-        """One run for the sources; when ruff exits with an error on several, each half again,
-        so one file that crashes ruff (a stack overflow on a 10,000-term expression) fails
-        alone. A timeout or a ruff that cannot start fails the batch as a whole."""
+        """One run for the sources; when ruff exits with an error, is killed or times out on
+        several, each half again, so one file that crashes ruff (a stack overflow on a
+        10,000-term expression) or keeps it busy past the timeout fails alone and its
+        neighbours are checked. The halves run side by side: a half that times out again waits
+        the timeout while the other is checked, so a batch of n files with one slow file takes
+        about (log2(n) + 1) timeouts, not twice that. A ruff that cannot start fails the batch
+        as a whole."""
         started_at = utcnow()
         ids = list(sources)
         metrics.RUFF_BATCH_SIZE.observe(len(ids))
@@ -160,11 +164,13 @@ class CheckJob:
             logger.warning(
                 "ruff failed on versions %s: %s", ids, error.reason, extra={"version_ids": ids}
             )
-            if error.exited and len(ids) > 1:
+            if (error.exited or error.timed_out) and len(ids) > 1:
                 half = len(ids) // 2
                 first = {key: sources[key] for key in ids[:half]}
                 rest = {key: sources[key] for key in ids[half:]}
-                return [*await self._run(config, first), *await self._run(config, rest)]
+                del sources  # each half holds its own
+                halves = await asyncio.gather(self._run(config, first), self._run(config, rest))
+                return [*halves[0], *halves[1]]
             version = await self._version_or_unknown()
             return [RunOutcome(config, ids, started_at, version, None, error.reason)]
         return [RunOutcome(config, ids, started_at, ruff_version, results)]
@@ -201,7 +207,7 @@ class CheckJob:
             await self.on_checked()
 
     async def _count(
-        self, outcome: RunOutcome, results: dict[int, list[Issue]], check_ids: list[int]
+        self, outcome: RunOutcome, results: dict[int, FoundIssues], check_ids: list[int]
     ) -> None:
         """The written checks in the metrics, by result (read back when some claims were lost:
         only the database knows which versions those were)."""

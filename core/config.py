@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     check_interval_seconds: int = Field(default=30, ge=1)
     delivery_interval_seconds: int = Field(default=5, ge=1)
     max_upload_bytes: int = Field(default=1_048_576, ge=1)
+    # Issues stored of one check (the first in file order); past it the rest are only counted.
+    max_issues_per_check: int = Field(default=10_000, ge=1)
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_format: LogFormat = LogFormat.CONSOLE
     # DEBUG shows every library's chatter too (APScheduler's per run, aiogram's per update).

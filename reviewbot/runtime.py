@@ -156,7 +156,7 @@ async def open_worker(
     )
     check_job = CheckJob(
         session_factory=resources.session_factory,
-        runner=runner or RuffRunner(),
+        runner=runner or RuffRunner(max_issues=settings.max_issues_per_check),
         worker_id=identity or worker_id(),
         stopping=stopping,
     )
