@@ -11,7 +11,7 @@ allows one writer), and a worker holds at most two batches' claims.
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -36,6 +36,8 @@ DEFAULT_BATCH_SIZE = 200
 # Batches in ruff at once: the next one starts while the last is read and written, so ruff never
 # waits for the database.
 RUFF_RUNS_IN_FLIGHT = 2
+# While a batch is in ruff and the other slot is free, new work is looked for this often.
+CLAIM_AGAIN_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -72,28 +74,37 @@ class CheckJob:
         if self._unreleased:
             await self._release([])
         claimed_total = 0
-        in_ruff: deque[asyncio.Task[list[RunOutcome]]] = deque()
+        in_ruff: set[asyncio.Task[list[RunOutcome]]] = set()
         unwritten: dict[asyncio.Task[list[RunOutcome]], list[int]] = {}  # claims still held
         try:
             more = True
             while more or in_ruff:
-                finished = None
-                if not more or len(in_ruff) == RUFF_RUNS_IN_FLIGHT:
-                    finished = in_ruff.popleft()
-                    await finished
+                finished: set[asyncio.Task[list[RunOutcome]]] = set()
+                if in_ruff and (not more or len(in_ruff) == RUFF_RUNS_IN_FLIGHT):
+                    # With a slot free, uploads that came meanwhile are claimed now and then
+                    # while a batch is in ruff: a slow batch (a file with a million issues)
+                    # does not hold up everyone else's.
+                    free = len(in_ruff) < RUFF_RUNS_IN_FLIGHT and not self.stopping.is_set()
+                    finished, _ = await asyncio.wait(
+                        in_ruff,
+                        timeout=CLAIM_AGAIN_SECONDS if free else None,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    in_ruff -= finished
+                    more = more or free
                 more = more and not self.stopping.is_set()
                 if more:  # the next batch goes into ruff before the finished one is written
                     batch = await self._claim()
                     if batch:
                         claimed_total += len(batch)
                         task = asyncio.create_task(self._check(batch))
-                        in_ruff.append(task)
+                        in_ruff.add(task)
                         unwritten[task] = [version.version_id for version in batch]
                     more = bool(batch)
                     del batch  # its content lives in ruff's task only, until written to files
-                if finished is not None:
-                    await self._record(finished.result())
-                    del unwritten[finished]
+                for task in finished:
+                    await self._record(task.result())
+                    del unwritten[task]
         finally:
             for task in in_ruff:  # stopped, or the database failed
                 task.cancel()
