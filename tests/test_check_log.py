@@ -45,8 +45,8 @@ FIELDS = [
 ENGLISH_HEADERS = [
     "Check no.", "File name", "Version no.", "Rule preset", "Own configuration (SHA-256)",
     "Muted rules", "ruff version", "Started (UTC)",
-    "Finished (UTC)", "Check result", "Issue count", "Only the first issues kept", "Email status", "Email sent (UTC)",
-    "Email attempts", "Chat status", "Chat sent (UTC)", "Chat attempts",
+    "Finished (UTC)", "Check result", "Issue count", "Only the first issues kept", "Email status",
+    "Email sent (UTC)", "Email attempts", "Chat status", "Chat sent (UTC)", "Chat attempts",
 ]  # fmt: skip
 MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
 CLEAN = b'"""A clean module."""\n\nVALUE = 1\n'
