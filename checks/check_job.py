@@ -160,10 +160,10 @@ class CheckJob:
         """One run for the sources; when ruff exits with an error, is killed or times out on
         several, each half again, so one file that crashes ruff (a stack overflow on a
         10,000-term expression) or keeps it busy past the timeout fails alone and its
-        neighbours are checked. The halves run side by side: a half that times out again waits
-        the timeout while the other is checked, so a batch of n files with one slow file takes
-        about (log2(n) + 1) timeouts, not twice that. A ruff that cannot start fails the batch
-        as a whole."""
+        neighbours are checked. The halves run one after the other: ruff uses every core, so
+        halves side by side would only share them, and a batch of slow files (every one a
+        million issues) would time out at every level, with twice the processes and memory
+        each time. A ruff that cannot start fails the batch as a whole."""
         started_at = utcnow()
         ids = list(sources)
         metrics.RUFF_BATCH_SIZE.observe(len(ids))
@@ -180,8 +180,7 @@ class CheckJob:
                 first = {key: sources[key] for key in ids[:half]}
                 rest = {key: sources[key] for key in ids[half:]}
                 del sources  # each half holds its own
-                halves = await asyncio.gather(self._run(config, first), self._run(config, rest))
-                return [*halves[0], *halves[1]]
+                return [*await self._run(config, first), *await self._run(config, rest)]
             version = await self._version_or_unknown()
             return [RunOutcome(config, ids, started_at, version, None, error.reason)]
         return [RunOutcome(config, ids, started_at, ruff_version, results)]

@@ -272,8 +272,8 @@ async def test_inputs_that_make_parsers_recurse_are_checked_and_shown(bot_app: B
 async def test_a_batch_that_times_out_is_split_until_each_file_fails_alone(
     session_factory: SessionFactory, tmp_path: Path
 ) -> None:
-    """A timeout may be one file's doing: each half of the batch runs again, side by side,
-    until a file that keeps ruff busy fails alone (here every file does)."""
+    """A timeout may be one file's doing: each half of the batch runs again until a file that
+    keeps ruff busy fails alone (here every file does)."""
     log = tmp_path / "calls.log"
     slow_ruff = tmp_path / "slow-ruff.sh"
     slow_ruff.write_text(

@@ -158,5 +158,5 @@ async def test_a_file_that_times_out_or_kills_ruff_fails_alone(
     for n in range(6):
         check = found[f"ok{n}.py"]
         assert check.result is (CheckResult.FAILED if n % 2 else CheckResult.PASSED), n
-    # 8 files: the slow one's half times out at 8, 4, 2 and 1 files, halves side by side.
+    # 8 files: the slow one's half times out at 8, 4, 2 and 1 files.
     assert took < 4 * 2 + 10, f"the batch took {took:.1f} s"
