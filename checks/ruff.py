@@ -4,12 +4,13 @@ import asyncio
 import contextlib
 import logging
 import os
+import resource
 import signal
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from checks.ruff_output import DiagnosticReader, UnreadableOutputError
+from checks.ruff_output import DiagnosticReader, UnreadableOutputError, communicate
 from core.errors import ConfigRefusal, ConfigRefusedError
 from core.models import RulePreset
 from core.review import FoundIssues
@@ -39,6 +40,10 @@ _PASSED_ENVIRONMENT = ("PATH", "SYSTEMROOT", "LANG", "LC_ALL")
 DEFAULT_MAX_ISSUES = 10_000
 # ruff's output is read in pieces of at most this size, each decoded in a worker thread.
 _READ_SIZE = 1 << 20
+# The address space one ruff process may take. One file of a million issues needs 660 MB; a
+# batch of eight such files would take 5 GB: past this limit ruff aborts, which splits the
+# batch in halves like any crash, until the files fit.
+RUFF_MEMORY_LIMIT = 2 * 1024**3
 
 
 class RuffError(Exception):
@@ -198,9 +203,10 @@ class RuffRunner:
             )
         except OSError as error:
             raise RuffError(f"cannot start ruff: {error}") from error
+        _limit_memory(process.pid)
         try:
             stdout, stderr = await asyncio.wait_for(
-                _communicate(process, reader), self.timeout_seconds
+                communicate(process, reader, _READ_SIZE), self.timeout_seconds
             )
         except TimeoutError:
             logger.warning("ruff timed out after %s s; killing it", self.timeout_seconds)
@@ -224,32 +230,6 @@ class RuffRunner:
         if stderr.strip():
             logger.debug("ruff said on stderr: %s", _first_line(stderr))
         return stdout
-
-
-async def _communicate(
-    process: asyncio.subprocess.Process, reader: DiagnosticReader | None
-) -> tuple[bytes, bytes]:
-    """Standard output and error once ruff exits; with a reader, standard output goes to it
-    as it arrives (b"" returned for it) and at most `_READ_SIZE` of standard error is kept."""
-    if reader is None:
-        return await process.communicate()
-    assert process.stdout is not None  # both are pipes
-    assert process.stderr is not None
-    errors = asyncio.ensure_future(_read_capped(process.stderr))
-    try:
-        while piece := await process.stdout.read(_READ_SIZE):
-            await asyncio.to_thread(reader.feed, piece)
-        await process.wait()
-        return b"", await errors
-    finally:
-        errors.cancel()
-
-
-async def _read_capped(stream: asyncio.StreamReader) -> bytes:
-    kept = bytearray()
-    while piece := await stream.read(_READ_SIZE):
-        kept += piece[: _READ_SIZE - len(kept)]
-    return bytes(kept)
 
 
 CONFIG_NAME = "ruff.toml"
@@ -284,6 +264,15 @@ def check_arguments(
         args += ["--extend-ignore", ",".join(config.muted)]
     # Explicit file paths: ruff's exclusions (.venv, build, …) apply only to discovery.
     return [*args, "--", *names]
+
+
+def _limit_memory(pid: int) -> None:
+    """Set ruff's address space limit from outside, right after it starts (a `preexec_fn`
+    is not safe with threads); ruff allocates its diagnostics much later."""
+    try:
+        resource.prlimit(pid, resource.RLIMIT_AS, (RUFF_MEMORY_LIMIT, RUFF_MEMORY_LIMIT))
+    except OSError as error:  # gone already, or not allowed here
+        logger.debug("ruff's memory is not limited: %s", error)
 
 
 def _kill_group(pid: int) -> None:

@@ -9,6 +9,7 @@ decoded. On 1,048,576 diagnostics (341 MB) this took 0.9 s and 38 MB, where `jso
 ruff's JSON array took 12 s and 2.3 GB (docs/poison-uploads.md).
 """
 
+import asyncio
 import json
 import os
 import re
@@ -110,3 +111,29 @@ class DiagnosticReader:
 
 def _non_blank(lines: bytes) -> int:
     return sum(1 for line in lines.splitlines() if line.strip())
+
+
+async def communicate(
+    process: asyncio.subprocess.Process, reader: DiagnosticReader | None, read_size: int
+) -> tuple[bytes, bytes]:
+    """Standard output and error once ruff exits; with a reader, standard output goes to it
+    as it arrives (b"" returned for it) and at most `read_size` of standard error is kept."""
+    if reader is None:
+        return await process.communicate()
+    assert process.stdout is not None  # both are pipes
+    assert process.stderr is not None
+    errors = asyncio.ensure_future(_read_capped(process.stderr, read_size))
+    try:
+        while piece := await process.stdout.read(read_size):
+            await asyncio.to_thread(reader.feed, piece)
+        await process.wait()
+        return b"", await errors
+    finally:
+        errors.cancel()
+
+
+async def _read_capped(stream: asyncio.StreamReader, read_size: int) -> bytes:
+    kept = bytearray()
+    while piece := await stream.read(read_size):
+        kept += piece[: read_size - len(kept)]
+    return bytes(kept)

@@ -7,12 +7,13 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from checks.check_job import CheckJob
 from checks.claims import CheckRetryPolicy
-from checks.ruff import RuffRunner
+from checks.ruff import RuffError, RuffRunner
 from checks.worker import Worker
 from core.database import SessionFactory
 from core.models import Check, CheckResult, File, FileVersion, RulePreset
@@ -103,6 +104,18 @@ async def test_many_issues_are_counted_and_the_first_kept_in_file_order(tmp_path
     assert (found[1].total, len(found[1]), found[1].truncated) == (30, 12, True)
     assert [issue.line for issue in found[1]] == list(range(1, 13))
     assert (found[2].total, len(found[2]), found[2].truncated) == (3, 3, False)
+
+
+async def test_a_ruff_run_past_its_memory_limit_fails_like_a_crash() -> None:
+    """Four poison files would take ruff 2.6 GB: it is stopped at RUFF_MEMORY_LIMIT (2 GiB) and
+    the job splits the batch as for any crash; one poison file fits."""
+    runner = RuffRunner()
+    config = ReviewConfig(preset=RulePreset.DEFAULT)
+    with pytest.raises(RuffError) as raised:
+        await runner.check_batch(dict.fromkeys(range(4), POISON), config)
+    assert raised.value.exited
+    found = await runner.check_batch({1: POISON}, config)
+    assert (found[1].total, len(found[1])) == (1_048_576, 10_000)
 
 
 def _ruff_slow_or_killed_by_marker(folder: Path) -> str:
