@@ -139,6 +139,7 @@ def export_headers() -> dict[str, str]:
         "finished_at": _("Finished (UTC)"),
         "result": _("Check result"),
         "issue_count": _("Issue count"),
+        "issues_truncated": _("Only the first issues kept"),
         "email_status": _("Email status"),
         "email_sent_at": _("Email sent (UTC)"),
         "email_attempts": _("Email attempts"),

@@ -8,6 +8,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.formatting import quote, when
+from core.emails import MAX_EMAIL_ISSUES
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus, RulePreset
 from core.review import Issue
 from core.services.history import VersionDiff
@@ -83,31 +84,43 @@ def result_line(report: CheckOutcome) -> str:
             ).format(count=report.issue_count)
 
 
+def truncated_lines(report: CheckReport) -> list[str]:
+    """The mark of a check whose issues were too many to keep: which of them are listed."""
+    if not report.issues_truncated:
+        return []
+    return [
+        _("Showing the first {shown} of {count} issues.").format(
+            shown=len(report.issues), count=report.issue_count
+        )
+    ]
+
+
 def issue_line(issue: Issue) -> str:
     return f"<code>{quote(issue.code)}</code> {issue.line}:{issue.column} {quote(issue.message)}"
 
 
-def _with_issues(
-    head: list[str], issues: list[Issue], tail: list[str], most: int, new: int = 0
-) -> str:
+def _with_issues(head: list[str], issues: list[Issue], total: int, most: int, new: int = 0) -> str:
     """Head, the first issue lines (at most `most`, the first `new` of them marked new) that fit
-    in one message with a note of the rest, then tail."""
+    in one message with a note of the rest (of `total`)."""
     shown: list[str] = []
     for index, issue in enumerate(issues[:most]):
         line = f"{NEW_MARK} {issue_line(issue)}" if index < new else issue_line(issue)
         candidate = [*shown, line]
-        if telegram_length(_compose(head, candidate, len(issues), tail)) > TELEGRAM_TEXT_LIMIT:
+        if telegram_length(_compose(head, candidate, total)) > TELEGRAM_TEXT_LIMIT:
             break
         shown = candidate
-    return _compose(head, shown, len(issues), tail)
+    return _compose(head, shown, total)
 
 
-def _compose(head: list[str], shown: list[str], total: int, tail: list[str]) -> str:
+def _compose(head: list[str], shown: list[str], total: int) -> str:
     rest = total - len(shown)
-    more = (
-        [_("…and {count} more: the email lists every issue.").format(count=rest)] if rest else []
-    )
-    return "\n".join([*head, *shown, *more, *tail])
+    if not rest:
+        more = []
+    elif total <= MAX_EMAIL_ISSUES:
+        more = [_("…and {count} more: the email lists every issue.").format(count=rest)]
+    else:
+        more = [_("…and {count} more: see the full report.").format(count=rest)]
+    return "\n".join([*head, *shown, *more])
 
 
 def check_result_message(report: CheckReport) -> str:
@@ -118,12 +131,14 @@ def check_result_message(report: CheckReport) -> str:
             name=quote(report.file_name), version=report.version
         ),
         result_line(report),
+        *truncated_lines(report),
     ]
     if report.diff is None:
-        return _with_issues(head, report.issues, [], most=10)
+        return _with_issues(head, report.issues, report.issue_count, most=10)
     changes = report.diff.issues
     head.append(changes_line(report.diff))
-    return _with_issues(head, changes.new_first(), [], most=10, new=len(changes.new))
+    issues = changes.new_first()
+    return _with_issues(head, issues, len(issues), most=10, new=len(changes.new))
 
 
 def changes_line(diff: VersionDiff) -> str:
@@ -165,6 +180,7 @@ def report_head(report: CheckReport) -> list[str]:
         ),
         *([muted_line(report.muted_rules)] if report.muted_rules else []),
         result_line(report),
+        *truncated_lines(report),
     ]
 
 

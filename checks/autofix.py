@@ -13,8 +13,8 @@ from checks.ruff import (
     check_arguments,
     config_arguments,
     file_name,
-    to_issue,
 )
+from checks.ruff_output import to_issue
 from core.review import Issue
 from core.ruff_config import ReviewConfig
 from core.services.fixes import FixOutcome

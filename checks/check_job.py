@@ -11,7 +11,7 @@ allows one writer), and a worker holds at most two batches' claims.
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,7 +25,7 @@ from checks.ruff import RuffError, RuffRunner
 from core import metrics
 from core.database import SessionFactory, is_outage
 from core.models import Check, CheckResult, utcnow
-from core.review import Issue
+from core.review import FoundIssues
 from core.ruff_config import ReviewConfig
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ DEFAULT_BATCH_SIZE = 200
 # Batches in ruff at once: the next one starts while the last is read and written, so ruff never
 # waits for the database.
 RUFF_RUNS_IN_FLIGHT = 2
+# While a batch is in ruff and the other slot is free, new work is looked for this often.
+CLAIM_AGAIN_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class RunOutcome:
     version_ids: list[int]
     started_at: datetime
     ruff_version: str
-    results: dict[int, list[Issue]] | None  # None: ruff failed
+    results: dict[int, FoundIssues] | None  # None: ruff failed
     reason: str = ""
 
 
@@ -72,29 +74,38 @@ class CheckJob:
         if self._unreleased:
             await self._release([])
         claimed_total = 0
-        in_ruff: deque[asyncio.Task[list[RunOutcome]]] = deque()
+        in_ruff: set[asyncio.Task[list[RunOutcome]]] = set()
         unwritten: dict[asyncio.Task[list[RunOutcome]], list[int]] = {}  # claims still held
         heartbeat = asyncio.create_task(self._renew_every_heartbeat(unwritten))
         try:
             more = True
             while more or in_ruff:
-                finished = None
-                if not more or len(in_ruff) == RUFF_RUNS_IN_FLIGHT:
-                    finished = in_ruff.popleft()
-                    await finished
+                finished: set[asyncio.Task[list[RunOutcome]]] = set()
+                if in_ruff and (not more or len(in_ruff) == RUFF_RUNS_IN_FLIGHT):
+                    # With a slot free, uploads that came meanwhile are claimed now and then
+                    # while a batch is in ruff: a slow batch (a file with a million issues)
+                    # does not hold up everyone else's.
+                    free = len(in_ruff) < RUFF_RUNS_IN_FLIGHT and not self.stopping.is_set()
+                    finished, _ = await asyncio.wait(
+                        in_ruff,
+                        timeout=CLAIM_AGAIN_SECONDS if free else None,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    in_ruff -= finished
+                    more = more or free
                 more = more and not self.stopping.is_set()
                 if more:  # the next batch goes into ruff before the finished one is written
                     batch = await self._claim()
                     if batch:
                         claimed_total += len(batch)
                         task = asyncio.create_task(self._check(batch))
-                        in_ruff.append(task)
+                        in_ruff.add(task)
                         unwritten[task] = [version.version_id for version in batch]
                     more = bool(batch)
                     del batch  # its content lives in ruff's task only, until written to files
-                if finished is not None:
-                    await self._record(finished.result())
-                    del unwritten[finished]
+                for task in finished:
+                    await self._record(task.result())
+                    del unwritten[task]
         finally:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -184,9 +195,13 @@ class CheckJob:
         ]
 
     async def _run(self, config: ReviewConfig, sources: dict[int, bytes]) -> list[RunOutcome]:
-        """One run for the sources; when ruff exits with an error on several, each half again,
-        so one file that crashes ruff (a stack overflow on a 10,000-term expression) fails
-        alone. A timeout or a ruff that cannot start fails the batch as a whole."""
+        """One run for the sources; when ruff exits with an error, is killed or times out on
+        several, each half again, so one file that crashes ruff (a stack overflow on a
+        10,000-term expression) or keeps it busy past the timeout fails alone and its
+        neighbours are checked. The halves run one after the other: ruff uses every core, so
+        halves side by side would only share them, and a batch of slow files (every one a
+        million issues) would time out at every level, with twice the processes and memory
+        each time. A ruff that cannot start fails the batch as a whole."""
         started_at = utcnow()
         ids = list(sources)
         metrics.RUFF_BATCH_SIZE.observe(len(ids))
@@ -198,10 +213,11 @@ class CheckJob:
             logger.warning(
                 "ruff failed on versions %s: %s", ids, error.reason, extra={"version_ids": ids}
             )
-            if error.exited and len(ids) > 1:
+            if (error.exited or error.timed_out) and len(ids) > 1:
                 half = len(ids) // 2
                 first = {key: sources[key] for key in ids[:half]}
                 rest = {key: sources[key] for key in ids[half:]}
+                del sources  # each half holds its own
                 return [*await self._run(config, first), *await self._run(config, rest)]
             version = await self._version_or_unknown()
             return [RunOutcome(config, ids, started_at, version, None, error.reason)]
@@ -239,7 +255,7 @@ class CheckJob:
             await self.on_checked()
 
     async def _count(
-        self, outcome: RunOutcome, results: dict[int, list[Issue]], check_ids: list[int]
+        self, outcome: RunOutcome, results: dict[int, FoundIssues], check_ids: list[int]
     ) -> None:
         """The written checks in the metrics, by result (read back when some claims were lost:
         only the database knows which versions those were)."""

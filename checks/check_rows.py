@@ -9,7 +9,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import Base, Check, CheckResult, Delivery, DeliveryChannel
-from core.review import Issue
+from core.review import FoundIssues, Issue
 from core.ruff_config import ReviewConfig
 
 MAX_ERROR_LENGTH = 2000
@@ -36,8 +36,10 @@ def check_row(
     issues: list[Issue] | None = None,
     error: str | None = None,
 ) -> dict[str, Any]:
-    """A `checks` row, as the values of a bulk insert: `error` when ruff could not run."""
+    """A `checks` row, as the values of a bulk insert: `error` when ruff could not run. The
+    count is every issue found; the list, those kept (`FoundIssues` says when some were not)."""
     found = issues or []
+    total = found.total if isinstance(found, FoundIssues) else len(found)
     if error is not None:
         result = CheckResult.ERROR
     else:
@@ -51,7 +53,8 @@ def check_row(
         "started_at": run.started_at,
         "finished_at": finished_at,
         "result": result,
-        "issue_count": len(found),
+        "issue_count": total,
+        "issues_truncated": total > len(found),
         # Issue.to_json's dictionary, built without dataclasses.asdict's deep copies.
         "issues": [{name: getattr(issue, name) for name in _ISSUE_FIELDS} for issue in found],
         "error": error[:MAX_ERROR_LENGTH] if error is not None else None,

@@ -7,6 +7,7 @@ operator's to fix: the email lane stops for this run and its deliveries are give
 (`ChannelUnavailable`), as when Telegram refuses the bot token; `MailOutage` says so once.
 """
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -101,8 +102,13 @@ class EmailResultSender:
 
     async def _send_with(self, mailer: Mailer, target: DeliveryTarget) -> None:
         self.outage.check()
-        message = self._templates.check_report(
-            locale=pick_locale(target.locale), recipient=target.email, report=target.report
+        # Built in a worker thread: 500 issues in text and HTML take tens of milliseconds,
+        # which the event loop (the bot's updates, the other deliveries) should not wait.
+        message = await asyncio.to_thread(
+            self._templates.check_report,
+            locale=pick_locale(target.locale),
+            recipient=target.email,
+            report=target.report,
         )
         try:
             await mailer.send(message)

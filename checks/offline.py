@@ -74,7 +74,7 @@ async def review_paths(
             print(f"{path}: cannot review: {errors[index]}", file=out)
         for issue in issues.get(index, []):
             print(format_issue(path, issue), file=out)
-    found = sum(map(len, issues.values()))
+    found = sum(found_in_file.total for found_in_file in issues.values())  # listed: capped
     files_with_issues = sum(1 for found_in_file in issues.values() if found_in_file)
     if found:
         summary = f"Found {_plural(found, 'issue')} in {_plural(files_with_issues, 'file')}."

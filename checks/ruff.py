@@ -2,18 +2,18 @@
 
 import asyncio
 import contextlib
-import json
 import logging
 import os
+import resource
 import signal
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
+from checks.ruff_output import DiagnosticReader, UnreadableOutputError, communicate
 from core.errors import ConfigRefusal, ConfigRefusedError
 from core.models import RulePreset
-from core.review import SYNTAX_ERROR_CODE, Issue
+from core.review import FoundIssues
 from core.ruff_config import OwnConfig, ReviewConfig
 
 logger = logging.getLogger(__name__)
@@ -34,22 +34,32 @@ PRESET_RULES: dict[RulePreset, tuple[str, ...]] = {
     RulePreset.STRICT: STRICT_RULES,
 }
 
-# Newer ruff reports a syntax error under this code; older ruff gives no code at all.
-_RUFF_SYNTAX_CODES = {None, "invalid-syntax"}
 # Only these variables reach ruff: no RUFF_*, no user configuration directory.
 _PASSED_ENVIRONMENT = ("PATH", "SYSTEMROOT", "LANG", "LC_ALL")
+# Issues kept of one file (the rest are counted): Settings.max_issues_per_check.
+DEFAULT_MAX_ISSUES = 10_000
+# ruff's output is read in pieces of at most this size, each decoded in a worker thread.
+_READ_SIZE = 1 << 20
+# The address space one ruff process may take. One file of a million issues needs 660 MB; a
+# batch of eight such files would take 5 GB: past this limit ruff aborts, which splits the
+# batch in halves like any crash, until the files fit.
+RUFF_MEMORY_LIMIT = 2 * 1024**3
 
 
 class RuffError(Exception):
     """ruff failed, crashed, printed output we cannot read, or timed out; `details` is what it
-    printed on stderr, when it said anything. `exited`: it ran and exited with an error (a
-    crash on one of the files, say), rather than not starting or timing out."""
+    printed on stderr, when it said anything. `exited`: it ran and exited with an error or was
+    killed (a crash on one of the files, say); `timed_out`: it ran past the timeout. Either
+    may be one file's doing; a ruff that cannot start is neither."""
 
-    def __init__(self, reason: str, details: str = "", *, exited: bool = False) -> None:
+    def __init__(
+        self, reason: str, details: str = "", *, exited: bool = False, timed_out: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.details = details
         self.exited = exited
+        self.timed_out = timed_out
 
 
 def _default_ruff_path() -> str:
@@ -77,40 +87,6 @@ def _first_line(text: bytes) -> str:
     return lines[0].strip() if lines else "no error message"
 
 
-def to_issue(diagnostic: Mapping[str, Any]) -> Issue:
-    code = diagnostic["code"]
-    start, end = diagnostic["location"], diagnostic["end_location"]
-    return Issue(
-        code=SYNTAX_ERROR_CODE if code in _RUFF_SYNTAX_CODES else str(code),
-        message=str(diagnostic["message"]),
-        line=int(start["row"]),
-        column=int(start["column"]),
-        end_line=int(end["row"]),
-        end_column=int(end["column"]),
-        fixable=diagnostic.get("fix") is not None,
-        url=str(diagnostic["url"]) if diagnostic.get("url") else None,
-    )
-
-
-def parse_report(stdout: bytes, names: Mapping[str, int]) -> dict[int, list[Issue]]:
-    issues: dict[int, list[Issue]] = {key: [] for key in names.values()}
-    try:
-        diagnostics = json.loads(stdout)
-    except ValueError as error:
-        raise RuffError(f"ruff printed unparsable output: {error}") from error
-    if not isinstance(diagnostics, list):
-        raise RuffError("ruff printed unparsable output: not a list of diagnostics")
-    try:
-        for diagnostic in diagnostics:
-            key = names[str(diagnostic["filename"]).rpartition(os.sep)[2]]  # not Path(): 5x slower
-            issues[key].append(to_issue(diagnostic))
-    except (ValueError, TypeError, KeyError) as error:
-        raise RuffError(f"ruff printed unparsable output: {error!r}") from error
-    for found in issues.values():
-        found.sort(key=lambda issue: (issue.line, issue.column, issue.code))
-    return issues
-
-
 def default_scratch_dir() -> str | None:
     """Where the folders of ruff runs go: `TMPDIR` when the operator set it, else `/dev/shm`
     when it can be written (the files live for one run: a disk's file system spent 0.15 ms of
@@ -133,9 +109,11 @@ class RuffRunner:
         ruff_path: str | None = None,
         timeout_seconds: float = 60.0,
         scratch_dir: str | None = None,
+        max_issues: int = DEFAULT_MAX_ISSUES,
     ) -> None:
         self.ruff_path = ruff_path or _default_ruff_path()
         self.timeout_seconds = timeout_seconds
+        self.max_issues = max_issues
         self.scratch_dir = scratch_dir or default_scratch_dir()
         self._version: str | None = None
 
@@ -158,7 +136,9 @@ class RuffRunner:
 
     async def check_batch(
         self, sources: Mapping[int, bytes], config: ReviewConfig
-    ) -> dict[int, list[Issue]]:
+    ) -> dict[int, FoundIssues]:
+        """The issues of each source: at most `max_issues` kept, all counted. ruff's output is
+        read as it comes and decoded in a worker thread, never held whole."""
         if not sources:
             return {}
         with tempfile.TemporaryDirectory(prefix="reviewbot-", dir=self.scratch_dir) as name:
@@ -167,12 +147,15 @@ class RuffRunner:
             # for it while the job parses and writes (500 files: 0.2 s there, 0.1 s here on disk,
             # under 0.01 s in /dev/shm).
             names = write_sources(directory, sources)
-            stdout = await self._run(check_arguments(config, directory, names), directory)
-        issues = parse_report(stdout, names)
+            reader = DiagnosticReader(names, self.max_issues)
+            args = check_arguments(config, directory, names, output="json-lines")
+            await self._run(args, directory, reader)
+        issues = await asyncio.to_thread(reader.finish)
         logger.info(
-            "ruff checked %s files with %s: %s issues",
+            "ruff checked %s files with %s: %s issues (%s kept)",
             len(sources),
             config.describe(),
+            sum(found.total for found in issues.values()),
             sum(map(len, issues.values())),
         )
         return issues
@@ -199,7 +182,11 @@ class RuffRunner:
         """ruff with these arguments in `cwd` (a folder of ours), isolated like every run."""
         return await self._run(args, cwd)
 
-    async def _run(self, args: list[str], cwd: Path) -> bytes:
+    async def _run(
+        self, args: list[str], cwd: Path, reader: DiagnosticReader | None = None
+    ) -> bytes:
+        """ruff's standard output; with a `reader`, given to it piece by piece instead (in a
+        worker thread, so the event loop stays free), and b"" returned."""
         environment = {key: os.environ[key] for key in _PASSED_ENVIRONMENT if key in os.environ}
         environment |= {"HOME": str(cwd), "XDG_CONFIG_HOME": str(cwd)}
         try:
@@ -212,14 +199,22 @@ class RuffRunner:
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
                 start_new_session=True,  # its own process group, killed as a whole
+                limit=_READ_SIZE,
             )
         except OSError as error:
             raise RuffError(f"cannot start ruff: {error}") from error
+        _limit_memory(process.pid)
         try:
-            stdout, stderr = await asyncio.wait_for(process.communicate(), self.timeout_seconds)
+            stdout, stderr = await asyncio.wait_for(
+                communicate(process, reader, _READ_SIZE), self.timeout_seconds
+            )
         except TimeoutError:
             logger.warning("ruff timed out after %s s; killing it", self.timeout_seconds)
-            raise RuffError(f"ruff timed out after {self.timeout_seconds:g} s") from None
+            raise RuffError(
+                f"ruff timed out after {self.timeout_seconds:g} s", timed_out=True
+            ) from None
+        except UnreadableOutputError as error:
+            raise RuffError(f"ruff printed unparsable output: {error}") from error
         finally:
             if process.returncode is None:
                 _kill_group(process.pid)
@@ -257,15 +252,27 @@ def config_arguments(config: ReviewConfig, directory: Path, *, lint: bool = True
     return [*args, "--config", str(path)]
 
 
-def check_arguments(config: ReviewConfig, directory: Path, names: Iterable[str]) -> list[str]:
-    """`ruff check` of these files in `directory`: JSON out, no cache, never fixing (a
+def check_arguments(
+    config: ReviewConfig, directory: Path, names: Iterable[str], *, output: str = "json"
+) -> list[str]:
+    """`ruff check` of these files in `directory`: JSON out (`json-lines`: one diagnostic a
+    line, for reading as it comes), no cache, never fixing (a
     configuration may say `fix = true`)."""
     args = ["check", *config_arguments(config, directory), "--no-cache", "--no-fix"]
-    args += ["--output-format", "json", "--exit-zero"]
+    args += ["--output-format", output, "--exit-zero"]
     if config.muted:
         args += ["--extend-ignore", ",".join(config.muted)]
     # Explicit file paths: ruff's exclusions (.venv, build, …) apply only to discovery.
     return [*args, "--", *names]
+
+
+def _limit_memory(pid: int) -> None:
+    """Set ruff's address space limit from outside, right after it starts (a `preexec_fn`
+    is not safe with threads); ruff allocates its diagnostics much later."""
+    try:
+        resource.prlimit(pid, resource.RLIMIT_AS, (RUFF_MEMORY_LIMIT, RUFF_MEMORY_LIMIT))
+    except OSError as error:  # gone already, or not allowed here
+        logger.debug("ruff's memory is not limited: %s", error)
 
 
 def _kill_group(pid: int) -> None:

@@ -80,12 +80,14 @@ class Settings(BaseSettings):
     ruff_path: str = ""
     max_upload_bytes: int = Field(default=1_048_576, ge=1)
     # Storage per person (docs/storage-limits.md): active files, and bytes of every stored
-    # version (old versions and deleted files' versions too); past either, uploads are refused.
+    # version of the active files (old versions too); past either, uploads are refused.
     max_files_per_user: int = Field(default=500, ge=1)
     max_stored_bytes_per_user: int = Field(default=52_428_800, ge=1)
     # Used and expired email codes, the file mailer's .eml files (no SMTP_HOST) and a
     # conversation's state in Redis are kept this long, then dropped.
     prune_after_hours: int = Field(default=24, ge=1)
+    # Issues stored of one check (the first in file order); past it the rest are only counted.
+    max_issues_per_check: int = Field(default=10_000, ge=1)
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_format: LogFormat = LogFormat.CONSOLE
     # DEBUG shows every library's chatter too (APScheduler's per run, aiogram's per update).

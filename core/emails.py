@@ -1,5 +1,6 @@
 """Email bodies rendered from templates (plain text and HTML) in the person's language."""
 
+from dataclasses import replace
 from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -10,9 +11,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from core.i18n import DEFAULT_LOCALE
 from core.mail import compose
+from core.review import Issue
 from core.services.reports import CheckReport
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# A result's email lists at most this many issues and counts the rest (the chat's report and
+# its HTML document have them): with messages cut to MAX_EMAIL_MESSAGE characters, the email
+# stays far below 5 MB, which mail servers accept.
+MAX_EMAIL_ISSUES = 500
+MAX_EMAIL_MESSAGE = 1000
 
 
 def _one_line(subject: str) -> str:
@@ -53,13 +60,42 @@ class EmailTemplates:
         return _one_line(subject), text, html
 
     def check_report(self, *, locale: str, recipient: str, report: CheckReport) -> EmailMessage:
-        """The full result of a check: every issue, in text and HTML."""
-        subject, text, html = self.render(
-            locale, "check_report", {"report": report, "result": report.result.value}
-        )
+        """The result of a check in text and HTML: its first `MAX_EMAIL_ISSUES` issues (the
+        new ones first, after a diff) and how many more there are."""
+        subject, text, html = self.render(locale, "check_report", _report_context(report))
         return compose(
             sender=self.sender, recipient=recipient, subject=subject, text=text, html=html
         )
+
+
+def _report_context(report: CheckReport) -> dict[str, Any]:
+    if report.diff is not None and report.diff.issues.new:
+        new = list(report.diff.issues.new[:MAX_EMAIL_ISSUES])
+        remaining = list(report.diff.issues.remaining[: MAX_EMAIL_ISSUES - len(new)])
+        issues: list[Issue] = []
+    else:
+        new, remaining = [], []
+        issues = report.issues[:MAX_EMAIL_ISSUES]
+    listed = len(new) + len(remaining) + len(issues)
+    return {
+        "report": report,
+        "result": report.result.value,
+        "new": _cut(new),
+        "remaining": _cut(remaining),
+        "issues": _cut(issues),
+        "unlisted": max(report.issue_count - listed, 0),
+        "kept": len(report.issues) if report.issues_truncated else None,
+    }
+
+
+def _cut(issues: list[Issue]) -> list[Issue]:
+    """The issues with each message cut to `MAX_EMAIL_MESSAGE` characters."""
+    return [
+        replace(issue, message=issue.message[:MAX_EMAIL_MESSAGE] + "…")
+        if len(issue.message) > MAX_EMAIL_MESSAGE
+        else issue
+        for issue in issues
+    ]
 
 
 class ConfirmationEmail:

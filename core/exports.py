@@ -29,6 +29,7 @@ FIELDS = (
     "finished_at",
     "result",
     "issue_count",
+    "issues_truncated",
     "email_status",
     "email_sent_at",
     "email_attempts",
@@ -36,7 +37,7 @@ FIELDS = (
     "chat_sent_at",
     "chat_attempts",
 )
-Value = str | int | datetime | None
+Value = str | int | bool | datetime | None
 Row = dict[str, Value]
 UTF8_BOM = "\ufeff"
 XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -75,6 +76,8 @@ def export_row(entry: LogEntry) -> Row:
         "finished_at": _second(entry.finished_at),
         "result": entry.result.value,
         "issue_count": entry.issue_count,
+        # True: the report lists only the first issues (MAX_ISSUES_PER_CHECK) of issue_count.
+        "issues_truncated": entry.issues_truncated,
         **_delivery("email", entry.email),
         **_delivery("chat", entry.chat),
     }

@@ -1,6 +1,7 @@
 """What a review finds, independent of how it was produced or shown."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -36,6 +37,19 @@ class Issue:
             fixable=bool(data["fixable"]),
             url=str(data["url"]) if data.get("url") else None,
         )
+
+
+class FoundIssues(list[Issue]):
+    """The issues kept of a check, and how many were found in all: past a cap the rest are
+    counted, not kept (`total` >= len, `truncated` when some were left out)."""
+
+    def __init__(self, kept: Iterable[Issue] = (), *, total: int | None = None) -> None:
+        super().__init__(kept)
+        self.total = len(self) if total is None else max(total, len(self))
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self)
 
 
 def group_by_rule(issues: list[Issue]) -> list[tuple[str, list[Issue]]]:

@@ -169,7 +169,10 @@ async def open_worker(
     )
     check_job = CheckJob(
         session_factory=resources.session_factory,
-        runner=runner or RuffRunner(ruff_path=settings.ruff_path or None),
+        runner=runner
+        or RuffRunner(
+            ruff_path=settings.ruff_path or None, max_issues=settings.max_issues_per_check
+        ),
         worker_id=identity,
         lease=lease,
         stopping=stopping,

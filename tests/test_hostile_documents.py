@@ -157,26 +157,34 @@ async def test_uploaded_code_is_never_imported_or_run(
 MEGABYTE_OF_ISSUES = "".join(f"import m_{n:06d} # x\n" for n in range(50_000)).encode()
 
 
-async def test_a_megabyte_with_fifty_thousand_issues_is_checked_and_reported_in_full(
+async def test_a_megabyte_with_fifty_thousand_issues_is_counted_and_its_first_shown(
     bot_app: BotApp, worker: Worker
 ) -> None:
     """Every message stays within Telegram's limits (the fake server refuses any that does
-    not), and the email lists every issue."""
+    not); the check keeps the first 10,000 issues (MAX_ISSUES_PER_CHECK) and says so, and the
+    email lists the first 500 and counts the rest."""
     assert len(MEGABYTE_OF_ISSUES) == 1_000_000
     ida = await bot_app.registered("ida@example.com")
     assert "Got many.py." in (await ida.upload("many.py", MEGABYTE_OF_ISSUES)).text
     result = await ida.chat.next_screen(timeout=120)
-    assert result.text.startswith("Review of many.py, version 1\n❌ 50001 issues\n")
-    assert "more: the email lists every issue." in result.text
+    assert result.text.startswith(
+        "Review of many.py, version 1\n❌ 50001 issues\nShowing the first 10000 of 50001 issues.\n"
+    )
+    assert "more: see the full report." in result.text
+    async with bot_app.session_factory() as session:
+        check = await session.scalar(select(Check))
+    assert check is not None
+    assert (check.issue_count, len(check.issues), check.issues_truncated) == (50_001, 10_000, True)
 
     mail = await bot_app.smtp.wait_for(ida.email, count=2, timeout=120)
     assert "many.py" in str(mail["Subject"])
     text = body_text(mail)
-    assert len([line for line in text.splitlines() if "  F401  " in line]) == 50_000
-    assert "  I001  " in text
+    assert len([line for line in text.splitlines() if "  F401  " in line]) == 499
+    assert "1:1  I001  " in text
+    assert "…and 49501 more issues: the full report is in the chat." in text
     html = mail.get_body(preferencelist=("html",))
     assert html is not None
-    assert html.get_content().count("<td>F401</td>") == 50_000
+    assert html.get_content().count("<td>F401</td>") == 499
 
     report = await ida.click(result, "Full report")
     assert report.text.startswith("Report for many.py, version 1\n")
@@ -261,11 +269,11 @@ async def test_inputs_that_make_parsers_recurse_are_checked_and_shown(bot_app: B
     await _answers_with_files(jon)
 
 
-async def test_a_batch_that_times_out_is_not_split(
+async def test_a_batch_that_times_out_is_split_until_each_file_fails_alone(
     session_factory: SessionFactory, tmp_path: Path
 ) -> None:
-    """Only a ruff that exits with an error has each half of its batch run again: a timeout
-    would repeat, for every half, the whole wait."""
+    """A timeout may be one file's doing: each half of the batch runs again until a file that
+    keeps ruff busy fails alone (here every file does)."""
     log = tmp_path / "calls.log"
     slow_ruff = tmp_path / "slow-ruff.sh"
     slow_ruff.write_text(
@@ -281,7 +289,7 @@ async def test_a_batch_that_times_out_is_not_split(
         retry=CheckRetryPolicy(max_attempts=1),
     )
     assert await job() == 4
-    assert log.read_text().splitlines() == ["check"]
+    assert log.read_text().splitlines() == ["check"] * 7  # 4 files, 2 halves, 4 alone
     async with session_factory() as session:
         checks = list(await session.scalars(select(Check)))
     assert [(check.result, check.error) for check in checks] == [

@@ -51,6 +51,8 @@ class LogEntry:
     issue_count: int
     email: LogDelivery | None  # None only for a check written without its outbox rows
     chat: LogDelivery | None
+    # Too many issues to keep: the report lists the first MAX_ISSUES_PER_CHECK of issue_count.
+    issues_truncated: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ def _log_query(user_id: int) -> Select[*tuple[Any, ...]]:
             _Chat.attempts,
             _Chat.sent_at,
             _Chat.last_error.is_not(None),
+            Check.issues_truncated,
         )
         .join(FileVersion, FileVersion.id == Check.version_id)
         .join(File, File.id == FileVersion.file_id)
@@ -112,7 +115,8 @@ def _delivery(
 
 
 def _entry(row: Any) -> LogEntry:
-    """A row of `_log_query`: twelve columns of the check, then four per delivery."""
+    """A row of `_log_query`: twelve columns of the check, four per delivery, then whether
+    the check's issues were truncated."""
     check_id, name, file_status, number, preset, ruff_version, started, finished = row[:8]
     result, issue_count, config_hash, muted = row[8:12]
     return LogEntry(
@@ -130,6 +134,7 @@ def _entry(row: Any) -> LogEntry:
         issue_count=issue_count,
         email=_delivery(*row[12:16]),
         chat=_delivery(*row[16:20]),
+        issues_truncated=bool(row[20]),
     )
 
 

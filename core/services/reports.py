@@ -56,10 +56,17 @@ class CheckReport:
     # What changed since the nearest earlier version with a finished check (None: nothing to
     # compare with, or this check could not run).
     diff: VersionDiff | None = None
+    # Every issue found, when more were found than kept (None: `issues` holds them all).
+    found_count: int | None = None
 
     @property
     def issue_count(self) -> int:
-        return len(self.issues)
+        return len(self.issues) if self.found_count is None else self.found_count
+
+    @property
+    def issues_truncated(self) -> bool:
+        """Only the first `len(issues)` of `issue_count` issues were kept."""
+        return self.issue_count > len(self.issues)
 
 
 async def check_report(session: AsyncSession, check_id: int) -> CheckReport:
@@ -118,7 +125,13 @@ async def _reports(
             error=check.error,
             finished_at=check.finished_at,
             deliveries=marks[check.id],
-            diff=await diff_since_previous(session, check) if number > 1 else None,
+            # A truncated list would show every issue past the cap as fixed or new.
+            diff=(
+                await diff_since_previous(session, check)
+                if number > 1 and not check.issues_truncated
+                else None
+            ),
+            found_count=check.issue_count if check.issues_truncated else None,
         )
     return reports
 
