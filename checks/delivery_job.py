@@ -38,7 +38,7 @@ class ResultSender(Protocol):
         """A way to send a run of results, holding what it needs (e.g. SMTP connections) until
         the block ends. A send returns once the server accepted the result; it raises
         DeliveryError otherwise, or ChannelUnavailable when the channel cannot send anything
-        at all."""
+        at all (opening may raise it too: then the lane claims nothing this run)."""
 
 
 @dataclass
@@ -128,6 +128,12 @@ class _Lane:
         self._claimed = 0
 
     async def run(self) -> int:
+        try:
+            return await self._run()
+        except ChannelUnavailable:  # the sender refused before anything was claimed
+            return 0
+
+    async def _run(self) -> int:
         async with self._sender.opened() as send, self._background():
             try:
                 await self._feed(send)

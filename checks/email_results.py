@@ -92,7 +92,10 @@ class EmailResultSender:
 
     @asynccontextmanager
     async def opened(self) -> AsyncIterator[Send]:
-        """Sending over the mailer's pooled connections, closed when the block ends."""
+        """Sending over the mailer's pooled connections, closed when the block ends. While the
+        server refuses the bot and its pause lasts, raises ChannelUnavailable at once: nothing
+        is claimed, so nothing is given back and logged every run."""
+        self.outage.check()
         async with self._mailer.connections() as mailer:
 
             async def send(target: DeliveryTarget) -> None:

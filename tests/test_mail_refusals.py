@@ -270,6 +270,8 @@ async def test_a_worker_refused_by_the_mail_server_stays_healthy_and_sends_after
         assert _untouched(await _email(session_factory)) == UNTOUCHED
     log = (tmp_path / "reviewbot-wrong.log").read_text()
     assert log.count("the mail server refuses the bot") == 1, log
+    # While the server is left alone, the email lane claims nothing: no "giving back" a run.
+    assert log.count("claimed email deliveries, unsent") <= 1, log
     assert server.messages == []
 
     environment["SMTP_PASSWORD"] = PASSWORD
