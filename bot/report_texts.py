@@ -7,7 +7,7 @@ from typing import Protocol
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.formatting import quote, when
+from bot.formatting import number, quote, when
 from core.emails import MAX_EMAIL_ISSUES
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus, RulePreset
 from core.review import Issue
@@ -81,7 +81,7 @@ def result_line(report: CheckOutcome) -> str:
         case CheckResult.FAILED:
             return f"{mark} " + ngettext(
                 "{count} issue", "{count} issues", report.issue_count
-            ).format(count=report.issue_count)
+            ).format(count=number(report.issue_count))
 
 
 def truncated_lines(report: CheckReport) -> list[str]:
@@ -90,7 +90,7 @@ def truncated_lines(report: CheckReport) -> list[str]:
         return []
     return [
         _("Showing the first {shown} of {count} issues.").format(
-            shown=len(report.issues), count=report.issue_count
+            shown=number(len(report.issues)), count=number(report.issue_count)
         )
     ]
 
@@ -119,7 +119,7 @@ def _compose(head: list[str], shown: list[str], total: int) -> str:
     elif total <= MAX_EMAIL_ISSUES:
         more = [_("…and {count} more: the email lists every issue.").format(count=rest)]
     else:
-        more = [_("…and {count} more: see the full report.").format(count=rest)]
+        more = [_("…and {count} more: see the full report.").format(count=number(rest))]
     return "\n".join([*head, *shown, *more])
 
 
@@ -232,7 +232,7 @@ def rule_heading(
     rule = f"<b>{quote(code)}</b>" + (f" {quote(name)}" if name else "")
     if continued:
         return _("{rule} (continued)").format(rule=rule)
-    issues = ngettext("{count} issue", "{count} issues", count).format(count=count)
+    issues = ngettext("{count} issue", "{count} issues", count).format(count=number(count))
     link = f' · <a href="{docs_link(url)}">{_("documentation")}</a>' if docs_link(url) else ""
     return f"{rule} · {issues}{link}"
 

@@ -168,7 +168,8 @@ async def test_a_megabyte_with_fifty_thousand_issues_is_counted_and_its_first_sh
     assert "Got many.py." in (await ida.upload("many.py", MEGABYTE_OF_ISSUES)).text
     result = await ida.chat.next_screen(timeout=120)
     assert result.text.startswith(
-        "Review of many.py, version 1\n❌ 50001 issues\nShowing the first 10000 of 50001 issues.\n"
+        "Review of many.py, version 1\n❌ 50,001 issues\n"
+        "Showing the first 10,000 of 50,001 issues.\n"
     )
     assert "more: see the full report." in result.text
     async with bot_app.session_factory() as session:

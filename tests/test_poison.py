@@ -65,10 +65,10 @@ async def test_a_poison_file_gets_its_count_and_a_small_email_and_holds_up_no_on
     assert expected == 1_048_576
     result = await ida.chat.next_screen(timeout=120)
     assert result.text.startswith(
-        f"Review of poison.py, version 1\n❌ {expected} issues\n"
-        f"Showing the first 10000 of {expected} issues.\n"
+        f"Review of poison.py, version 1\n❌ {expected:,} issues\n"
+        f"Showing the first 10,000 of {expected:,} issues.\n"
     )
-    assert f"…and {expected - 10} more: see the full report." in result.text
+    assert f"…and {expected - 10:,} more: see the full report." in result.text
     [check] = [c for c in await checks(bot_app.session_factory) if c.issue_count == expected]
     assert (check.result, len(check.issues), check.issues_truncated) == (
         CheckResult.FAILED,
@@ -87,7 +87,7 @@ async def test_a_poison_file_gets_its_count_and_a_small_email_and_holds_up_no_on
     assert html.get_content().count("<td>F821</td>") == 250
 
     report = await ida.click(result, "Full report")
-    assert f"Showing the first 10000 of {expected} issues." in report.text
+    assert f"Showing the first 10,000 of {expected:,} issues." in report.text
     document = await ida.click(report, "📄 HTML report")
     assert document.document is not None
     assert f"the report shows the first 10000 of {expected}." in document.document.decode()
