@@ -16,7 +16,7 @@ from core.database import SessionFactory
 from core.models import ConfirmationPurpose, EmailConfirmation
 from reviewbot.runtime import open_worker
 from tests.support.app import BotApp
-from tests.support.stack import Stack
+from tests.support.stack import SERVICES, Stack
 
 DAY = timedelta(hours=24)
 HOUR = timedelta(hours=1)
@@ -102,11 +102,11 @@ async def test_the_worker_prunes_when_it_starts(bot_app: BotApp) -> None:
     assert "old-used@example.com" not in await _emails_left(bot_app.session_factory)
 
 
+# The embedded stack keeps conversations in memory, gone with the process: Redis only.
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)
 async def test_a_conversation_state_in_redis_expires_after_a_day(
     bot_app: BotApp, stack: Stack
 ) -> None:
-    if not stack.redis_url:
-        pytest.skip("the embedded stack keeps conversations in memory, gone with the process")
     eve = bot_app.person("eve@example.com")
     answer = await eve.say("/start")
     assert "email" in answer.text.lower()
