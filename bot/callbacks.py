@@ -1,8 +1,25 @@
 """Typed callback data. Ids only, short prefixes: Telegram allows 64 bytes."""
 
 from enum import StrEnum
+from typing import Annotated
 
 from aiogram.filters.callback_data import CallbackData
+from pydantic import AfterValidator
+
+# The database's integers are 32-bit (PostgreSQL `integer`): a larger number is no id of
+# anything, and comparing one with an id column fails on PostgreSQL. Forged data may hold any
+# number; one the database cannot hold reads as -1, which no row has (ids start at 1) and
+# which forged data could say anyway, so it is answered like any foreign id ("File not
+# found.") and a page of -1 is the first page.
+DB_INT_MIN, DB_INT_MAX = -(2**31), 2**31 - 1
+NO_ID = -1
+
+
+def _within_database(value: int) -> int:
+    return value if DB_INT_MIN <= value <= DB_INT_MAX else NO_ID
+
+
+DbInt = Annotated[int, AfterValidator(_within_database)]
 
 
 class FileAction(StrEnum):
@@ -17,12 +34,12 @@ class FileAction(StrEnum):
 
 class FileCallback(CallbackData, prefix="f"):
     action: FileAction
-    file_id: int
-    page: int = 0
+    file_id: DbInt
+    page: DbInt = 0
 
 
 class FilesPageCallback(CallbackData, prefix="l"):
-    page: int
+    page: DbInt
 
 
 class CodeAction(StrEnum):
@@ -45,8 +62,8 @@ class ReportCallback(CallbackData, prefix="k"):
     """One check's report (by check id: the log, the file card and results all lead here)."""
 
     action: ReportAction
-    check_id: int
-    page: int = 0
+    check_id: DbInt
+    page: DbInt = 0
     rule: str = ""  # a ruff rule code such as "PLR0913" (at most a dozen characters)
 
 
@@ -61,16 +78,16 @@ class CheckLogCallback(CallbackData, prefix="g"):
     """The `/report` list of every check: a page of it, or an export of the whole log."""
 
     action: CheckLogAction
-    page: int = 0
+    page: DbInt = 0
 
 
 class HistoryCallback(CallbackData, prefix="h"):
     """A page of a file's history (newest versions first); `back` is the page of the file list
     its card's Back button returns to."""
 
-    file_id: int
-    page: int = 0
-    back: int = 0
+    file_id: DbInt
+    page: DbInt = 0
+    back: DbInt = 0
 
 
 class RulesAction(StrEnum):
@@ -98,9 +115,9 @@ class FixCallback(CallbackData, prefix="x"):
     page that Back returns to."""
 
     action: FixAction
-    check_id: int
+    check_id: DbInt
     unsafe: bool = False
-    page: int = 0
+    page: DbInt = 0
 
 
 class ForgetAction(StrEnum):
@@ -113,4 +130,4 @@ class ForgetCallback(CallbackData, prefix="fg"):
     another account signed in here later deletes nothing."""
 
     action: ForgetAction
-    user_id: int
+    user_id: DbInt

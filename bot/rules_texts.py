@@ -160,6 +160,16 @@ def config_refusal(error: errors.ConfigRefusedError) -> str:
                 "These settings name files or paths, which I never read: {keys}. Remove them "
                 "and send the configuration again."
             ).format(keys=quote(error.detail))
+        case kind.OUTPUT_SETTINGS:
+            reason = _(
+                "These settings change what ruff writes or prints, and a check never fixes "
+                "your file: {keys}. Remove them and send the configuration again."
+            ).format(keys=quote(error.detail))
+        case kind.TOO_DEEP:
+            reason = _(
+                "This configuration is nested too deeply: at most {depth} tables or arrays "
+                "inside one another."
+            ).format(depth=error.detail)
         case kind.RUFF_REJECTED:
             reason = _("ruff refused this configuration:") + (
                 f"\n<pre>{quote(shorten(error.detail, MAX_RUFF_REASON))}</pre>"

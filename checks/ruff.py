@@ -169,7 +169,7 @@ class RuffRunner:
             path.write_text(config.original, encoding="utf-8")
             (directory / "empty.py").write_bytes(b"")
             args = ["check", "--config", str(path), "--no-respect-gitignore", "--no-cache"]
-            args += ["--no-fix", "--exit-zero"]
+            args += ["--no-fix", "--no-fix-only", "--exit-zero"]
             try:
                 await self._run([*args, "--output-format", "json", "--", "empty.py"], directory)
             except RuffError as error:
@@ -256,9 +256,10 @@ def check_arguments(
     config: ReviewConfig, directory: Path, names: Iterable[str], *, output: str = "json"
 ) -> list[str]:
     """`ruff check` of these files in `directory`: JSON out (`json-lines`: one diagnostic a
-    line, for reading as it comes), no cache, never fixing (a
-    configuration may say `fix = true`)."""
+    line, for reading as it comes), no cache, never fixing (a configuration stored before such
+    settings were refused may say `fix = true` or `fix-only = true`)."""
     args = ["check", *config_arguments(config, directory), "--no-cache", "--no-fix"]
+    args += ["--no-fix-only"]
     args += ["--output-format", output, "--exit-zero"]
     if config.muted:
         args += ["--extend-ignore", ",".join(config.muted)]

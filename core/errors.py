@@ -153,13 +153,16 @@ class ConfigRefusal(StrEnum):
     NOT_TOML = "not_toml"
     NO_RUFF_SECTION = "no_ruff_section"
     PATH_SETTINGS = "path_settings"
+    OUTPUT_SETTINGS = "output_settings"
+    TOO_DEEP = "too_deep"
     RUFF_REJECTED = "ruff_rejected"
 
 
 @dataclass
 class ConfigRefusedError(DomainError):
     """A person's ruff configuration was refused; `detail` is the size limit in KiB, the TOML
-    or ruff reason, or the settings that point at paths."""
+    or ruff reason, the settings that point at paths or change ruff's output, or the deepest
+    nesting allowed."""
 
     refusal: ConfigRefusal
     detail: str = ""

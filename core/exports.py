@@ -41,6 +41,9 @@ Value = str | int | bool | datetime | None
 Row = dict[str, Value]
 UTF8_BOM = "\ufeff"
 XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+# Text that a spreadsheet program would read as a formula when it opens a CSV file (OWASP's
+# list for CSV injection): such cells get a leading apostrophe, which keeps them text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _second(moment: datetime | None) -> datetime | None:
@@ -87,6 +90,14 @@ def _text(value: Value) -> str | int | None:
     return iso(value) if isinstance(value, datetime) else value
 
 
+def _csv_cell(value: Value) -> str | int:
+    """A CSV cell that a spreadsheet shows as written: never a formula."""
+    text = "" if value is None else _text(value)
+    if isinstance(text, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return "" if text is None else text
+
+
 def _header_row(headers: Mapping[str, str]) -> list[str]:
     missing = set(FIELDS) - set(headers)
     if missing:
@@ -95,13 +106,14 @@ def _header_row(headers: Mapping[str, str]) -> list[str]:
 
 
 def log_csv(entries: Sequence[LogEntry], headers: Mapping[str, str]) -> bytes:
-    """UTF-8 with a byte order mark, so spreadsheet programs read non-Latin names right."""
+    """UTF-8 with a byte order mark, so spreadsheet programs read non-Latin names right; text
+    that would start a formula begins with an apostrophe (the XLSX marks such cells as text)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(_header_row(headers))
     for entry in entries:
         row = export_row(entry)
-        writer.writerow(["" if row[f] is None else _text(row[f]) for f in FIELDS])
+        writer.writerow([_csv_cell(row[f]) for f in FIELDS])
     return (UTF8_BOM + buffer.getvalue()).encode("utf-8")
 
 

@@ -47,6 +47,18 @@ PATH_SETTINGS = frozenset(
 )
 
 
+# Top-level settings that change what ruff writes or prints: `fix-only` makes ruff rewrite the
+# file and report nothing, `output-format` and `show-fixes` change the output the bot reads.
+# A check never fixes (the fixes are the Fix button's, with flags of its own).
+OUTPUT_SETTINGS = frozenset(
+    {"fix", "fix-only", "unsafe-fixes", "show-fixes", "output-format", "force-exclude"}
+)
+# Tables and arrays inside one another, at most: ruff's deepest settings are four tables down
+# in a pyproject (`tool.ruff.lint.flake8-...`) holding an array; thousands of levels would
+# exhaust Python's recursion while reading or writing the TOML.
+MAX_CONFIG_DEPTH = 16
+
+
 class ConfigKind(StrEnum):
     PYPROJECT = "pyproject.toml"
     RUFF = "ruff.toml"
@@ -137,6 +149,10 @@ def read_own_config(raw: bytes, kind: ConfigKind | None) -> OwnConfig:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigRefusedError(ConfigRefusal.NOT_TOML, str(error)) from None
+    except RecursionError:
+        raise ConfigRefusedError(ConfigRefusal.TOO_DEEP, str(MAX_CONFIG_DEPTH)) from None
+    if _depth(document) > MAX_CONFIG_DEPTH:
+        raise ConfigRefusedError(ConfigRefusal.TOO_DEEP, str(MAX_CONFIG_DEPTH))
     if kind is None:
         kind = ConfigKind.PYPROJECT if isinstance(document.get("tool"), dict) else ConfigKind.RUFF
     settings: Any = document
@@ -151,7 +167,24 @@ def read_own_config(raw: bytes, kind: ConfigKind | None) -> OwnConfig:
     pointing = sorted(set(_path_settings(settings)))
     if pointing:
         raise ConfigRefusedError(ConfigRefusal.PATH_SETTINGS, ", ".join(pointing))
+    writing = sorted(OUTPUT_SETTINGS & set(settings))
+    if writing:
+        raise ConfigRefusedError(ConfigRefusal.OUTPUT_SETTINGS, ", ".join(writing))
     return OwnConfig(original=text, kind=kind, normalized=tomli_w.dumps(_sorted(settings)))
+
+
+def _depth(document: Mapping[str, Any]) -> int:
+    """How many tables and arrays lie inside one another, counted without recursion."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_CONFIG_DEPTH:
+            break
+        children = value.values() if isinstance(value, dict) else value
+        pending += [(c, depth + 1) for c in children if isinstance(c, dict | list)]
+    return deepest
 
 
 def _sorted(table: Mapping[str, Any]) -> dict[str, Any]:

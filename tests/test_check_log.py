@@ -141,7 +141,9 @@ def _csv_rows(document: bytes) -> tuple[list[str], list[list[str]]]:
 
 
 def _as_csv(row: dict[str, Any]) -> list[str]:
-    return ["" if row[f] is None else str(_iso(row[f])) for f in FIELDS]
+    """The JSON row as the CSV writes it: a would-be formula ("=1+1…") after an apostrophe."""
+    cells = ["" if row[f] is None else str(_iso(row[f])) for f in FIELDS]
+    return ["'" + cell if cell[:1] in ("=", "+", "-", "@") else cell for cell in cells]
 
 
 def _xlsx_rows(document: bytes) -> tuple[list[Any], list[list[Any]]]:
