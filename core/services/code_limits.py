@@ -1,5 +1,9 @@
 """How many confirmation codes may be mailed: per address and per Telegram account an hour,
-counted from the codes stored, with requests for the same address or account taking turns."""
+counted from the codes stored, with requests for the same address or account taking turns.
+
+An address is counted without its `+tag` (`ann+1@x` is `ann@x`). A look-up that mails nothing
+("no account uses this address", "already registered") counts for the account too: it is stored
+as a confirmation row without address or code (`LOOKUP_EMAIL`), which can never be confirmed."""
 
 import asyncio
 import math
@@ -9,14 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from weakref import WeakValueDictionary
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Settings
 from core.errors import CodeLimitError, CodeLimitScope
-from core.models import EmailConfirmation
+from core.models import ConfirmationPurpose, EmailConfirmation
 
 CODE_LIMIT_WINDOW = timedelta(hours=1)
+LOOKUP_EMAIL = ""  # the address of a look-up row: none, so no stranger's address is kept
 
 # Held while a code is counted, stored and mailed, so that requests at the same moment cannot
 # all count before any of them is stored (see `counting`).
@@ -74,3 +79,44 @@ async def check_hourly_limit(
         return
     wait = blocking + CODE_LIMIT_WINDOW - now
     raise CodeLimitError(scope, limit, max(1, math.ceil(wait.total_seconds())))
+
+
+def base_address(email: str) -> str:
+    """The address without the `+tag` of its local part; `email` is already lower case."""
+    local, at, domain = email.rpartition("@")
+    return f"{local.split('+', 1)[0]}{at}{domain.lower()}"
+
+
+def same_mailbox(email: str) -> ColumnElement[bool]:
+    """Confirmations to `email`'s mailbox: to its base address or to any `+tag` of it."""
+    base = base_address(email)
+    local, _, domain = base.rpartition("@")
+    tagged = f"{_escape_like(local)}+%@{_escape_like(domain)}"
+    return or_(EmailConfirmation.email == base, EmailConfirmation.email.like(tagged, escape="\\"))
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def record_lookup(
+    session: AsyncSession,
+    telegram_id: int,
+    purpose: ConfirmationPurpose,
+    now: datetime,
+    max_attempts: int,
+) -> None:
+    """Keep a look-up that mailed nothing, so that it counts in the account's hourly limit.
+    Its tries are used up and it has expired at once: no code can ever match it."""
+    session.add(
+        EmailConfirmation(
+            telegram_id=telegram_id,
+            email=LOOKUP_EMAIL,
+            purpose=purpose,
+            code_hash=b"",
+            code_salt=b"",
+            attempts=max_attempts,
+            sent_at=now,
+            expires_at=now,
+        )
+    )

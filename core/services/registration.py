@@ -1,5 +1,6 @@
 """Registration and login by a one-time code sent to an email address."""
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +33,15 @@ from core.errors import (
 )
 from core.mail import ENCODED_WORD_START, Mailer, MailSendError
 from core.models import ConfirmationPurpose, EmailConfirmation, TelegramAccount, User
-from core.services.code_limits import CodeLimits, check_hourly_limit, counting
+from core.services.code_limits import (
+    LOOKUP_EMAIL,
+    CodeLimits,
+    base_address,
+    check_hourly_limit,
+    counting,
+    record_lookup,
+    same_mailbox,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +79,11 @@ def normalize_email(text: str) -> str:
     return result.normalized.lower()
 
 
-def _hash_code(code: str, salt: bytes) -> bytes:
-    return hashlib.pbkdf2_hmac("sha256", code.encode(), salt, _HASH_ITERATIONS)
+async def _hash_code(code: str, salt: bytes) -> bytes:
+    """PBKDF2 takes tens of milliseconds: done in a thread, not on the event loop."""
+    return await asyncio.to_thread(
+        hashlib.pbkdf2_hmac, "sha256", code.encode(), salt, _HASH_ITERATIONS
+    )
 
 
 async def request_code(
@@ -95,12 +107,38 @@ async def request_code(
     if linked_email is not None:
         raise AlreadyRegisteredError(linked_email)
     exists = await session.scalar(select(User.id).where(User.email == email))
-    if purpose is ConfirmationPurpose.REGISTER and exists is not None:
-        raise EmailTakenError
-    if purpose is ConfirmationPurpose.LOGIN and exists is None:
-        raise UnknownEmailError
+    if (exists is None) is (purpose is ConfirmationPurpose.LOGIN):
+        # The answer tells whether the address is registered: counted like a code mailed.
+        await _count_lookup(session, telegram_id, purpose, clock.now(), limits)
+        raise UnknownEmailError if exists is None else EmailTakenError
     return await _send_new_code(
         session, mailer, email_message, telegram_id, email, purpose, clock.now(), limits
+    )
+
+
+async def _count_lookup(
+    session: AsyncSession,
+    telegram_id: int,
+    purpose: ConfirmationPurpose,
+    now: datetime,
+    limits: CodeLimits,
+) -> None:
+    """`CodeLimitError` when the account's hourly limit is used up, else the look-up is kept."""
+    async with counting(session, f"account:{telegram_id}"):
+        await _check_account_limit(session, telegram_id, limits, now)
+        record_lookup(session, telegram_id, purpose, now, CODE_MAX_ATTEMPTS)
+        await session.commit()
+
+
+async def _check_account_limit(
+    session: AsyncSession, telegram_id: int, limits: CodeLimits, now: datetime
+) -> None:
+    await check_hourly_limit(
+        session,
+        EmailConfirmation.telegram_id == telegram_id,
+        limits.per_account,
+        CodeLimitScope.ACCOUNT,
+        now,
     )
 
 
@@ -138,10 +176,14 @@ async def _send_new_code(
     now: datetime,
     limits: CodeLimits,
 ) -> CodeSent:
-    async with counting(session, f"account:{telegram_id}"), counting(session, f"email:{email}"):
+    mailbox = f"email:{base_address(email)}"
+    async with counting(session, f"account:{telegram_id}"), counting(session, mailbox):
         last_sent = await session.scalar(
             select(EmailConfirmation.sent_at)
-            .where(EmailConfirmation.telegram_id == telegram_id)
+            .where(
+                EmailConfirmation.telegram_id == telegram_id,
+                EmailConfirmation.email != LOOKUP_EMAIL,
+            )
             .order_by(EmailConfirmation.sent_at.desc())
             .limit(1)
         )
@@ -149,22 +191,16 @@ async def _send_new_code(
             wait = CODE_RESEND_AFTER - (now - last_sent)
             raise CodeResendTooSoonError(max(1, math.ceil(wait.total_seconds())))
         await check_hourly_limit(
-            session, EmailConfirmation.email == email, limits.per_email, CodeLimitScope.EMAIL, now
+            session, same_mailbox(email), limits.per_email, CodeLimitScope.EMAIL, now
         )
-        await check_hourly_limit(
-            session,
-            EmailConfirmation.telegram_id == telegram_id,
-            limits.per_account,
-            CodeLimitScope.ACCOUNT,
-            now,
-        )
+        await _check_account_limit(session, telegram_id, limits, now)
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         salt = secrets.token_bytes(16)
         confirmation = EmailConfirmation(
             telegram_id=telegram_id,
             email=email,
             purpose=purpose,
-            code_hash=_hash_code(code, salt),
+            code_hash=await _hash_code(code, salt),
             code_salt=salt,
             attempts=0,
             sent_at=now,
@@ -197,6 +233,26 @@ async def _own_confirmation(
     return confirmation
 
 
+async def _count_attempt(session: AsyncSession, confirmation_id: int) -> int:
+    """Count a try before the code is compared, in one statement that also checks the limit,
+    so tries sent at the same moment cannot all pass it; committed at once. The tries so far,
+    this one included, or `CodeExhaustedError`."""
+    attempts = await session.scalar(
+        update(EmailConfirmation)
+        .where(
+            EmailConfirmation.id == confirmation_id,
+            EmailConfirmation.attempts < CODE_MAX_ATTEMPTS,
+        )
+        .values(attempts=EmailConfirmation.attempts + 1)
+        .returning(EmailConfirmation.attempts)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+    if attempts is None:
+        raise CodeExhaustedError
+    return attempts
+
+
 async def confirm_code(
     session: AsyncSession,
     *,
@@ -207,19 +263,18 @@ async def confirm_code(
 ) -> Confirmed:
     """Check the code; on success register the user or link the account to them."""
     confirmation = await _own_confirmation(session, telegram_id, confirmation_id)
-    if confirmation.attempts >= CODE_MAX_ATTEMPTS:
-        raise CodeExhaustedError
     now = clock.now()
     if now >= confirmation.expires_at:
         raise CodeExpiredError
-    given = _hash_code(code_text.strip(), confirmation.code_salt)
-    if not hmac.compare_digest(given, confirmation.code_hash):
-        confirmation.attempts += 1
-        attempts_left = CODE_MAX_ATTEMPTS - confirmation.attempts
-        await session.commit()
+    salt, code_hash = confirmation.code_salt, confirmation.code_hash
+    attempts = await _count_attempt(session, confirmation_id)
+    given = await _hash_code(code_text.strip(), salt)
+    if not hmac.compare_digest(given, code_hash):
+        attempts_left = CODE_MAX_ATTEMPTS - attempts
         if attempts_left == 0:
             raise CodeExhaustedError
         raise WrongCodeError(attempts_left)
+    confirmation = await _own_confirmation(session, telegram_id, confirmation_id)
     confirmation.confirmed_at = now
     user = await session.scalar(select(User).where(User.email == confirmation.email))
     if confirmation.purpose is ConfirmationPurpose.REGISTER:
