@@ -114,3 +114,12 @@ class ForgetCallback(CallbackData, prefix="fg"):
 
     action: ForgetAction
     user_id: int
+
+
+class AccountAction(StrEnum):
+    UNLINK = "u"
+
+
+class AccountCallback(CallbackData, prefix="a"):
+    action: AccountAction
+    account_id: int
