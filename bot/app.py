@@ -30,6 +30,7 @@ from bot.middlewares import (
 )
 from bot.observe import UpdateCounter
 from bot.outage import ResilientStorage
+from bot.private_chats import PrivateChatsOnlyMiddleware
 from bot.retry_after import RetryAfterMiddleware
 from bot.throttling import ThrottlingMiddleware, build_rate_limits
 from checks.autofix import RuffFixer
@@ -122,6 +123,8 @@ def build_dispatcher(
     dispatcher.errors.outer_middleware(language)  # error handlers run outside the update's
     # Over a person's limits an update stops here, before it opens a database session.
     dispatcher.update.outer_middleware(ThrottlingMiddleware(build_rate_limits(settings, redis)))
+    # A group chat gets one line and nothing else: before any session or account is touched.
+    dispatcher.update.outer_middleware(PrivateChatsOnlyMiddleware())
     dispatcher.update.outer_middleware(DbSessionMiddleware(session_factory))
     dispatcher.update.outer_middleware(AccountMiddleware())
     dispatcher.include_routers(*build_routers())

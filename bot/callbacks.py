@@ -131,3 +131,12 @@ class ForgetCallback(CallbackData, prefix="fg"):
 
     action: ForgetAction
     user_id: DbInt
+
+
+class AccountAction(StrEnum):
+    UNLINK = "u"
+
+
+class AccountCallback(CallbackData, prefix="a"):
+    action: AccountAction
+    account_id: DbInt

@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.enums import ChatType
 from aiogram.types import Chat, ErrorEvent, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 
@@ -64,7 +65,8 @@ class AccountMiddleware(BaseMiddleware):
             data["account"] = await touch_account(
                 data["session"],
                 telegram_id=user.id,
-                chat_id=chat.id if chat is not None else user.id,
+                # Results go to this chat: only ever a private one (the user's id is its id).
+                chat_id=chat.id if chat is not None and chat.type == ChatType.PRIVATE else user.id,
                 language_code=user.language_code,
             )
         return await handler(event, data)

@@ -106,6 +106,10 @@ class ConfirmationNotFoundError(DomainError):
     """There is no pending code for this account (already used, or never asked)."""
 
 
+class AccountNotFoundError(DomainError):
+    """No other Telegram account with that id is signed in to the user."""
+
+
 class FileNotFoundForUserError(DomainError):
     """No active file with that id belongs to the user (or it never existed)."""
 

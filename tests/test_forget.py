@@ -171,6 +171,7 @@ async def test_forget_deletes_every_row_of_theirs_and_leaves_others_untouched(
     await ann_phone.say("/cancel")
     clock.advance(timedelta(seconds=61))
     await _log_in(ann_phone)
+    assert "signed in from another" in (await ann.chat.next_screen()).text  # ann is told
     bob = await bot_app.registered("bob@example.com")
     async with open_worker(bot_app.resources, bot_app.bot, retry=FAST_RETRY, identity="w"):
         await _use_config(ann, SHARED_CONFIG)

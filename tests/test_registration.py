@@ -171,6 +171,8 @@ async def test_login_links_a_second_account_and_logout_unlinks_it(bot_app: BotAp
     assert "Send the email address of your account" in (await laptop.say("/login")).text
     code = await laptop.ask_code("/login")
     assert "signed in as fay@example.com" in (await laptop.say(code)).text
+    note = await phone.chat.next_screen()  # the account signed in before is told
+    assert "signed in from another Telegram account" in note.text
     listing = await laptop.files()
     assert listing.has_button("job.py · v1 · 🆕")
 

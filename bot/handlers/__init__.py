@@ -1,6 +1,7 @@
 from aiogram import Router
 
 from bot.handlers import (
+    accounts,
     admin,
     auth,
     check_log,
@@ -25,6 +26,7 @@ def build_routers() -> list[Router]:
         privacy,
         admin,
         auth,
+        accounts,
         files,
         history,
         reports,

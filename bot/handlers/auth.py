@@ -1,15 +1,17 @@
 """Registration (/start), login (/login) and logout (/logout) by an emailed one-time code."""
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import texts
+from bot import account_texts, texts
+from bot.account_keyboards import build_accounts_kb
 from bot.callbacks import CodeAction, CodeCallback
 from bot.filters import NOT_COMMAND
+from bot.handlers.accounts import notify_other_accounts
 from bot.keyboards import build_code_kb
 from bot.states import AuthFlow
 from core.clock import Clock
@@ -27,10 +29,18 @@ router = Router(name=__name__)
 CODE_PATTERN = r"^\s*\d{6}\s*$"
 
 
-async def cmd_start(message: Message, state: FSMContext, account: AccountView) -> None:
+async def cmd_start(
+    message: Message, state: FSMContext, session: AsyncSession, account: AccountView
+) -> None:
     await state.clear()
-    if account.email is not None:
-        await message.answer(texts.welcome_back(account.email))
+    if account.email is not None and account.user_id is not None:
+        linked = await accounts.linked_accounts(session, user_id=account.user_id)
+        await message.answer(
+            texts.welcome_back(account.email)
+            + "\n\n"
+            + account_texts.linked_accounts(linked, account.account_id),
+            reply_markup=build_accounts_kb(linked, account.account_id),
+        )
         return
     await state.set_state(AuthFlow.email)
     await state.update_data(purpose=ConfirmationPurpose.REGISTER.value)
@@ -94,6 +104,8 @@ async def on_code_entered(
     session: AsyncSession,
     account: AccountView,
     clock: Clock,
+    bot: Bot,
+    i18n: I18n,
 ) -> None:
     confirmation_id = (await state.get_data()).get("confirmation_id")
     if confirmation_id is None:
@@ -110,6 +122,7 @@ async def on_code_entered(
         await message.answer(texts.registered(confirmed.email))
     else:
         await message.answer(texts.logged_in(confirmed.email))
+        await notify_other_accounts(session, bot, i18n, user_id=confirmed.user_id, account=account)
 
 
 async def on_code_malformed(message: Message) -> None:

@@ -1,13 +1,26 @@
 """Telegram accounts: who is talking to the bot and which user (if any) they are."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import NotRegisteredError
+from core.errors import AccountNotFoundError, NotRegisteredError
 from core.models import TelegramAccount, User
+
+# Row ids are INTEGER columns: anything beyond is a forged id, not a query for PostgreSQL.
+_MAX_ROW_ID = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class LinkedAccount:
+    account_id: int
+    telegram_id: int
+    chat_id: int
+    language_code: str
+    linked_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -94,3 +107,44 @@ async def logout(session: AsyncSession, *, telegram_id: int) -> str:
     account.linked_at = None
     await session.commit()
     return email
+
+
+async def linked_accounts(session: AsyncSession, *, user_id: int) -> list[LinkedAccount]:
+    """The Telegram accounts signed in to the user, first linked first."""
+    rows = await session.execute(
+        select(
+            TelegramAccount.id,
+            TelegramAccount.telegram_id,
+            TelegramAccount.chat_id,
+            TelegramAccount.language_code,
+            TelegramAccount.linked_at,
+        )
+        .where(TelegramAccount.user_id == user_id)
+        .order_by(TelegramAccount.linked_at, TelegramAccount.id)
+    )
+    return [LinkedAccount(*row) for row in rows]
+
+
+async def unlink_other(
+    session: AsyncSession, *, user_id: int, current_account_id: int, account_id: int
+) -> LinkedAccount:
+    """Sign another of the user's Telegram accounts out; `AccountNotFoundError` for an id that
+    is not one of the user's other accounts (the current one signs out with /logout)."""
+    if not 1 <= account_id <= _MAX_ROW_ID or account_id == current_account_id:
+        raise AccountNotFoundError
+    account = (
+        await session.execute(
+            select(TelegramAccount).where(
+                TelegramAccount.id == account_id, TelegramAccount.user_id == user_id
+            )
+        )
+    ).scalar_one_or_none()
+    if account is None:
+        raise AccountNotFoundError
+    unlinked = LinkedAccount(
+        account.id, account.telegram_id, account.chat_id, account.language_code, account.linked_at
+    )
+    account.user_id = None
+    account.linked_at = None
+    await session.commit()
+    return unlinked

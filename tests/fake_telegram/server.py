@@ -131,6 +131,16 @@ class FakeTelegram:
         self._users[user_id] = TelegramUser(self, self.world.chats[user_id])
         return self._users[user_id]
 
+    def in_group(
+        self, member: TelegramUser, chat_id: int, *, kind: str = "supergroup"
+    ) -> TelegramUser:
+        """``member`` as seen in a group chat (negative ``chat_id``) that has the bot in it;
+        what they send there comes from that chat, and the bot's answers land there."""
+        assert chat_id < 0, "group chat ids are negative"
+        chat: JsonDict = {"id": chat_id, "type": kind, "title": f"Group {-chat_id}"}
+        self.world.chats[chat_id] = ChatState(user=member.user_dict, chat=chat, opened=True)
+        return TelegramUser(self, self.world.chats[chat_id])
+
     def calls(self, method: str) -> list[RecordedRequest]:
         """Recorded requests of ``method`` (case-insensitive, like Telegram)."""
         return [r for r in self.requests if r.method.lower() == method.lower()]
