@@ -42,6 +42,7 @@ from core.database import SessionFactory
 from core.emails import EmailTemplates
 from core.i18n import DEFAULT_LOCALE, LOCALES_DIR
 from core.mail import Mailer
+from core.services.fixes import FixGate
 from core.wakeup import Wakeup
 
 logger = logging.getLogger(__name__)
@@ -103,11 +104,12 @@ def build_dispatcher(
     wakeup: Wakeup,
     clock: Clock,
 ) -> Dispatcher:
-    ruff_runner = RuffRunner()
+    ruff_runner = RuffRunner(ruff_path=settings.ruff_path or None)
     dispatcher = Dispatcher(
         storage=storage,
         ruff_runner=ruff_runner,  # validates people's own configurations
         fixer=RuffFixer(ruff_runner),  # autofix previews
+        fix_gate=FixGate(settings.fix_runs_per_process),  # one per person, a few at once
         settings=settings,
         mailer=mailer,
         email_templates=email_templates,

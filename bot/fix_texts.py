@@ -74,7 +74,7 @@ def preview_text(preview: FixPreview) -> tuple[str, str | None]:
     head = _head(preview)
     if not preview.changed:
         return "\n".join(head), None
-    diff = preview.diff()
+    diff = preview.diff
     block = f'<pre><code class="language-diff">{quote(_shown(diff))}</code></pre>'
     text = "\n".join([*head, "", block])
     if telegram_length(text) <= TELEGRAM_TEXT_LIMIT:
@@ -123,3 +123,11 @@ def saved(stored: StoredUpload) -> str:
     return _(
         "💾 Saved as version {version} of <b>{name}</b>. Its review follows in a moment."
     ).format(version=stored.version, name=quote(stored.name))
+
+
+def still_working() -> str:
+    return _("Still working on the last fix, one moment.")
+
+
+def fixes_busy() -> str:
+    return _("Busy with other people's fixes right now: try again in a moment.")

@@ -56,13 +56,7 @@ class RuffFixer:
         stdout = await self.runner.run_in(
             check_arguments(config, directory, [target.name]), directory
         )
-        try:
-            return [
-                (to_issue(d), (d.get("fix") or {}).get("applicability"))
-                for d in json.loads(stdout)
-            ]
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            raise RuffError(f"ruff printed unparsable output: {error!r}") from error
+        return await asyncio.to_thread(_parsed, stdout)
 
     async def _format(self, config: ReviewConfig, directory: Path, target: Path) -> bool:
         """`ruff format` the file in place; False when it cannot (a syntax error)."""
@@ -73,3 +67,14 @@ class RuffFixer:
         except RuffError:
             return False
         return True
+
+
+def _parsed(stdout: bytes) -> list[tuple[Issue, str | None]]:
+    """ruff's JSON output as issues with their fix applicability (run off the event loop: the
+    output of a long file is large)."""
+    try:
+        return [
+            (to_issue(d), (d.get("fix") or {}).get("applicability")) for d in json.loads(stdout)
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise RuffError(f"ruff printed unparsable output: {error!r}") from error

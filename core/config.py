@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     claim_lease_seconds: float = Field(default=15.0, ge=1)
     # The ruff executable; empty: the one installed with reviewbot.
     ruff_path: str = ""
+    # ruff's autofix runs at once per bot process (docs/fix-limits.md); further presses wait.
+    fix_runs_per_process: int = Field(default=4, ge=1)
     max_upload_bytes: int = Field(default=1_048_576, ge=1)
     # Storage per person (docs/storage-limits.md): active files, and bytes of every stored
     # version of the active files (old versions too); past either, uploads are refused.

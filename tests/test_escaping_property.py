@@ -36,7 +36,7 @@ from core.report_document import render_report_document
 from core.review import Issue
 from core.services.check_log import CheckLogPage, LogDelivery, LogEntry
 from core.services.files import FileCard, FilePage, FileSummary
-from core.services.fixes import FixOutcome, FixPreview
+from core.services.fixes import FixOutcome, FixPreview, unified_diff
 from core.services.history import FileHistory, VersionDiff, VersionEntry
 from core.services.registration import normalize_email
 from core.services.reports import CheckReport, CheckSummary, DeliveryMark, OwnedCheck
@@ -164,15 +164,17 @@ def _chat_screens(name: str, report: CheckReport, lines: list[str]) -> list[tupl
     entry = VersionEntry(1, 10, WHEN, False, 7, report.result, report.issue_count, report.diff)
     history = FileHistory(file_id=3, name=name, entries=[entry], page=0, pages=1, total=1)
     log = CheckLogPage(entries=[_log_entry(name)], page=0, pages=1, total=1)
+    original = ("\n".join(lines) + "\n").encode()
     preview = FixPreview(
         check_id=7,
         file_id=3,
         file_name=name,
         version=1,
         unsafe=False,
-        original=("\n".join(lines) + "\n").encode(),
+        original=original,
         outcome=FixOutcome(b"x = 1\n", 2, report.issues, 1, True),
         current_version=1,
+        diff=unified_diff(name, original, b"x = 1\n"),
     )
     most = check_log_texts.MAX_LISTED_NAME  # the log lists long names cut
     listed = name if len(name) <= most else name[: most - 1] + "…"

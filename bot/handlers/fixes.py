@@ -14,21 +14,34 @@ from core.config import Settings
 from core.errors import NothingToFixError
 from core.services import files, fixes
 from core.services.accounts import AccountView
-from core.services.fixes import Fixer
+from core.services.fixes import Fixer, FixGate, FixInProgressError, FixNotStartedError
 from core.services.quotas import StorageLimits
 from core.wakeup import Wakeup
 
 
 async def _preview(
-    session: AsyncSession, account: AccountView, callback_data: FixCallback, fixer: Fixer
+    session: AsyncSession,
+    account: AccountView,
+    callback_data: FixCallback,
+    fixer: Fixer,
+    fix_gate: FixGate,
 ) -> fixes.FixPreview:
     return await fixes.preview_fix(
         session,
         account.require_user_id(),
         callback_data.check_id,
         fixer,
+        fix_gate,
         unsafe=callback_data.unsafe,
     )
+
+
+async def _not_started(callback: CallbackQuery, error: FixNotStartedError) -> None:
+    """A press while the person's previous fix still runs, or while the process is busy with
+    others' fixes: an alert, the screen stays."""
+    busy = not isinstance(error, FixInProgressError)
+    text = fix_texts.fixes_busy() if busy else fix_texts.still_working()
+    await callback.answer(text, show_alert=True)
 
 
 async def on_fix_preview(
@@ -37,8 +50,13 @@ async def on_fix_preview(
     session: AsyncSession,
     account: AccountView,
     fixer: Fixer,
+    fix_gate: FixGate,
 ) -> None:
-    preview = await _preview(session, account, callback_data, fixer)
+    try:
+        preview = await _preview(session, account, callback_data, fixer, fix_gate)
+    except FixNotStartedError as error:
+        await _not_started(callback, error)
+        return
     text, diff_document = fix_texts.preview_text(preview)
     await show(callback, text, build_fix_preview_kb(preview, callback_data.page))
     if diff_document is not None and callback.message is not None:
@@ -56,8 +74,13 @@ async def on_fixed_file(
     session: AsyncSession,
     account: AccountView,
     fixer: Fixer,
+    fix_gate: FixGate,
 ) -> None:
-    preview = await _preview(session, account, callback_data, fixer)
+    try:
+        preview = await _preview(session, account, callback_data, fixer, fix_gate)
+    except FixNotStartedError as error:
+        await _not_started(callback, error)
+        return
     if not preview.changed:
         raise NothingToFixError
     if not preview.outcome.fixed:  # the fixes removed everything
@@ -77,19 +100,25 @@ async def on_fix_save(
     session: AsyncSession,
     account: AccountView,
     fixer: Fixer,
+    fix_gate: FixGate,
     wakeup: Wakeup,
     settings: Settings,
 ) -> None:
     uploader = files.Uploader.of(account)
-    stored = await fixes.save_fix(
-        session,
-        uploader,
-        callback_data.check_id,
-        fixer,
-        unsafe=callback_data.unsafe,
-        max_bytes=settings.max_upload_bytes,
-        limits=StorageLimits.of(settings),
-    )
+    try:
+        stored = await fixes.save_fix(
+            session,
+            uploader,
+            callback_data.check_id,
+            fixer,
+            fix_gate,
+            unsafe=callback_data.unsafe,
+            max_bytes=settings.max_upload_bytes,
+            limits=StorageLimits.of(settings),
+        )
+    except FixNotStartedError as error:
+        await _not_started(callback, error)
+        return
     await wakeup.notify()
     await show(callback, fix_texts.saved(stored), build_fix_saved_kb(stored.file_id))
 
