@@ -7,6 +7,7 @@ from typing import Protocol
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.delivery_reason_texts import delivery_reason
 from bot.formatting import number, quote, when
 from core.emails import MAX_EMAIL_ISSUES
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus, RulePreset
@@ -156,15 +157,20 @@ def delivery_mark(mark: DeliveryMark | None) -> str:
             assert mark.sent_at is not None  # a sent delivery has its time
             return _("sent {when}").format(when=when(mark.sent_at))
         case DeliveryStatus.FAILED:
-            return _("failed: {reason}").format(reason=_reason(mark.last_error))
+            return _("failed: {reason}").format(reason=_mark_reason(mark))
         case DeliveryStatus.PENDING if mark.attempts or mark.last_error:
             return ngettext(
                 "not sent yet ({count} try failed: {reason})",
                 "not sent yet ({count} tries failed: {reason})",
                 mark.attempts,
-            ).format(count=mark.attempts, reason=_reason(mark.last_error))
+            ).format(count=mark.attempts, reason=_mark_reason(mark))
         case _:
             return _("waiting to be sent")
+
+
+def _mark_reason(mark: DeliveryMark) -> str:
+    plain = delivery_reason(mark.channel, mark.last_error or "")
+    return plain if plain is not None else _reason(mark.last_error)
 
 
 def report_head(report: CheckReport) -> list[str]:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError
 
 BOT_TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+WEBHOOK_SECRET_MIN_LENGTH = 16
 
 
 class SmtpSecurity(StrEnum):
@@ -160,7 +161,8 @@ class Settings(BaseSettings):
         return urlsplit(self.webhook_url).path or "/"
 
     def check_webhook(self) -> None:
-        """In webhook mode, `ConfigError` unless WEBHOOK_SECRET is a token Telegram accepts."""
+        """In webhook mode, `ConfigError` unless WEBHOOK_SECRET is a token Telegram accepts, of
+        at least WEBHOOK_SECRET_MIN_LENGTH characters (a short one can be guessed)."""
         if not self.webhook_url:
             return
         secret = self.webhook_secret.get_secret_value()
@@ -172,6 +174,11 @@ class Settings(BaseSettings):
         if not WEBHOOK_SECRET_PATTERN.fullmatch(secret):
             raise ConfigError(
                 "WEBHOOK_SECRET is invalid: use 1 to 256 characters A-Z, a-z, 0-9, _ and -"
+            )
+        if len(secret) < WEBHOOK_SECRET_MIN_LENGTH:
+            raise ConfigError(
+                f"WEBHOOK_SECRET is too short: use at least {WEBHOOK_SECRET_MIN_LENGTH} "
+                "characters, e.g. WEBHOOK_SECRET=$(openssl rand -hex 32)"
             )
 
     @property

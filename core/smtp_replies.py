@@ -11,6 +11,7 @@
   message: no mail can go until the operator fixes the settings (or the server's side).
 """
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -82,3 +83,43 @@ def _answer(error: aiosmtplib.SMTPResponseException) -> Refusal:
         return Refusal(MailFailure.REFUSED, reason, "rejected")
     # Connect, HELO/EHLO, STARTTLS, MAIL FROM: the server will not take mail from the bot.
     return Refusal(MailFailure.POLICY, reason, "policy")
+
+
+class PlainReason(StrEnum):
+    """Why a mail was not sent, as a person is told it: the server's own words (its name, its
+    internal addresses) stay in the log and in /stats."""
+
+    ADDRESS_REFUSED = "address_refused"
+    TOO_LARGE = "too_large"
+    MESSAGE_REFUSED = "message_refused"
+    UNREACHABLE = "unreachable"
+    TRY_LATER = "try_later"
+    OTHER = "other"
+
+
+# "SMTP 550: 5.1.1 <x@y>: ..." as `Refusal.reason` stores it: the code, the enhanced code.
+_STORED_ANSWER = re.compile(
+    r"^SMTP (?P<code>\d{3}):? *(?:\d\.(?P<subject>\d{1,3})\.(?P<detail>\d{1,3}))?"
+)
+# Enhanced status codes (RFC 3463): X.1.* the address, X.2.2/X.3.4 too large (X.2.3: mailbox).
+_ADDRESS_SUBJECT = "1"
+_TOO_LARGE_CODES = {("2", "3"), ("3", "4")}
+_ADDRESS_CODES = {550, 551, 553}
+
+
+def plain_reason(stored: str) -> PlainReason:
+    """What a stored mail error (`Refusal.reason`, as `Delivery.last_error` keeps it) means
+    for the person, from its prefix and codes."""
+    if stored.startswith("SMTP unreachable:"):
+        return PlainReason.UNREACHABLE
+    answer = _STORED_ANSWER.match(stored)
+    if answer is None:
+        return PlainReason.MESSAGE_REFUSED if stored.startswith("SMTP:") else PlainReason.OTHER
+    code, subject = int(answer["code"]), answer["subject"]
+    if not 500 <= code < 600:
+        return PlainReason.TRY_LATER
+    if code == MESSAGE_TOO_LARGE or (subject, answer["detail"]) in _TOO_LARGE_CODES:
+        return PlainReason.TOO_LARGE
+    if subject == _ADDRESS_SUBJECT or (subject is None and code in _ADDRESS_CODES):
+        return PlainReason.ADDRESS_REFUSED
+    return PlainReason.MESSAGE_REFUSED

@@ -92,12 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "backup":
         raise SystemExit(back_up(settings, args.path))
     configure_from_settings(settings)
-    try:
-        token = settings.require_bot_token() if args.command in PROCESSES else ""
-        if args.command in {"run", "bot"}:
-            settings.check_webhook()
-    except ConfigError as error:
-        _fail(str(error), EXIT_CONFIG)
+    token = _checked_token(settings, args.command)
     if args.command in PROCESSES | {"migrate"}:
         _wait_for_database(settings)
     if args.command in {"run", "migrate"}:
@@ -126,6 +121,33 @@ def _check(paths: list[Path], preset: RulePreset) -> int:
     from checks.ruff import RuffRunner  # noqa: PLC0415
 
     return asyncio.run(review_paths(paths, preset, RuffRunner(), sys.stdout))
+
+
+def _checked_token(settings: Settings, command: str) -> str:
+    """The bot token a process needs ("" for other commands), once the settings it uses are
+    sound (else one line and exit 2); risky defaults are warned about."""
+    try:
+        token = settings.require_bot_token() if command in PROCESSES else ""
+        if command in {"run", "bot"}:
+            settings.check_webhook()
+    except ConfigError as error:
+        _fail(str(error), EXIT_CONFIG)
+        raise  # unreachable: _fail exits
+    if command in PROCESSES:
+        warn_about_unsent_mail(settings)
+    return token
+
+
+def warn_about_unsent_mail(settings: Settings) -> None:
+    """A production-looking set-up (webhook mode or PostgreSQL) without SMTP_HOST writes the
+    confirmation codes to files nobody reads: one WARNING line at start says so."""
+    production = bool(settings.webhook_url) or settings.database_url.startswith("postgresql")
+    if production and not settings.smtp_host:
+        logger.warning(
+            "SMTP_HOST is not set: confirmation codes and results are written to files in "
+            "MAIL_DIR (%s) instead of being mailed; set SMTP_HOST for production",
+            settings.mail_dir,
+        )
 
 
 def _wait_for_database(settings: Settings) -> None:

@@ -4,6 +4,7 @@ webhook left from an earlier deployment (`leave_webhook`)."""
 
 import asyncio
 import logging
+import secrets
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramBadRequest
@@ -19,11 +20,22 @@ from reviewbot.supervisor import cancel
 logger = logging.getLogger(__name__)
 
 
+class SecretCheckingHandler(SimpleRequestHandler):
+    """aiogram's handler, comparing the secret header as bytes: a header that is not ASCII
+    is a wrong secret (401), not an error (aiogram's str comparison raises TypeError: 500)."""
+
+    def verify_secret(self, telegram_secret_token: str, bot: Bot) -> bool:
+        if not self.secret_token:
+            return True
+        given = telegram_secret_token.encode("utf-8", "surrogateescape")
+        return secrets.compare_digest(given, self.secret_token.encode())
+
+
 def webhook_app(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> web.Application:
     """The webhook at WEBHOOK_URL's path. An update is answered 200 only once it was handled
     (not in the background), so an update a replica acknowledged is never lost; a request
     without the secret gets 401 and changes nothing. Shutting down leaves the webhook set."""
-    handler = SimpleRequestHandler(
+    handler = SecretCheckingHandler(
         dispatcher,
         bot,
         handle_in_background=False,

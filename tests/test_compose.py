@@ -69,7 +69,27 @@ def test_postgres_keeps_its_data_and_reports_health(services: dict[str, dict[str
 
 
 def test_redis_reports_health(services: dict[str, dict[str, Any]]) -> None:
-    assert _healthcheck_command(services["redis"]) == ["redis-cli", "ping"]
+    assert _healthcheck_command(services["redis"]) == ["redis-cli ping | grep -q PONG"]
+    # With requirepass, a bare `redis-cli ping` answers NOAUTH and still exits 0.
+    assert services["redis"]["environment"]["REDISCLI_AUTH"].startswith("${REDIS_PASSWORD:?")
+
+
+def _option(command: list[str], name: str) -> str:
+    assert name in command, f"redis-server without {name}"
+    return command[command.index(name) + 1]
+
+
+def test_redis_needs_a_password_and_never_evicts(services: dict[str, dict[str, Any]]) -> None:
+    """Redis holds conversations (FSM) and rate limits: no one on the network may read or
+    write them, and a full memory must not drop them silently."""
+    command = [str(part) for part in services["redis"]["command"]]
+    assert command[0] == "redis-server"
+    assert re.fullmatch(r"\$\{REDIS_PASSWORD:\?[^}]+\}", _option(command, "--requirepass"))
+    assert _option(command, "--maxmemory-policy") == "noeviction"
+    assert re.fullmatch(r"\$\{REDIS_MAXMEMORY:-\d+mb\}", _option(command, "--maxmemory"))
+    for name in APP_SERVICES:
+        url = services[name]["environment"]["REDIS_URL"]
+        assert re.fullmatch(r"redis://:\$\{REDIS_PASSWORD:\?[^}]+\}@redis:6379/0", url), name
 
 
 def test_migrate_runs_once_when_postgres_is_healthy(services: dict[str, dict[str, Any]]) -> None:
@@ -99,7 +119,7 @@ def test_bot_and_worker_report_health_and_log_json(
     environment = service["environment"]
     assert environment["LOG_FORMAT"] == "json"
     assert environment["METRICS_HOST"] == "0.0.0.0"  # scraped on the compose network
-    assert environment["REDIS_URL"] == "redis://redis:6379/0"
+    assert environment["REDIS_URL"].endswith("@redis:6379/0")
     assert "@postgres:5432/" in environment["DATABASE_URL"]
     assert service["restart"] == "unless-stopped"
     assert service.get("stop_signal", "SIGTERM") == "SIGTERM"
@@ -134,7 +154,7 @@ def test_published_ports_listen_on_loopback_only(services: dict[str, dict[str, A
 
 def test_every_variable_is_documented_in_env_example() -> None:
     used = set(VARIABLE.findall(COMPOSE_FILE.read_text()))
-    assert {"BOT_TOKEN", "POSTGRES_PASSWORD"} <= used
+    assert {"BOT_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD"} <= used
     assert used - _documented_variables() == set()
 
 
@@ -159,7 +179,7 @@ def test_no_secret_is_written_in_the_compose_file(services: dict[str, dict[str, 
 
 def test_secrets_are_required_from_env() -> None:
     text = COMPOSE_FILE.read_text()
-    for name in ("BOT_TOKEN", "POSTGRES_PASSWORD"):
+    for name in ("BOT_TOKEN", "POSTGRES_PASSWORD", "REDIS_PASSWORD"):
         assert re.search(rf"\$\{{{name}:\?[^}}]+\}}", text), f"{name} has a message when unset"
         assert not re.search(rf"\$\{{{name}:?-", text), f"{name} has no default"
 

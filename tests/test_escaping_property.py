@@ -108,8 +108,8 @@ def _issues(messages_: list[str]) -> list[Issue]:
 
 
 def _report(name: str, issues: list[Issue], *, diff: bool) -> CheckReport:
-    mark = DeliveryMark(
-        channel=DeliveryChannel.EMAIL,
+    mark = DeliveryMark(  # a chat mark shows Telegram's error as it came (a mail's: plainly)
+        channel=DeliveryChannel.TELEGRAM,
         status=DeliveryStatus.PENDING,
         attempts=1,
         sent_at=None,
@@ -128,7 +128,7 @@ def _report(name: str, issues: list[Issue], *, diff: bool) -> CheckReport:
         issues=issues,
         error=None,
         finished_at=WHEN,
-        deliveries={DeliveryChannel.EMAIL: mark},
+        deliveries={DeliveryChannel.TELEGRAM: mark},
         diff=VersionDiff(1, IssueDiff(tuple(issues[:1]), tuple(issues[1:]), ())) if diff else None,
     )
 
