@@ -1,5 +1,7 @@
 """Texts about where the bot works and which Telegram accounts are signed in."""
 
+from collections.abc import Mapping
+
 from aiogram.utils.i18n import gettext as _
 
 from bot.formatting import quote, when
@@ -16,8 +18,16 @@ def group_button_refused() -> str:
     return _("I work in private chats only: open a chat with me.")
 
 
-def _account_line(account: LinkedAccount, current_id: int) -> str:
+def _account_line(account: LinkedAccount, current_id: int, name: str | None) -> str:
     linked = when(account.linked_at) if account.linked_at is not None else "—"
+    if name is not None and account.account_id == current_id:
+        return _("• {name}, Telegram id {telegram_id} (this one), signed in {linked}").format(
+            name=quote(name), telegram_id=account.telegram_id, linked=linked
+        )
+    if name is not None:
+        return _("• {name}, Telegram id {telegram_id}, signed in {linked}").format(
+            name=quote(name), telegram_id=account.telegram_id, linked=linked
+        )
     if account.account_id == current_id:
         return _("• Telegram id {telegram_id} (this one), signed in {linked}").format(
             telegram_id=account.telegram_id, linked=linked
@@ -27,9 +37,14 @@ def _account_line(account: LinkedAccount, current_id: int) -> str:
     )
 
 
-def linked_accounts(accounts: list[LinkedAccount], current_id: int) -> str:
+def linked_accounts(
+    accounts: list[LinkedAccount], current_id: int, names: Mapping[int, str]
+) -> str:
+    """The accounts with their Telegram names (by account id) where known."""
     lines = [_("Telegram accounts signed in to this account:")]
-    lines += [_account_line(account, current_id) for account in accounts]
+    lines += [
+        _account_line(account, current_id, names.get(account.account_id)) for account in accounts
+    ]
     return "\n".join(lines)
 
 

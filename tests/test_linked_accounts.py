@@ -16,8 +16,10 @@ async def _row_id(bot_app: BotApp, person: Person) -> int:
     return row_id
 
 
-async def _second_account(bot_app: BotApp, first: Person, *, language_code: str = "en") -> Person:
-    second = bot_app.person(first.email, language_code=language_code)
+async def _second_account(
+    bot_app: BotApp, first: Person, *, language_code: str = "en", first_name: str = "Test"
+) -> Person:
+    second = bot_app.person(first.email, language_code=language_code, first_name=first_name)
     code = await second.ask_code("/login")
     answer = await second.say(code)
     assert "signed in" in answer.text, answer.text
@@ -25,8 +27,8 @@ async def _second_account(bot_app: BotApp, first: Person, *, language_code: str 
 
 
 async def test_start_lists_accounts_and_unlink_signs_the_other_out(bot_app: BotApp) -> None:
-    wes = await bot_app.registered("wes@example.com")
-    phone = await _second_account(bot_app, wes)
+    wes = await bot_app.registered("wes@example.com", first_name="Wes <b>")
+    phone = await _second_account(bot_app, wes, first_name="Wes's phone")
 
     note = await wes.chat.next_screen()
     assert note.text == (
@@ -35,8 +37,9 @@ async def test_start_lists_accounts_and_unlink_signs_the_other_out(bot_app: BotA
     )
 
     start = await wes.say("/start")
-    assert f"Telegram id {wes.chat.id} (this one), signed in 20" in start.text
-    assert f"Telegram id {phone.chat.id}, signed in 20" in start.text
+    # Each account by the name it shows in Telegram (asked of Telegram, shown as written).
+    assert f"• Wes <b>, Telegram id {wes.chat.id} (this one), signed in 20" in start.text
+    assert f"• Wes's phone, Telegram id {phone.chat.id}, signed in 20" in start.text
     assert start.button_texts() == [f"Unlink {phone.chat.id}"]
     on_phone = await phone.say("/start")
     assert on_phone.button_texts() == [f"Unlink {wes.chat.id}"]

@@ -1,9 +1,15 @@
 """Signed-in Telegram accounts: Unlink from /start, and a note to the others on a new sign-in."""
 
+import asyncio
 import logging
+from collections.abc import Sequence
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.exceptions import (
+    AiogramError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+)
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import CallbackQuery
@@ -15,7 +21,7 @@ from bot.callbacks import AccountAction, AccountCallback
 from core.errors import AccountNotFoundError
 from core.i18n import pick_locale
 from core.services import accounts
-from core.services.accounts import AccountView
+from core.services.accounts import AccountView, LinkedAccount
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +50,30 @@ async def on_account_unlink(
     await callback.answer()
     if callback.message is not None:
         await callback.message.answer(account_texts.unlinked(unlinked.telegram_id))
+
+
+async def telegram_names(bot: Bot, linked: Sequence[LinkedAccount]) -> dict[int, str]:
+    """The name each account shows in Telegram (first and last name, @username), asked of
+    Telegram when listed (nothing of it is stored); an account Telegram will not describe (a
+    chat closed, the bot blocked, Telegram out of reach) is left out and shown by its id."""
+
+    async def name(account: LinkedAccount) -> str | None:
+        try:
+            chat = await bot.get_chat(account.chat_id)
+        except AiogramError as error:  # refused, out of reach, or an answer we cannot read
+            logger.info("no name for account %s: %s", account.account_id, error)
+            return None
+        parts = [part for part in (chat.first_name, chat.last_name) if part]
+        if chat.username:
+            parts.append(f"@{chat.username}")
+        return " ".join(parts) or None
+
+    found = await asyncio.gather(*(name(account) for account in linked))
+    return {
+        account.account_id: shown
+        for account, shown in zip(linked, found, strict=True)
+        if shown is not None
+    }
 
 
 async def notify_other_accounts(

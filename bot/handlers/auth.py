@@ -11,7 +11,7 @@ from bot import account_texts, texts
 from bot.account_keyboards import build_accounts_kb
 from bot.callbacks import CodeAction, CodeCallback
 from bot.filters import NOT_COMMAND
-from bot.handlers.accounts import notify_other_accounts
+from bot.handlers.accounts import notify_other_accounts, telegram_names
 from bot.keyboards import build_code_kb
 from bot.states import AuthFlow
 from core.clock import Clock
@@ -30,15 +30,16 @@ CODE_PATTERN = r"^\s*\d{6}\s*$"
 
 
 async def cmd_start(
-    message: Message, state: FSMContext, session: AsyncSession, account: AccountView
+    message: Message, state: FSMContext, session: AsyncSession, account: AccountView, bot: Bot
 ) -> None:
     await state.clear()
     if account.email is not None and account.user_id is not None:
         linked = await accounts.linked_accounts(session, user_id=account.user_id)
+        names = await telegram_names(bot, linked)
         await message.answer(
             texts.welcome_back(account.email)
             + "\n\n"
-            + account_texts.linked_accounts(linked, account.account_id),
+            + account_texts.linked_accounts(linked, account.account_id, names),
             reply_markup=build_accounts_kb(linked, account.account_id),
         )
         return

@@ -36,6 +36,19 @@ async def get_me(world: World, params: Params) -> JsonDict:
     return world.bot_user
 
 
+@method("getChat")
+async def get_chat(world: World, params: Params) -> JsonDict:
+    """A private chat the user opened, as ChatFullInfo; else "chat not found" (as Telegram)."""
+    state = world.chat(params.chat_id())
+    gifts = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")
+    return {
+        **state.chat,
+        "accent_color_id": 0,
+        "max_reaction_count": 11,
+        "accepted_gift_types": dict.fromkeys((*gifts, "gifts_from_channels"), True),
+    }
+
+
 @method("close")
 @method("logOut")
 async def accept(world: World, params: Params) -> bool:

@@ -24,15 +24,21 @@ class BotApp:
     bot: Bot
     people: list["Person"] = field(default_factory=list)
 
-    def person(self, email: str, *, language_code: str = "en") -> "Person":
-        user = self.telegram.user(next(_user_ids), language_code=language_code)
+    def person(
+        self, email: str, *, language_code: str = "en", first_name: str = "Test"
+    ) -> "Person":
+        user = self.telegram.user(
+            next(_user_ids), language_code=language_code, first_name=first_name
+        )
         person = Person(app=self, chat=user, email=email)
         self.people.append(person)
         return person
 
-    async def registered(self, email: str, *, language_code: str = "en") -> "Person":
+    async def registered(
+        self, email: str, *, language_code: str = "en", first_name: str = "Test"
+    ) -> "Person":
         """A person who went through /start and confirmed the address."""
-        person = self.person(email, language_code=language_code)
+        person = self.person(email, language_code=language_code, first_name=first_name)
         await person.register()
         return person
 
