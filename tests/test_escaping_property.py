@@ -29,7 +29,7 @@ from bot.report_pages import report_page
 from core.diffs import IssueDiff
 from core.emails import EmailTemplates
 from core.errors import EmailProblem, InvalidEmailError, UploadRefusedError
-from core.exports import log_csv, log_json, log_xlsx
+from core.exports import FORMULA_STARTS, log_csv, log_json, log_xlsx
 from core.i18n import load_translations
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus, FileStatus, RulePreset
 from core.report_document import render_report_document
@@ -310,7 +310,8 @@ def test_every_template_shows_random_names_and_messages_literally(
     _header, row = csv.reader(
         io.StringIO(log_csv(entries, HEADERS).decode("utf-8-sig"), newline="")
     )
-    assert row[1] == name
+    # A name a spreadsheet would run as a formula is written after an apostrophe (#18).
+    assert row[1] == (f"'{name}" if name.startswith(FORMULA_STARTS) else name)
     assert json.loads(log_json(entries))[0]["file"] == name
     sheet = openpyxl.load_workbook(io.BytesIO(log_xlsx(entries, HEADERS, "log"))).active
     assert sheet is not None

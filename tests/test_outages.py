@@ -93,6 +93,7 @@ async def test_database_that_never_answers_is_one_line_and_exit_3(tmp_path: Path
             **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}},
             "BOT_TOKEN": TEST_TOKEN,
             "DATABASE_URL": "postgresql+asyncpg://postgres:secret@127.0.0.1:1/reviewbot",
+            "SMTP_HOST": "127.0.0.1",  # else the warning about mail written to files comes first
             "DATABASE_STARTUP_TIMEOUT_SECONDS": "2",
         },
         stdout=asyncio.subprocess.PIPE,
@@ -127,6 +128,7 @@ async def test_sigterm_while_waiting_for_the_database_stops_at_once(tmp_path: Pa
             **{k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}},
             "BOT_TOKEN": TEST_TOKEN,
             "DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/reviewbot",
+            "SMTP_HOST": "127.0.0.1",  # else the warning about mail written to files comes first
         },
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
