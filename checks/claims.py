@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Select,
     and_,
     any_,
     bindparam,
@@ -82,26 +83,10 @@ async def claim_versions(
     committed. Versions that had `max_attempts` already are left to `leases.fail_abandoned`."""
     now = utcnow()
     query = (
-        select(
-            FileVersion.id,
-            FileVersion.file_id,
-            FileVersion.number,
-            FileVersion.size,
-            User.rule_preset,
-            User.muted_rules,
-            ReviewConfigText.text,
-        )
-        .join(File, File.id == FileVersion.file_id)
-        .join(User, User.id == File.user_id)
-        .outerjoin(ReviewConfigText, ReviewConfigText.hash == User.ruff_config_hash)
-        .where(
-            due(now), FileVersion.check_attempts < max_attempts, File.status != FileStatus.DELETED
-        )
-        .order_by(FileVersion.id)
+        due_with_rules(session, now, FileVersion.size)
+        .where(FileVersion.check_attempts < max_attempts)
         .limit(batch_size)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=FileVersion)
     taken: list[Any] = []
     total_bytes = 0
     for row in await session.execute(query):
@@ -144,6 +129,31 @@ async def claim_versions(
             configs[key] = ReviewConfig.stored(row.rule_preset, row.muted_rules, row.text)
         claimed.append(ClaimedVersion(row.id, configs[key], contents[row.id]))
     return claimed
+
+
+def due_with_rules(session: AsyncSession, now: datetime, *columns: Any) -> Select[Any]:
+    """Due versions of files not deleted, oldest first, as (id, file_id, number, *columns,
+    rule_preset, muted_rules, text): their owners' rules with them. On PostgreSQL the rows are
+    locked, skipping those another worker holds."""
+    query = (
+        select(
+            FileVersion.id,
+            FileVersion.file_id,
+            FileVersion.number,
+            *columns,
+            User.rule_preset,
+            User.muted_rules,
+            ReviewConfigText.text,
+        )
+        .join(File, File.id == FileVersion.file_id)
+        .join(User, User.id == File.user_id)
+        .outerjoin(ReviewConfigText, ReviewConfigText.hash == User.ruff_config_hash)
+        .where(due(now), File.status != FileStatus.DELETED)
+        .order_by(FileVersion.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=FileVersion)
+    return query
 
 
 def due(now: datetime) -> ColumnElement[bool]:

@@ -15,18 +15,21 @@ from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from checks.check_rows import RuffRun, check_row, write_with_outbox
-from checks.claims import CheckRetryPolicy, among, due, set_file_status, still_claimed
+from checks.claims import (
+    CheckRetryPolicy,
+    among,
+    due_with_rules,
+    set_file_status,
+    still_claimed,
+)
 from core.models import (
     CheckState,
-    File,
     FileStatus,
     FileVersion,
-    ReviewConfigText,
-    User,
     utcnow,
 )
 from core.ruff_config import ReviewConfig
@@ -64,28 +67,10 @@ async def fail_abandoned(session: AsyncSession, *, policy: CheckRetryPolicy) -> 
     row with the error and its deliveries each ("could not be checked"); the checks' ids."""
     now = utcnow()
     query = (
-        select(
-            FileVersion.id,
-            FileVersion.file_id,
-            FileVersion.number,
-            FileVersion.check_attempts,
-            User.rule_preset,
-            User.muted_rules,
-            ReviewConfigText.text,
-        )
-        .join(File, File.id == FileVersion.file_id)
-        .join(User, User.id == File.user_id)
-        .outerjoin(ReviewConfigText, ReviewConfigText.hash == User.ruff_config_hash)
-        .where(
-            due(now),
-            FileVersion.check_attempts >= policy.max_attempts,
-            File.status != FileStatus.DELETED,
-        )
-        .order_by(FileVersion.id)
+        due_with_rules(session, now, FileVersion.check_attempts)
+        .where(FileVersion.check_attempts >= policy.max_attempts)
         .limit(ABANDONED_BATCH)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=FileVersion)
     rows = list(await session.execute(query))
     if not rows:
         await session.rollback()
