@@ -20,8 +20,8 @@ from aiogram.utils.i18n import I18n
 from babel.support import Translations
 from redis.asyncio import Redis
 
-from bot import admin_texts, texts
-from bot.handlers import build_routers
+from bot.features.admin import texts as admin_texts
+from bot.features.help import texts as help_texts
 from bot.middlewares import (
     AccountMiddleware,
     DbSessionMiddleware,
@@ -32,6 +32,7 @@ from bot.observe import UpdateCounter
 from bot.outage import ResilientStorage
 from bot.private_chats import PrivateChatsOnlyMiddleware
 from bot.retry_after import RetryAfterMiddleware
+from bot.routers import build_routers
 from bot.throttling import ThrottlingMiddleware, build_rate_limits
 from checks.autofix import RuffFixer
 from checks.ruff import RuffRunner
@@ -141,7 +142,7 @@ async def set_commands(
     menus: dict[str | None, tuple[list[BotCommand], list[BotCommand]]] = {}
     for locale in i18n.available_locales:
         with i18n.context(), i18n.use_locale(locale):
-            ordinary = texts.command_descriptions()
+            ordinary = help_texts.command_descriptions()
             admin = {**ordinary, **admin_texts.admin_command_descriptions()}
         language_code = None if locale == DEFAULT_LOCALE else locale
         menus[language_code] = (_bot_commands(ordinary), _bot_commands(admin))
