@@ -21,7 +21,9 @@ from babel.support import Translations
 from redis.asyncio import Redis
 
 from bot.features.admin import texts as admin_texts
+from bot.features.auth.codes import CodeSending
 from bot.features.help import texts as help_texts
+from bot.handler_data import WorkflowData
 from bot.middlewares import (
     AccountMiddleware,
     DbSessionMiddleware,
@@ -106,18 +108,19 @@ def build_dispatcher(
     clock: Clock,
 ) -> Dispatcher:
     ruff_runner = RuffRunner(ruff_path=settings.ruff_path or None)
-    dispatcher = Dispatcher(
-        storage=storage,
-        ruff_runner=ruff_runner,  # validates people's own configurations
-        fixer=RuffFixer(ruff_runner),  # autofix previews
-        fix_gate=FixGate(settings.fix_runs_per_process),  # one per person, a few at once
-        settings=settings,
-        mailer=mailer,
-        email_templates=email_templates,
-        wakeup=wakeup,
-        clock=clock,
-        rule_catalog=RuleCatalog(),  # ruff's rule texts, read on first use
-    )
+    workflow: WorkflowData = {
+        "ruff_runner": ruff_runner,
+        "fixer": RuffFixer(ruff_runner),
+        "fix_gate": FixGate(settings.fix_runs_per_process),
+        "settings": settings,
+        "mailer": mailer,
+        "email_templates": email_templates,
+        "codes": CodeSending(mailer, email_templates, clock, settings),
+        "wakeup": wakeup,
+        "clock": clock,
+        "rule_catalog": RuleCatalog(),
+    }
+    dispatcher = Dispatcher(storage=storage, **workflow)
     dispatcher.update.outer_middleware(UpdateCounter())  # outermost: sees every update
     dispatcher.update.outer_middleware(LogContextMiddleware())
     dispatcher.errors.outer_middleware(LogContextMiddleware())

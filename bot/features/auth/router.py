@@ -10,22 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import CodeAction, CodeCallback
 from bot.features.accounts import texts as account_texts
 from bot.features.accounts.keyboards import build_accounts_kb
-from bot.features.accounts.router import notify_other_accounts, telegram_names
+from bot.features.accounts.linked import notify_other_accounts, telegram_names
 from bot.features.auth import texts as auth_texts
+from bot.features.auth.codes import CodeSending
 from bot.features.auth.keyboards import build_code_kb
 from bot.filters import NOT_COMMAND
 from bot.states import AuthFlow
-from core.clock import Clock
-from core.config import Settings
-from core.emails import EmailTemplates
 from core.errors import ConfirmationNotFoundError
-from core.mail import Mailer
 from core.models import ConfirmationPurpose
-from core.services import accounts, registration
+from core.services import accounts
 from core.services.accounts import AccountView
-from core.services.code_limits import CodeLimits
-
-router = Router(name=__name__)
 
 CODE_PATTERN = r"^\s*\d{6}\s*$"
 
@@ -71,23 +65,17 @@ async def on_email_entered(
     message: Message,
     state: FSMContext,
     session: AsyncSession,
-    mailer: Mailer,
-    email_templates: EmailTemplates,
-    i18n: I18n,
     account: AccountView,
-    clock: Clock,
-    settings: Settings,
+    i18n: I18n,
+    codes: CodeSending,
 ) -> None:
     purpose = ConfirmationPurpose((await state.get_data())["purpose"])
-    sent = await registration.request_code(
+    sent = await codes.request(
         session,
-        mailer,
-        email_templates.confirmation(i18n.current_locale),
+        locale=i18n.current_locale,
         telegram_id=account.telegram_id,
         email_text=message.text or "",
         purpose=purpose,
-        clock=clock,
-        limits=CodeLimits.of(settings),
     )
     await state.set_state(AuthFlow.code)
     await state.update_data(confirmation_id=sent.confirmation_id)
@@ -105,19 +93,18 @@ async def on_code_entered(
     state: FSMContext,
     session: AsyncSession,
     account: AccountView,
-    clock: Clock,
+    codes: CodeSending,
     bot: Bot,
     i18n: I18n,
 ) -> None:
     confirmation_id = (await state.get_data()).get("confirmation_id")
     if confirmation_id is None:
         raise ConfirmationNotFoundError
-    confirmed = await registration.confirm_code(
+    confirmed = await codes.confirm(
         session,
         telegram_id=account.telegram_id,
         confirmation_id=confirmation_id,
         code_text=message.text or "",
-        clock=clock,
     )
     await state.clear()
     if confirmed.purpose is ConfirmationPurpose.REGISTER:
@@ -135,24 +122,18 @@ async def on_code_resend(
     callback: CallbackQuery,
     state: FSMContext,
     session: AsyncSession,
-    mailer: Mailer,
-    email_templates: EmailTemplates,
-    i18n: I18n,
     account: AccountView,
-    clock: Clock,
-    settings: Settings,
+    i18n: I18n,
+    codes: CodeSending,
 ) -> None:
     confirmation_id = (await state.get_data()).get("confirmation_id")
     if confirmation_id is None:
         raise ConfirmationNotFoundError
-    sent = await registration.resend_code(
+    sent = await codes.resend(
         session,
-        mailer,
-        email_templates.confirmation(i18n.current_locale),
+        locale=i18n.current_locale,
         telegram_id=account.telegram_id,
         confirmation_id=confirmation_id,
-        clock=clock,
-        limits=CodeLimits.of(settings),
     )
     await state.update_data(confirmation_id=sent.confirmation_id)
     await callback.answer()

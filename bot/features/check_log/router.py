@@ -8,16 +8,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import CheckLogAction, CheckLogCallback
 from bot.features.check_log import texts as check_log_texts
 from bot.features.check_log.keyboards import build_check_log_kb
+from bot.middlewares import registered_only
 from bot.screens import show
 from core import exports
 from core.models import utcnow
 from core.services import check_log
-from core.services.accounts import AccountView
 from core.services.check_log import LogEntry
 
 
-async def cmd_report(message: Message, session: AsyncSession, account: AccountView) -> None:
-    page = await check_log.check_log_page(session, account.require_user_id(), page=0)
+async def cmd_report(message: Message, session: AsyncSession, user_id: int) -> None:
+    page = await check_log.check_log_page(session, user_id, page=0)
     await message.answer(
         check_log_texts.check_log_screen(page), reply_markup=build_check_log_kb(page)
     )
@@ -27,9 +27,8 @@ async def on_check_log_page(
     callback: CallbackQuery,
     callback_data: CheckLogCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
 ) -> None:
-    user_id = account.require_user_id()
     page = await check_log.check_log_page(session, user_id, page=callback_data.page)
     await show(callback, check_log_texts.check_log_screen(page), build_check_log_kb(page))
 
@@ -38,9 +37,9 @@ async def on_check_log_export(
     callback: CallbackQuery,
     callback_data: CheckLogCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
 ) -> None:
-    entries = await check_log.check_log_entries(session, account.require_user_id())
+    entries = await check_log.check_log_entries(session, user_id)
     if not entries:
         await callback.answer(check_log_texts.nothing_to_export(), show_alert=True)
         return
@@ -67,7 +66,7 @@ def _document(action: CheckLogAction, entries: list[LogEntry]) -> tuple[bytes, s
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = registered_only(Router(name=__name__))
     router.message.register(cmd_report, Command("report"))
     router.callback_query.register(
         on_check_log_page, CheckLogCallback.filter(F.action == CheckLogAction.PAGE)

@@ -15,6 +15,7 @@ from bot.features.files.keyboards import (
     build_file_list_kb,
 )
 from bot.features.reports.keyboards import report_screen
+from bot.middlewares import registered_only
 from bot.screens import show
 from bot.shared import texts as shared_texts
 from bot.states import ReplaceFlow
@@ -23,8 +24,8 @@ from core.services import files, reports
 from core.services.accounts import AccountView
 
 
-async def cmd_files(message: Message, session: AsyncSession, account: AccountView) -> None:
-    page = await files.list_files(session, account.require_user_id(), page=0)
+async def cmd_files(message: Message, session: AsyncSession, user_id: int) -> None:
+    page = await files.list_files(session, user_id, page=0)
     await message.answer(file_texts.file_list(page), reply_markup=build_file_list_kb(page))
 
 
@@ -32,9 +33,9 @@ async def on_files_page(
     callback: CallbackQuery,
     callback_data: FilesPageCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
 ) -> None:
-    page = await files.list_files(session, account.require_user_id(), page=callback_data.page)
+    page = await files.list_files(session, user_id, page=callback_data.page)
     await show(callback, file_texts.file_list(page), build_file_list_kb(page))
 
 
@@ -42,9 +43,8 @@ async def on_file_open(
     callback: CallbackQuery,
     callback_data: FileCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
 ) -> None:
-    user_id = account.require_user_id()
     card = await files.get_file_card(session, user_id, callback_data.file_id)
     last_check = await reports.latest_check_summary(session, user_id, card.id)
     await show(
@@ -60,12 +60,11 @@ async def on_file_report(
     callback: CallbackQuery,
     callback_data: FileCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
     rule_catalog: RuleCatalog,
 ) -> None:
     """Before the first check: a note. A card shown before the check finished leads to the
     same report screen as the card's button now does (see `bot/features/reports/router.py`)."""
-    user_id = account.require_user_id()
     check_id = await reports.latest_check_id(session, user_id, callback_data.file_id)
     if check_id is not None:
         check = await reports.own_check_report(session, user_id, check_id)
@@ -80,9 +79,8 @@ async def on_file_download(
     callback: CallbackQuery,
     callback_data: FileCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
 ) -> None:
-    user_id = account.require_user_id()
     stored = await files.get_file_content(session, user_id, callback_data.file_id)
     if not stored.content:
         await callback.answer(shared_texts.empty_document(), show_alert=True)
@@ -100,9 +98,9 @@ async def on_file_replace(
     callback_data: FileCallback,
     state: FSMContext,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
 ) -> None:
-    name = await files.get_file_name(session, account.require_user_id(), callback_data.file_id)
+    name = await files.get_file_name(session, user_id, callback_data.file_id)
     await state.set_state(ReplaceFlow.document)
     await state.update_data(file_id=callback_data.file_id)
     await callback.answer()
@@ -114,9 +112,9 @@ async def on_file_delete(
     callback: CallbackQuery,
     callback_data: FileCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
 ) -> None:
-    name = await files.get_file_name(session, account.require_user_id(), callback_data.file_id)
+    name = await files.get_file_name(session, user_id, callback_data.file_id)
     await show(
         callback,
         file_texts.delete_confirm(name),
@@ -129,8 +127,8 @@ async def on_file_delete_confirmed(
     callback_data: FileCallback,
     session: AsyncSession,
     account: AccountView,
+    user_id: int,
 ) -> None:
-    user_id = account.require_user_id()
     name = await files.delete_file(
         session, user_id, callback_data.file_id, telegram_id=account.telegram_id
     )
@@ -143,7 +141,7 @@ async def on_file_delete_confirmed(
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = registered_only(Router(name=__name__))
     router.message.register(cmd_files, Command("files"))
     router.callback_query.register(on_files_page, FilesPageCallback.filter())
     router.callback_query.register(on_file_open, FileCallback.filter(F.action == FileAction.OPEN))

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import FixAction, FixCallback
 from bot.features.fixes import texts as fix_texts
 from bot.features.fixes.keyboards import build_fix_preview_kb, build_fix_saved_kb
+from bot.middlewares import registered_only
 from bot.screens import show
 from bot.shared import texts as shared_texts
 from core.config import Settings
@@ -22,14 +23,14 @@ from core.wakeup import Wakeup
 
 async def _preview(
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
     callback_data: FixCallback,
     fixer: Fixer,
     fix_gate: FixGate,
 ) -> fixes.FixPreview:
     return await fixes.preview_fix(
         session,
-        account.require_user_id(),
+        user_id,
         callback_data.check_id,
         fixer,
         fix_gate,
@@ -49,12 +50,12 @@ async def on_fix_preview(
     callback: CallbackQuery,
     callback_data: FixCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
     fixer: Fixer,
     fix_gate: FixGate,
 ) -> None:
     try:
-        preview = await _preview(session, account, callback_data, fixer, fix_gate)
+        preview = await _preview(session, user_id, callback_data, fixer, fix_gate)
     except FixNotStartedError as error:
         await _not_started(callback, error)
         return
@@ -73,12 +74,12 @@ async def on_fixed_file(
     callback: CallbackQuery,
     callback_data: FixCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
     fixer: Fixer,
     fix_gate: FixGate,
 ) -> None:
     try:
-        preview = await _preview(session, account, callback_data, fixer, fix_gate)
+        preview = await _preview(session, user_id, callback_data, fixer, fix_gate)
     except FixNotStartedError as error:
         await _not_started(callback, error)
         return
@@ -125,7 +126,7 @@ async def on_fix_save(
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = registered_only(Router(name=__name__))
     router.callback_query.register(
         on_fix_preview, FixCallback.filter(F.action == FixAction.PREVIEW)
     )

@@ -12,22 +12,21 @@ from bot.features.reports import rule_cards
 from bot.features.reports import texts as report_texts
 from bot.features.reports.keyboards import build_rule_card_kb, report_screen
 from bot.features.rules import texts as rules_texts
+from bot.middlewares import registered_only
 from bot.screens import show
 from checks.rules import RuleCatalog
 from core.emails import EmailTemplates
 from core.report_document import render_report_document
 from core.services import reports, rules
-from core.services.accounts import AccountView
 
 
 async def on_report_open(
     callback: CallbackQuery,
     callback_data: ReportCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
     rule_catalog: RuleCatalog,
 ) -> None:
-    user_id = account.require_user_id()
     await _show_page(callback, callback_data, session, user_id, rule_catalog)
 
 
@@ -35,10 +34,9 @@ async def on_rule_mute(
     callback: CallbackQuery,
     callback_data: ReportCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
     rule_catalog: RuleCatalog,
 ) -> None:
-    user_id = account.require_user_id()
     await rules.mute_rule(session, user_id, callback_data.check_id, callback_data.rule)
     notice = rules_texts.muted(callback_data.rule)
     await _show_page(callback, callback_data, session, user_id, rule_catalog, notice)
@@ -48,10 +46,9 @@ async def on_rule_unmute(
     callback: CallbackQuery,
     callback_data: ReportCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
     rule_catalog: RuleCatalog,
 ) -> None:
-    user_id = account.require_user_id()
     await rules.unmute_rule(
         session, user_id, callback_data.rule, from_check=callback_data.check_id
     )
@@ -78,12 +75,10 @@ async def on_rule_card(
     callback: CallbackQuery,
     callback_data: ReportCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
     rule_catalog: RuleCatalog,
 ) -> None:
-    check = await reports.own_check_report(
-        session, account.require_user_id(), callback_data.check_id
-    )
+    check = await reports.own_check_report(session, user_id, callback_data.check_id)
     found = [issue for issue in check.report.issues if issue.code == callback_data.rule]
     if not found:  # not a rule of this check: its report instead
         text, keyboard = report_screen(check, await rule_catalog.rules(), callback_data.page)
@@ -102,14 +97,12 @@ async def on_report_document(
     callback: CallbackQuery,
     callback_data: ReportCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
     rule_catalog: RuleCatalog,
     email_templates: EmailTemplates,
     i18n: I18n,
 ) -> None:
-    check = await reports.own_check_report(
-        session, account.require_user_id(), callback_data.check_id
-    )
+    check = await reports.own_check_report(session, user_id, callback_data.check_id)
     names = {code: rule.name for code, rule in (await rule_catalog.rules()).items()}
     locale = i18n.current_locale
     content = render_report_document(email_templates.environment(locale), locale, check, names)
@@ -122,7 +115,7 @@ async def on_report_document(
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
+    router = registered_only(Router(name=__name__))
     router.callback_query.register(
         on_report_open, ReportCallback.filter(F.action == ReportAction.OPEN)
     )

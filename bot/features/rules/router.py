@@ -12,6 +12,7 @@ from bot.downloads import downloaded
 from bot.features.rules import texts as rules_texts
 from bot.features.rules.keyboards import build_rules_kb
 from bot.filters import NOT_COMMAND
+from bot.middlewares import registered_only
 from bot.screens import show
 from bot.states import RulesFlow
 from checks.ruff import RuffRunner
@@ -24,8 +25,8 @@ from core.services.accounts import AccountView
 PRESET_VALUES = {preset.value for preset in RulePreset}
 
 
-async def cmd_rules(message: Message, session: AsyncSession, account: AccountView) -> None:
-    settings = await rules.rule_settings(session, account.require_user_id())
+async def cmd_rules(message: Message, session: AsyncSession, user_id: int) -> None:
+    settings = await rules.rule_settings(session, user_id)
     await message.answer(rules_texts.rules_screen(settings), reply_markup=build_rules_kb(settings))
 
 
@@ -33,10 +34,10 @@ async def on_preset(
     callback: CallbackQuery,
     callback_data: RulesCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
 ) -> None:
     preset = RulePreset(callback_data.preset)
-    settings = await rules.choose_preset(session, account.require_user_id(), preset)
+    settings = await rules.choose_preset(session, user_id, preset)
     notice = rules_texts.preset_chosen(preset, settings.own_config_hash)
     await show(
         callback, rules_texts.rules_screen(settings), build_rules_kb(settings), notice=notice
@@ -47,9 +48,8 @@ async def on_unmute(
     callback: CallbackQuery,
     callback_data: RulesCallback,
     session: AsyncSession,
-    account: AccountView,
+    user_id: int,
 ) -> None:
-    user_id = account.require_user_id()
     await rules.unmute_rule(session, user_id, callback_data.rule)
     settings = await rules.rule_settings(session, user_id)
     notice = rules_texts.unmuted(callback_data.rule)
@@ -58,8 +58,7 @@ async def on_unmute(
     )
 
 
-async def on_own_config(callback: CallbackQuery, state: FSMContext, account: AccountView) -> None:
-    account.require_user_id()
+async def on_own_config(callback: CallbackQuery, state: FSMContext) -> None:
     await state.set_state(RulesFlow.config)
     await callback.answer()
     if callback.message is not None:
@@ -124,17 +123,22 @@ async def _use_config(
 
 
 def build_router() -> Router:
-    router = Router(name=__name__)
-    router.message.register(cmd_rules, Command("rules"))
-    router.callback_query.register(
+    screen = registered_only(Router(name=f"{__name__}.screen"))
+    screen.message.register(cmd_rules, Command("rules"))
+    screen.callback_query.register(
         on_preset,
         RulesCallback.filter((F.action == RulesAction.PRESET) & F.preset.in_(PRESET_VALUES)),
     )
-    router.callback_query.register(on_unmute, RulesCallback.filter(F.action == RulesAction.UNMUTE))
-    router.callback_query.register(
+    screen.callback_query.register(on_unmute, RulesCallback.filter(F.action == RulesAction.UNMUTE))
+    screen.callback_query.register(
         on_own_config, RulesCallback.filter(F.action == RulesAction.OWN_CONFIG)
     )
-    router.message.register(on_config_document, RulesFlow.config, F.document)
-    router.message.register(on_config_text, RulesFlow.config, F.text, NOT_COMMAND)
-    router.message.register(on_config_other, RulesFlow.config, NOT_COMMAND)
+    # The dialogue after "Use my configuration" answers a file of the wrong name, or a refused
+    # configuration, before it asks for registration (in `_use_config`): no middleware here.
+    dialogue = Router(name=f"{__name__}.config")
+    dialogue.message.register(on_config_document, RulesFlow.config, F.document)
+    dialogue.message.register(on_config_text, RulesFlow.config, F.text, NOT_COMMAND)
+    dialogue.message.register(on_config_other, RulesFlow.config, NOT_COMMAND)
+    router = Router(name=__name__)
+    router.include_routers(screen, dialogue)
     return router

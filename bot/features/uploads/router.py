@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.downloads import downloaded
 from bot.features.uploads import texts as upload_texts
 from bot.filters import NOT_COMMAND
+from bot.middlewares import registered_only
 from bot.states import ReplaceFlow
 from core.config import Settings
 from core.errors import FileNotFoundForUserError
@@ -93,8 +94,12 @@ async def _store_document(
 
 
 def build_router() -> Router:
+    documents = registered_only(Router(name=f"{__name__}.documents"))
+    documents.message.register(on_replacement_document, ReplaceFlow.document, F.document)
+    documents.message.register(on_document_upload, F.document)
+    # While a replacement is awaited, anything but a document is told so, registered or not.
+    prompt = Router(name=f"{__name__}.prompt")
+    prompt.message.register(on_replacement_not_document, ReplaceFlow.document, NOT_COMMAND)
     router = Router(name=__name__)
-    router.message.register(on_replacement_document, ReplaceFlow.document, F.document)
-    router.message.register(on_replacement_not_document, ReplaceFlow.document, NOT_COMMAND)
-    router.message.register(on_document_upload, F.document)
+    router.include_routers(documents, prompt)
     return router
