@@ -20,8 +20,10 @@ from aiogram.utils.i18n import I18n
 from babel.support import Translations
 from redis.asyncio import Redis
 
-from bot import admin_texts, texts
-from bot.handlers import build_routers
+from bot.features.admin import texts as admin_texts
+from bot.features.auth.codes import CodeSending
+from bot.features.help import texts as help_texts
+from bot.handler_data import WorkflowData
 from bot.middlewares import (
     AccountMiddleware,
     DbSessionMiddleware,
@@ -32,6 +34,7 @@ from bot.observe import UpdateCounter
 from bot.outage import ResilientStorage
 from bot.private_chats import PrivateChatsOnlyMiddleware
 from bot.retry_after import RetryAfterMiddleware
+from bot.routers import build_routers
 from bot.throttling import ThrottlingMiddleware, build_rate_limits
 from checks.autofix import RuffFixer
 from checks.ruff import RuffRunner
@@ -105,18 +108,19 @@ def build_dispatcher(
     clock: Clock,
 ) -> Dispatcher:
     ruff_runner = RuffRunner(ruff_path=settings.ruff_path or None)
-    dispatcher = Dispatcher(
-        storage=storage,
-        ruff_runner=ruff_runner,  # validates people's own configurations
-        fixer=RuffFixer(ruff_runner),  # autofix previews
-        fix_gate=FixGate(settings.fix_runs_per_process),  # one per person, a few at once
-        settings=settings,
-        mailer=mailer,
-        email_templates=email_templates,
-        wakeup=wakeup,
-        clock=clock,
-        rule_catalog=RuleCatalog(),  # ruff's rule texts, read on first use
-    )
+    workflow: WorkflowData = {
+        "ruff_runner": ruff_runner,
+        "fixer": RuffFixer(ruff_runner),
+        "fix_gate": FixGate(settings.fix_runs_per_process),
+        "settings": settings,
+        "mailer": mailer,
+        "email_templates": email_templates,
+        "codes": CodeSending(mailer, email_templates, clock, settings),
+        "wakeup": wakeup,
+        "clock": clock,
+        "rule_catalog": RuleCatalog(),
+    }
+    dispatcher = Dispatcher(storage=storage, **workflow)
     dispatcher.update.outer_middleware(UpdateCounter())  # outermost: sees every update
     dispatcher.update.outer_middleware(LogContextMiddleware())
     dispatcher.errors.outer_middleware(LogContextMiddleware())
@@ -141,7 +145,7 @@ async def set_commands(
     menus: dict[str | None, tuple[list[BotCommand], list[BotCommand]]] = {}
     for locale in i18n.available_locales:
         with i18n.context(), i18n.use_locale(locale):
-            ordinary = texts.command_descriptions()
+            ordinary = help_texts.command_descriptions()
             admin = {**ordinary, **admin_texts.admin_command_descriptions()}
         language_code = None if locale == DEFAULT_LOCALE else locale
         menus[language_code] = (_bot_commands(ordinary), _bot_commands(admin))

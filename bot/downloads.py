@@ -6,7 +6,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import Message
 
-from bot import texts
+from bot.shared import texts as shared_texts
 
 
 async def downloaded(message: Message, bot: Bot, file_id: str) -> bytes | None:
@@ -15,6 +15,6 @@ async def downloaded(message: Message, bot: Bot, file_id: str) -> bytes | None:
     try:
         await bot.download(file_id, destination=buffer)
     except TelegramBadRequest:
-        await message.answer(texts.download_failed())
+        await message.answer(shared_texts.download_failed())
         return None
     return buffer.getvalue()

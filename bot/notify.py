@@ -16,9 +16,9 @@ from aiogram.exceptions import (
 )
 from aiogram.utils.i18n import I18n
 
-from bot import report_texts
 from bot.connect import describe
-from bot.keyboards import build_result_kb
+from bot.features.reports import texts as report_texts
+from bot.features.reports.keyboards import build_result_kb
 from bot.retry_after import caller_retries
 from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, Send
 from checks.pacing import Pacer

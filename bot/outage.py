@@ -12,7 +12,8 @@ from redis.exceptions import RedisError
 logger = logging.getLogger(__name__)
 
 # The state of a person while the FSM storage does not answer: no handler of a dialogue
-# matches it, commands do, and other messages are told to start again (bot/handlers/errors.py).
+# matches it, commands do, and other messages are told to start again
+# (bot/features/errors/router.py).
 UNKNOWN_STATE = State("unknown", group_name="Outage")
 STORAGE_ERRORS = (RedisError, OSError)
 

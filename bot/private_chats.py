@@ -6,7 +6,7 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update
 
-from bot import account_texts
+from bot.features.accounts import texts as account_texts
 from bot.middlewares import Handler
 
 

@@ -26,8 +26,8 @@ from limits.errors import StorageError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot import limit_texts
 from bot.screens import CALLBACK_TEXT_LIMIT
+from bot.shared import limit_texts
 from core.config import Settings
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Domain errors: each names what went wrong in terms the bot can explain to the person.
 
 `core` never builds user-facing text itself; the bot maps each error type to a message in the
-person's language (see `bot/texts.py`).
+person's language (see `bot/shared/error_texts.py`).
 """
 
 from dataclasses import dataclass

@@ -22,10 +22,16 @@ from aiosmtplib.email import extract_recipients, flatten_message
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from bot import check_log_texts, fix_texts, history_texts, report_texts, texts
 from bot.app import Catalogues
-from bot.keyboards import build_file_list_kb
-from bot.report_pages import report_page
+from bot.features.auth import texts as auth_texts
+from bot.features.check_log import texts as check_log_texts
+from bot.features.files import texts as file_texts
+from bot.features.files.keyboards import build_file_list_kb
+from bot.features.fixes import texts as fix_texts
+from bot.features.history import texts as history_texts
+from bot.features.reports import texts as report_texts
+from bot.features.reports.pages import report_page
+from bot.features.uploads import texts as upload_texts
 from core.diffs import IssueDiff
 from core.emails import EmailTemplates
 from core.errors import EmailProblem, InvalidEmailError, UploadRefusedError
@@ -179,14 +185,14 @@ def _chat_screens(name: str, report: CheckReport, lines: list[str]) -> list[tupl
     most = check_log_texts.MAX_LISTED_NAME  # the log lists long names cut
     listed = name if len(name) <= most else name[: most - 1] + "…"
     return [
-        (texts.stored(name, 1, replaced=False), name),
-        (texts.stored(name, 2, replaced=True), name),
-        (texts.replace_prompt(name), name),
-        (texts.delete_confirm(name), name),
-        (texts.deleted(name), name),
-        (texts.report_pending(name, 1), name),
-        (texts.file_list(FilePage([summary], 0, 1, 1)), ""),
-        (texts.file_card(card, last), name),
+        (upload_texts.stored(name, 1, replaced=False), name),
+        (upload_texts.stored(name, 2, replaced=True), name),
+        (file_texts.replace_prompt(name), name),
+        (file_texts.delete_confirm(name), name),
+        (file_texts.deleted(name), name),
+        (file_texts.report_pending(name, 1), name),
+        (file_texts.file_list(FilePage([summary], 0, 1, 1)), ""),
+        (file_texts.file_card(card, last), name),
         (report_texts.check_result_message(report), name),
         (report_page(owned, {}, 0).text, name),
         (report_page(owned, {}, 99).text, name),
@@ -198,7 +204,7 @@ def _chat_screens(name: str, report: CheckReport, lines: list[str]) -> list[tupl
 
 def _captions(name: str, report: CheckReport) -> list[str]:
     return [
-        texts.download_caption(name, 1),
+        file_texts.download_caption(name, 1),
         report_texts.document_caption(report),
     ]
 
@@ -351,11 +357,11 @@ addresses = st.builds(_registered_address, local_parts, domains).filter(bool)
 def test_every_address_is_shown_literally_and_mailed_to_intact(address: str, locale: str) -> None:
     with _locale(locale):
         for html in (
-            texts.code_sent(address, 10),
-            texts.registered(address),
-            texts.welcome_back(address),
-            texts.logged_in(address),
-            texts.logged_out(address),
+            auth_texts.code_sent(address, 10),
+            auth_texts.registered(address),
+            auth_texts.welcome_back(address),
+            auth_texts.logged_in(address),
+            auth_texts.logged_out(address),
         ):
             assert address in _shown(html)
     confirmation = TEMPLATES.confirmation(locale).build(

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import openpyxl
 import pytest
 
-from bot.check_log_texts import MAX_LISTED_NAME
+from bot.features.check_log.texts import MAX_LISTED_NAME
 from checks.worker import Worker
 from core.exports import FORMULA_STARTS
 from tests.fake_telegram import BotOutput

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.app import Catalogues
-from bot.rule_cards import rule_card
+from bot.features.reports.rule_cards import rule_card
 from checks.outbox import RetryPolicy
 from checks.rules import RuleCatalog
 from checks.worker import Worker
