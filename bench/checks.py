@@ -25,9 +25,10 @@ from subprocess import PIPE
 from sqlalchemy import func, select
 
 from bench._checks_corpus import fresh_database, load_pending, pending_count, stdlib_corpus
-from checks.check_job import DEFAULT_BATCH_SIZE, CheckJob
+from checks.check_job import CheckJob
 from checks.ruff import RuffRunner
 from core.database import build_engine, build_session_factory
+from core.limits import DEFAULT_PIPELINE_LIMITS, PipelineLimits
 from core.models import Check, Delivery
 
 TARGETS = {"postgresql": 0.6, "sqlite": 0.4}
@@ -67,7 +68,9 @@ async def time_check_job(database_url: str, batch_size: int | None) -> tuple[flo
             session_factory=session_factory,
             runner=RuffRunner(),
             worker_id="bench",
-            batch_size=batch_size or DEFAULT_BATCH_SIZE,
+            limits=PipelineLimits(
+                versions_per_claim=batch_size or DEFAULT_PIPELINE_LIMITS.versions_per_claim
+            ),
         )
         started = time.perf_counter()
         while await job():

@@ -10,9 +10,9 @@ read once every version is checked and every result delivered (or the time is up
 For memory the ratio is against the target, not a baseline: the last line is `ratio: X` =
 draining peak ÷ 250 MB (at most 1 meets the target).
 
-`--poison`: instead of the corpus, two batches' worth of poison files (claims.MAX_BATCH_BYTES
-of 1 MB files of `x` lines, each with 1,048,576 issues) are drained; the target is 600 MB, and
-`ratio: X` = that peak ÷ 600 MB.
+`--poison`: instead of the corpus, two batches' worth of poison files
+(PipelineLimits.bytes_per_claim of 1 MB files of `x` lines, each with 1,048,576 issues) are
+drained; the target is 600 MB, and `ratio: X` = that peak ÷ 600 MB.
 
     .venv/bin/python -m bench.memory [--limit N] [--settle SECONDS] [--poison]
 """
@@ -28,8 +28,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench._checks_corpus import fresh_database, load_pending, pending_count, stdlib_corpus
-from checks.claims import MAX_BATCH_BYTES
 from core.database import SessionFactory, build_engine, build_session_factory
+from core.limits import DEFAULT_PIPELINE_LIMITS
 from core.models import Delivery, DeliveryStatus
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
@@ -98,8 +98,8 @@ async def undelivered(session_factory: SessionFactory) -> int:
 
 def poison_files(folder: Path) -> list[Path]:
     """Enough poison files to fill two batches (a claim takes files until it passes
-    MAX_BATCH_BYTES), and one more."""
-    count = 2 * (MAX_BATCH_BYTES // len(POISON) + 1) + 1
+    PipelineLimits.bytes_per_claim), and one more."""
+    count = 2 * (DEFAULT_PIPELINE_LIMITS.bytes_per_claim // len(POISON) + 1) + 1
     (folder / "poison").mkdir()
     paths = [folder / "poison" / f"poison_{n:02d}.py" for n in range(count)]
     for path in paths:

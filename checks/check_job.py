@@ -14,7 +14,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -24,20 +24,12 @@ from checks.claims import CheckRetryPolicy, ClaimedVersion
 from checks.ruff import RuffError, RuffRunner
 from core import metrics
 from core.database import SessionFactory, is_outage
+from core.limits import DEFAULT_PIPELINE_LIMITS, PipelineLimits
 from core.models import Check, CheckResult, utcnow
 from core.review import FoundIssues
 from core.ruff_config import ReviewConfig
 
 logger = logging.getLogger(__name__)
-
-# Large enough for ruff to keep every core busy and few enough processes to start; a claim
-# also stops at claims.MAX_BATCH_BYTES of content.
-DEFAULT_BATCH_SIZE = 200
-# Batches in ruff at once: the next one starts while the last is read and written, so ruff never
-# waits for the database.
-RUFF_RUNS_IN_FLIGHT = 2
-# While a batch is in ruff and the other slot is free, new work is looked for this often.
-CLAIM_AGAIN_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -57,9 +49,9 @@ class CheckJob:
     session_factory: SessionFactory
     runner: RuffRunner
     worker_id: str
-    batch_size: int = DEFAULT_BATCH_SIZE
-    max_batch_bytes: int = claims.MAX_BATCH_BYTES
-    lease: timedelta = leases.DEFAULT_LEASE  # renewed while held: see checks/leases.py
+    # Versions and bytes per claim, runs in flight, the lease (renewed while held: see
+    # checks/leases.py): core/limits.py.
+    limits: PipelineLimits = DEFAULT_PIPELINE_LIMITS
     retry: CheckRetryPolicy = field(default_factory=CheckRetryPolicy)
     # Called after a batch wrote checks (and so deliveries): wakes the delivery job.
     on_checked: Callable[[], Awaitable[None]] | None = None
@@ -81,14 +73,15 @@ class CheckJob:
             more = True
             while more or in_ruff:
                 finished: set[asyncio.Task[list[RunOutcome]]] = set()
-                if in_ruff and (not more or len(in_ruff) == RUFF_RUNS_IN_FLIGHT):
+                in_flight = self.limits.ruff_runs_in_flight
+                if in_ruff and (not more or len(in_ruff) == in_flight):
                     # With a slot free, uploads that came meanwhile are claimed now and then
                     # while a batch is in ruff: a slow batch (a file with a million issues)
                     # does not hold up everyone else's.
-                    free = len(in_ruff) < RUFF_RUNS_IN_FLIGHT and not self.stopping.is_set()
+                    free = len(in_ruff) < in_flight and not self.stopping.is_set()
                     finished, _ = await asyncio.wait(
                         in_ruff,
-                        timeout=CLAIM_AGAIN_SECONDS if free else None,
+                        timeout=self.limits.claim_again_seconds if free else None,
                         return_when=asyncio.FIRST_COMPLETED,
                     )
                     in_ruff -= finished
@@ -145,12 +138,15 @@ class CheckJob:
         """Keep the claims of the batches in ruff or being written this worker's: one UPDATE
         per heartbeat. A renewal that fails (the database away) is tried at the next one."""
         while True:
-            await asyncio.sleep(leases.heartbeat(self.lease))
+            await asyncio.sleep(self.limits.heartbeat_seconds)
             ids = [i for version_ids in list(held.values()) for i in version_ids]
             try:
                 async with self.session_factory() as session:
                     kept = await leases.renew_claims(
-                        session, worker_id=self.worker_id, version_ids=ids, lease=self.lease
+                        session,
+                        worker_id=self.worker_id,
+                        version_ids=ids,
+                        lease=self.limits.lease,
                     )
             except Exception as error:
                 if not is_outage(error):
@@ -163,7 +159,9 @@ class CheckJob:
 
     async def _claim(self) -> list[ClaimedVersion]:
         async with self.session_factory() as session:
-            failed = await leases.fail_abandoned(session, policy=self.retry)
+            failed = await leases.fail_abandoned(
+                session, policy=self.retry, max_versions=self.limits.abandoned_per_scan
+            )
         if failed:
             logger.error(
                 "%s versions failed for good: their checks were cut short %s times",
@@ -177,9 +175,9 @@ class CheckJob:
             return await claims.claim_versions(
                 session,
                 worker_id=self.worker_id,
-                batch_size=self.batch_size,
-                lease=self.lease,
-                max_bytes=self.max_batch_bytes,
+                max_versions=self.limits.versions_per_claim,
+                lease=self.limits.lease,
+                max_bytes=self.limits.bytes_per_claim,
                 max_attempts=self.retry.max_attempts,
             )
 

@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, defer
 
 from checks.check_rows import CHECKS, RuffRun, check_row, write_with_outbox
+from core.limits import DEFAULT_PIPELINE_LIMITS
 from core.models import (
     CheckState,
     File,
@@ -48,10 +49,6 @@ from core.models import (
 )
 from core.review import Issue
 from core.ruff_config import ReviewConfig
-
-# A claim stops adding versions once their content passes this many bytes (it takes at least
-# one): a batch of large files holds no more memory than a batch of ordinary ones.
-MAX_BATCH_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -73,19 +70,19 @@ async def claim_versions(
     session: AsyncSession,
     *,
     worker_id: str,
-    batch_size: int,
+    max_versions: int,
     lease: timedelta,
-    max_bytes: int = MAX_BATCH_BYTES,
+    max_bytes: int = DEFAULT_PIPELINE_LIMITS.bytes_per_claim,
     max_attempts: int = CheckRetryPolicy.max_attempts,
 ) -> list[ClaimedVersion]:
-    """Claim up to `batch_size` due versions (and at most about `max_bytes` of content) with
+    """Claim up to `max_versions` due versions (and at most about `max_bytes` of content) with
     their owners' rules, counting an attempt for each; their content is read once the claim is
     committed. Versions that had `max_attempts` already are left to `leases.fail_abandoned`."""
     now = utcnow()
     query = (
         due_with_rules(session, now, FileVersion.size)
         .where(FileVersion.check_attempts < max_attempts)
-        .limit(batch_size)
+        .limit(max_versions)
     )
     taken: list[Any] = []
     total_bytes = 0

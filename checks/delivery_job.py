@@ -3,13 +3,13 @@ happened. Opens its own sessions, loops until no work is left, and is safe to ru
 (delivery claims keep workers apart).
 
 Each channel has its own lane, and the lanes run side by side: email never waits for the pace
-of chat messages. A lane keeps up to `window` deliveries claimed, claiming more as they are
-done, and sends them concurrently: chat results one queue per chat, so that a person's results
+of chat messages. A lane keeps up to `deliveries_held` deliveries claimed, claiming more as they
+are done, and sends them concurrently: chat results one queue per chat, so that a person's results
 arrive in order (the sender paces them within Telegram's limits); emails over a few queues,
 sharing the mailer's pooled connections. Claims are short leases renewed by a heartbeat while
 held (checks/leases.py), so a long queue never outlives its lease and a dead process's claims
 are taken over within seconds. A delivery is marked sent only after the server accepted it;
-the marks are written together every `record_every` seconds, so a crash repeats at most the
+the marks are written together every `mark_interval_seconds`, so a crash repeats at most the
 results of that moment (each once), and loses none.
 """
 
@@ -21,13 +21,13 @@ from collections import deque
 from collections.abc import AsyncIterator, Hashable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Protocol
 
-from checks import leases, outbox
+from checks import outbox
 from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy, Send
 from core import log_context, metrics
 from core.database import SessionFactory
+from core.limits import DEFAULT_PIPELINE_LIMITS, PipelineLimits
 from core.models import DeliveryChannel, DeliveryStatus, utcnow
 
 logger = logging.getLogger(__name__)
@@ -45,17 +45,11 @@ class ResultSender(Protocol):
 class DeliveryJob:
     session_factory: SessionFactory
     senders: dict[DeliveryChannel, ResultSender]
-    batch_size: int = 50
-    # Deliveries a lane keeps claimed and not yet done: enough different chats to send at
-    # Telegram's overall rate while each chat gets one a second.
-    window: int = 200
-    # Emails are sent over this many queues (a little more than the SMTP pool, so that one is
-    # composed while another is on the wire).
-    email_queues: int = 4
+    # Deliveries per claim and held per lane, email queues, the lease, the mark interval:
+    # core/limits.py.
+    limits: PipelineLimits = DEFAULT_PIPELINE_LIMITS
     # Whose claims these are: outcomes are written only for deliveries this worker still holds.
     worker_id: str = field(default_factory=lambda: f"deliveries-{secrets.token_hex(4)}")
-    lease: timedelta = leases.DEFAULT_LEASE
-    record_every: float = 0.2
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # Set when the process stops: the sends on their way finish and are recorded, nothing more
     # is claimed, and what is claimed but not sent is given back.
@@ -71,7 +65,7 @@ class DeliveryJob:
     async def __call__(self) -> int:
         """Send every delivery that is due; returns how many were attempted."""
         await self.settle()
-        reports = outbox.ReportCache(size=2 * self.window)
+        reports = outbox.ReportCache(size=2 * self.limits.deliveries_held)
         lanes = [_Lane(self, channel, sender, reports) for channel, sender in self.senders.items()]
         # Every lane ends on its own (a lost database stops each at its next query), so that
         # none goes on unseen when this run is over.
@@ -152,9 +146,9 @@ class _Lane:
         while not self._halted:
             if self._crash is not None:
                 raise self._crash
-            room = self._job.window - len(self._held)
-            want = min(self._job.batch_size, room)
-            if not drained and (want == self._job.batch_size or not self._held) and want > 0:
+            per_claim = self._job.limits.deliveries_per_claim
+            want = min(per_claim, self._job.limits.deliveries_held - len(self._held))
+            if not drained and (want == per_claim or not self._held) and want > 0:
                 last_claim = await self._claim(send, want)
                 drained = last_claim < want
                 continue
@@ -176,8 +170,8 @@ class _Lane:
             ids = await outbox.claim_deliveries(
                 session,
                 worker_id=self._job.worker_id,
-                batch_size=want,
-                lease=self._job.lease,
+                max_deliveries=want,
+                lease=self._job.limits.lease,
                 channel=self._channel,
             )
             targets = await outbox.delivery_targets(session, ids, self._reports)
@@ -192,7 +186,7 @@ class _Lane:
         if self._channel is DeliveryChannel.TELEGRAM:
             key = ("chat", target.chat_id)
         else:
-            key = ("queue", position % self._job.email_queues)
+            key = ("queue", position % self._job.limits.email_queues)
         queue = self._queues.get(key)
         if queue is not None:
             queue.append(target)
@@ -271,11 +265,13 @@ class _Lane:
 
     @contextlib.asynccontextmanager
     async def _background(self) -> AsyncIterator[None]:
-        """Marks written every `record_every` seconds, claims renewed every heartbeat."""
+        """Marks written every `mark_interval_seconds`, claims renewed every heartbeat."""
         tasks = [
-            asyncio.create_task(self._every(self._job.record_every, self._record_sent)),
             asyncio.create_task(
-                self._every(leases.heartbeat(self._job.lease), self._renew_claims)
+                self._every(self._job.limits.mark_interval_seconds, self._record_sent)
+            ),
+            asyncio.create_task(
+                self._every(self._job.limits.heartbeat_seconds, self._renew_claims)
             ),
         ]
         try:
@@ -312,7 +308,10 @@ class _Lane:
         if self._held:
             async with self._job.session_factory() as session:
                 await outbox.extend_claims(
-                    session, sorted(self._held), self._job.lease, worker_id=self._job.worker_id
+                    session,
+                    sorted(self._held),
+                    self._job.limits.lease,
+                    worker_id=self._job.worker_id,
                 )
 
     async def _finish(self) -> None:

@@ -1,11 +1,12 @@
 """Short leases on claimed work, renewed by a heartbeat while the work is held.
 
-A worker claims versions and deliveries for `DEFAULT_LEASE` (15 s; `CLAIM_LEASE_SECONDS`) and
-renews what it holds every third of that (`heartbeat`, 5 s), one UPDATE for its versions and
-one for its deliveries, each limited to what it still owns (`claimed_by`). A process that dies
-stops renewing, and its work is taken by the next worker to look once the lease has run out:
-within about a lease. A renewal that finds a claim taken over leaves it alone, and the late
-worker's results for it are dropped (claims.record_results, outbox.record_sent).
+A worker claims versions and deliveries for `PipelineLimits.lease` (core/limits.py: 15 s;
+`CLAIM_LEASE_SECONDS`) and renews what it holds every third of that (`heartbeat_seconds`, 5 s),
+one UPDATE for its versions and one for its deliveries, each limited to what it still owns
+(`claimed_by`). A process that dies stops renewing, and its work is taken by the next worker to
+look once the lease has run out: within about a lease. A renewal that finds a claim taken over
+leaves it alone, and the late worker's results for it are dropped (claims.record_results,
+outbox.record_sent).
 
 A version whose claims died `max_attempts` times (each claim counts an attempt) is not claimed
 again: `fail_abandoned` fails it for good and tells the person, as a last ruff failure does.
@@ -26,6 +27,7 @@ from checks.claims import (
     set_file_status,
     still_claimed,
 )
+from core.limits import DEFAULT_PIPELINE_LIMITS
 from core.models import (
     CheckState,
     FileStatus,
@@ -34,15 +36,7 @@ from core.models import (
 )
 from core.ruff_config import ReviewConfig
 
-DEFAULT_LEASE = timedelta(seconds=15)
-# Versions failed for good by one call at most; the rest by the next.
-ABANDONED_BATCH = 100
 ABANDONED_REASON = "the check was cut short {attempts} times (the process checking it stopped)"
-
-
-def heartbeat(lease: timedelta) -> float:
-    """Seconds between renewals of a lease: three renewals fit in one lease."""
-    return lease.total_seconds() / 3
 
 
 async def renew_claims(
@@ -62,14 +56,20 @@ async def renew_claims(
     return int(renewed.rowcount)  # type: ignore[attr-defined]
 
 
-async def fail_abandoned(session: AsyncSession, *, policy: CheckRetryPolicy) -> list[int]:
-    """Fail for good the due versions that used their last attempt on claims that died: a check
-    row with the error and its deliveries each ("could not be checked"); the checks' ids."""
+async def fail_abandoned(
+    session: AsyncSession,
+    *,
+    policy: CheckRetryPolicy,
+    max_versions: int = DEFAULT_PIPELINE_LIMITS.abandoned_per_scan,
+) -> list[int]:
+    """Fail for good (at most `max_versions` of) the due versions that used their last attempt
+    on claims that died: a check row with the error and its deliveries each ("could not be
+    checked"); the checks' ids."""
     now = utcnow()
     query = (
         due_with_rules(session, now, FileVersion.check_attempts)
         .where(FileVersion.check_attempts >= policy.max_attempts)
-        .limit(ABANDONED_BATCH)
+        .limit(max_versions)
     )
     rows = list(await session.execute(query))
     if not rows:

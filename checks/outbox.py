@@ -88,11 +88,11 @@ async def claim_deliveries(
     session: AsyncSession,
     *,
     worker_id: str,
-    batch_size: int,
+    max_deliveries: int,
     lease: timedelta,
     channel: DeliveryChannel | None = None,
 ) -> list[int]:
-    """Up to `batch_size` due deliveries (of one channel, when given), oldest first, claimed
+    """Up to `max_deliveries` due deliveries (of one channel, when given), oldest first, claimed
     by `worker_id` for `lease`; their ids."""
     now = utcnow()
     query = (
@@ -103,7 +103,7 @@ async def claim_deliveries(
             or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
         )
         .order_by(Delivery.next_attempt_at, Delivery.id)
-        .limit(batch_size)
+        .limit(max_deliveries)
     )
     if channel is not None:
         query = query.where(Delivery.channel == channel)

@@ -12,27 +12,10 @@ from pathlib import Path
 
 from checks.ruff_output import DiagnosticReader, UnreadableOutputError, communicate
 from core.errors import ConfigRefusal, ConfigRefusedError
-from core.models import RulePreset
 from core.review import FoundIssues
 from core.ruff_config import OwnConfig, ReviewConfig
 
 logger = logging.getLogger(__name__)
-
-# Selectors passed as --select; an empty tuple keeps ruff's own default rule set.
-PEP8_RULES = ("E", "W", "F", "I", "N")
-# A superset of ruff's (0.17) default set, stable rules only (prefixes never enable preview).
-STRICT_RULES = (
-    *PEP8_RULES,
-    *("UP", "B", "A", "C4", "SIM", "RET", "PIE", "PTH", "ASYNC", "S", "PL", "RUF", "PERF"),
-    *("LOG", "G", "T10", "DTZ", "YTT", "PYI", "FURB", "EXE", "TC", "INT", "FA", "FLY"),
-    *("PGH", "ISC", "BLE", "D419", "TRY", "PT"),
-)
-PRESET_RULES: dict[RulePreset, tuple[str, ...]] = {
-    RulePreset.DEFAULT: (),
-    RulePreset.CUSTOM: (),  # never used: a custom configuration brings its own rules
-    RulePreset.PEP8: PEP8_RULES,
-    RulePreset.STRICT: STRICT_RULES,
-}
 
 # Only these variables reach ruff: no RUFF_*, no user configuration directory.
 _PASSED_ENVIRONMENT = ("PATH", "SYSTEMROOT", "LANG", "LC_ALL")
@@ -243,7 +226,7 @@ def config_arguments(config: ReviewConfig, directory: Path, *, lint: bool = True
     # reads git's global configuration (/etc/gitconfig) to find them.
     args = ["--no-respect-gitignore"]
     if config.custom is None:
-        rules = PRESET_RULES[config.preset] if lint else ()
+        rules = config.preset.selectors if lint else ()
         return (
             [*args, "--isolated", "--select", ",".join(rules)] if rules else [*args, "--isolated"]
         )

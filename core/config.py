@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from core.limits import DEFAULT_PIPELINE_LIMITS
+
 BOT_TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 WEBHOOK_SECRET_MIN_LENGTH = 16
@@ -76,7 +78,12 @@ class Settings(BaseSettings):
     delivery_interval_seconds: int = Field(default=5, ge=1)
     # How long a worker's claim on a version or delivery lasts; renewed every third of it while
     # held, so a dead worker's work is taken over within about this long (checks/leases.py).
-    claim_lease_seconds: float = Field(default=15.0, ge=1)
+    claim_lease_seconds: float = Field(default=DEFAULT_PIPELINE_LIMITS.lease.total_seconds(), ge=1)
+    # The pipeline's batch sizes (core/limits.py, docs/presets-and-limits.md): versions and
+    # bytes of content one check claim takes at most, deliveries one delivery claim takes.
+    check_versions_per_claim: int = Field(default=DEFAULT_PIPELINE_LIMITS.versions_per_claim, ge=1)
+    check_bytes_per_claim: int = Field(default=DEFAULT_PIPELINE_LIMITS.bytes_per_claim, ge=1)
+    deliveries_per_claim: int = Field(default=DEFAULT_PIPELINE_LIMITS.deliveries_per_claim, ge=1)
     # The ruff executable; empty: the one installed with reviewbot.
     ruff_path: str = ""
     # ruff's autofix runs at once per bot process (docs/fix-limits.md); further presses wait.

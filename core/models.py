@@ -27,6 +27,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from core.presets import RulePreset as RulePreset  # noqa: PLC0414 - re-exported
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -50,17 +52,6 @@ def _enum(enum_class: type[StrEnum], name: str) -> Enum:
         length=16,
         values_callable=lambda members: [member.value for member in members],
     )
-
-
-class RulePreset(StrEnum):
-    DEFAULT = "default"
-    PEP8 = "pep8"
-    STRICT = "strict"
-    CUSTOM = "custom"  # the person's own ruff configuration
-
-    @classmethod
-    def built_in(cls) -> tuple["RulePreset", ...]:
-        return (cls.DEFAULT, cls.PEP8, cls.STRICT)
 
 
 class FileStatus(StrEnum):

@@ -34,6 +34,7 @@ from core.config import Settings
 from core.database import SessionFactory, build_engine, build_session_factory
 from core.emails import EmailTemplates
 from core.i18n import load_translations
+from core.limits import PipelineLimits
 from core.mail import Mailer, build_mailer
 from core.models import DeliveryChannel, utcnow
 from core.wakeup import Wakeup, build_wakeup
@@ -133,6 +134,17 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+def pipeline_limits(settings: Settings) -> PipelineLimits:
+    """The check and delivery jobs' limits: the settings operators tune, the rest defaults.
+    Claims are short leases renewed by each job's heartbeat while held (checks/leases.py)."""
+    return PipelineLimits(
+        versions_per_claim=settings.check_versions_per_claim,
+        bytes_per_claim=settings.check_bytes_per_claim,
+        deliveries_per_claim=settings.deliveries_per_claim,
+        lease=timedelta(seconds=settings.claim_lease_seconds),
+    )
+
+
 @asynccontextmanager
 async def open_worker(
     resources: Resources,
@@ -156,14 +168,13 @@ async def open_worker(
         ),
     }
     stopping = asyncio.Event()  # set by Worker.stop: the jobs claim nothing more
-    # Claims are short leases renewed by each job's heartbeat while held (checks/leases.py).
-    lease = timedelta(seconds=settings.claim_lease_seconds)
+    limits = pipeline_limits(settings)
     identity = identity or worker_id()
     delivery_job = DeliveryJob(
         session_factory=resources.session_factory,
         senders=senders,
         worker_id=identity,
-        lease=lease,
+        limits=limits,
         retry=retry or RetryPolicy(),
         stopping=stopping,
     )
@@ -174,7 +185,7 @@ async def open_worker(
             ruff_path=settings.ruff_path or None, max_issues=settings.max_issues_per_check
         ),
         worker_id=identity,
-        lease=lease,
+        limits=limits,
         stopping=stopping,
     )
     worker = Worker(

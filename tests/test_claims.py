@@ -13,6 +13,7 @@ from checks.check_rows import RuffRun
 from checks.claims import CheckRetryPolicy
 from checks.ruff import RuffRunner
 from core.database import SessionFactory, build_engine, build_session_factory
+from core.limits import PipelineLimits
 from core.models import (
     Check,
     CheckResult,
@@ -56,7 +57,7 @@ async def test_two_workers_check_two_hundred_versions_exactly_once(
                 session_factory=build_session_factory(engine),
                 runner=RuffRunner(ruff_path=ruff_path),
                 worker_id=f"worker-{index}",
-                batch_size=25,
+                limits=PipelineLimits(versions_per_claim=25),
             )
             for index, engine in enumerate(engines)
         ]
@@ -84,7 +85,7 @@ async def test_versions_of_a_dead_worker_are_checked_once_after_the_lease(
     versions = await _pending_versions(session_factory, 3)
     async with session_factory() as session:
         taken = await claims.claim_versions(
-            session, worker_id="dies", batch_size=10, lease=timedelta(minutes=5)
+            session, worker_id="dies", max_versions=10, lease=timedelta(minutes=5)
         )
     assert [v.version_id for v in taken] == versions
     async with session_factory() as session:
@@ -96,7 +97,7 @@ async def test_versions_of_a_dead_worker_are_checked_once_after_the_lease(
     await _expire_leases(session_factory)  # as if the five minutes had passed
     async with session_factory() as session:
         retaken = await claims.claim_versions(
-            session, worker_id="survivor", batch_size=10, lease=timedelta(minutes=5)
+            session, worker_id="survivor", max_versions=10, lease=timedelta(minutes=5)
         )
     assert [v.version_id for v in retaken] == versions
     claims_before = await _claims(session_factory)
@@ -188,7 +189,7 @@ async def test_one_ruff_process_checks_a_batch_of_fifty(
         session_factory=session_factory,
         runner=RuffRunner(ruff_path=ruff_path),
         worker_id="one",
-        batch_size=50,
+        limits=PipelineLimits(versions_per_claim=50),
     )
     assert await job() == 50
     calls = log.read_text().splitlines()

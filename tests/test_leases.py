@@ -13,6 +13,7 @@ from checks.check_job import CheckJob
 from checks.outbox import DeliveryError, RetryPolicy
 from checks.ruff import RuffRunner
 from core.database import SessionFactory
+from core.limits import PipelineLimits
 from core.models import CheckState, Delivery, DeliveryStatus, FileVersion, utcnow
 from tests.support.pipeline import checks_per_version, seed_uploads
 
@@ -43,7 +44,7 @@ async def test_a_claim_counts_an_attempt_and_giving_it_back_uncounts_it(
 ) -> None:
     [version_id] = await seed_uploads(session_factory, {"a.py": b"import os\n"})
     async with session_factory() as session:
-        await claims.claim_versions(session, worker_id="one", batch_size=5, lease=LEASE)
+        await claims.claim_versions(session, worker_id="one", max_versions=5, lease=LEASE)
     assert await _attempts(session_factory) == [(CheckState.CLAIMED, 1)]
     async with session_factory() as session:
         await claims.release_claims(session, worker_id="one", version_ids=[version_id])
@@ -51,15 +52,17 @@ async def test_a_claim_counts_an_attempt_and_giving_it_back_uncounts_it(
 
     for worker in ("dies", "dies too"):  # each claim dies with its process
         async with session_factory() as session:
-            await claims.claim_versions(session, worker_id=worker, batch_size=5, lease=LEASE)
+            await claims.claim_versions(session, worker_id=worker, max_versions=5, lease=LEASE)
         await _expire(session_factory)
     assert await _attempts(session_factory) == [(CheckState.CLAIMED, 2)]
     async with session_factory() as session:  # the third claim is the last attempt
-        taken = await claims.claim_versions(session, worker_id="last", batch_size=5, lease=LEASE)
+        taken = await claims.claim_versions(session, worker_id="last", max_versions=5, lease=LEASE)
     assert [v.version_id for v in taken] == [version_id]
     await _expire(session_factory)
     async with session_factory() as session:  # no fourth
-        assert await claims.claim_versions(session, worker_id="x", batch_size=5, lease=LEASE) == []
+        assert (
+            await claims.claim_versions(session, worker_id="x", max_versions=5, lease=LEASE) == []
+        )
 
 
 async def test_a_delivery_taken_over_is_never_marked_by_its_old_holder(
@@ -68,11 +71,15 @@ async def test_a_delivery_taken_over_is_never_marked_by_its_old_holder(
     await seed_uploads(session_factory, {"a.py": b"import os\n"})
     assert await CheckJob(session_factory, RuffRunner(), worker_id="checker")() == 1
     async with session_factory() as session:
-        held = await outbox.claim_deliveries(session, worker_id="old", batch_size=5, lease=LEASE)
+        held = await outbox.claim_deliveries(
+            session, worker_id="old", max_deliveries=5, lease=LEASE
+        )
     assert len(held) == 2
     await _expire(session_factory)
     async with session_factory() as session:
-        taken = await outbox.claim_deliveries(session, worker_id="new", batch_size=5, lease=LEASE)
+        taken = await outbox.claim_deliveries(
+            session, worker_id="new", max_deliveries=5, lease=LEASE
+        )
     assert sorted(taken) == sorted(held)
 
     failure = DeliveryError("Telegram answered 500")
@@ -107,12 +114,14 @@ async def test_the_heartbeat_keeps_a_long_check_claimed_past_its_lease(
         session_factory,
         RuffRunner(ruff_path=str(slow)),
         worker_id="alive",
-        lease=timedelta(seconds=1.5),  # renewed every 0.5 s
+        limits=PipelineLimits(lease=timedelta(seconds=1.5)),  # renewed every 0.5 s
     )
     running = asyncio.create_task(job())
     await asyncio.sleep(3.5)  # past two leases
     async with session_factory() as session:
-        stolen = await claims.claim_versions(session, worker_id="other", batch_size=5, lease=LEASE)
+        stolen = await claims.claim_versions(
+            session, worker_id="other", max_versions=5, lease=LEASE
+        )
     assert stolen == []  # still held: the claims were renewed
     assert await asyncio.wait_for(running, timeout=60) == 2
     assert await checks_per_version(session_factory) == dict.fromkeys(versions, 1)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
-from checks.ruff import PRESET_RULES, RuffError, RuffRunner
+from checks.ruff import RuffError, RuffRunner
 from core.models import RulePreset
 from core.review import SYNTAX_ERROR_CODE, Issue
 from core.ruff_config import ReviewConfig
@@ -91,7 +91,7 @@ def runner() -> RuffRunner:
 async def test_batch_matches_what_ruff_prints_itself(
     runner: RuffRunner, preset: RulePreset, tmp_path: Path
 ) -> None:
-    select = ["--select", ",".join(PRESET_RULES[preset])] if PRESET_RULES[preset] else []
+    select = ["--select", ",".join(preset.selectors)] if preset.selectors else []
     result = await runner.check_batch(SAMPLES, ReviewConfig(preset=preset))
 
     assert result.keys() == SAMPLES.keys()

@@ -19,18 +19,8 @@ MARK_CURRENT = "✅"
 
 
 def preset_description(preset: RulePreset) -> str:
-    match preset:
-        case RulePreset.DEFAULT:
-            return _("ruff's own defaults")
-        case RulePreset.PEP8:
-            return _("pycodestyle, pyflakes, isort and pep8-naming (E, W, F, I, N)")
-        case RulePreset.STRICT:
-            return _(
-                "a broad stable set: pep8 plus bugbear, pyupgrade, simplify, bandit, pylint, "
-                "ruff's own rules and more"
-            )
-        case RulePreset.CUSTOM:
-            return _("your own ruff configuration")
+    """The preset's description from the registry (core/presets.py, marked there with N_)."""
+    return _(preset.description)
 
 
 def codes(listed: tuple[str, ...]) -> str:
