@@ -32,6 +32,12 @@ from tests.support.webhook import (
 )
 
 _telegram_ids = count(8_300_001)
+# What a newcomer's /start shows (as the chat reads it, bold undone): the update was handled,
+# not merely answered ("Something went wrong" is an answer too).
+WELCOME = (
+    "Hi! I review Python files with ruff.\n\n"
+    "To begin, send me your email address. I will send a 6-digit code there to confirm it."
+)
 
 
 async def _reviewbot(tmp_path: Path, *args: str, **variables: str) -> tuple[int, str]:
@@ -130,7 +136,7 @@ async def test_webhook_is_set_served_secret_checked_and_kept_across_a_restart(
         [post] = await fake_telegram.deliver_webhook(address)
         assert post.status == 200
         assert await _accounts(session_factory) == 1  # written before the 200
-        assert (await chat.next_screen()).text  # the welcome
+        assert (await chat.next_screen()).text == WELCOME
 
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), timeout=10) == 0  # the bound
@@ -144,7 +150,7 @@ async def test_webhook_is_set_served_secret_checked_and_kept_across_a_restart(
         await wait_for_webhooks(fake_telegram, 2)
         [post] = await fake_telegram.deliver_webhook(address)
         assert post.status == 200
-        assert (await chat.next_screen()).text
+        assert (await chat.next_screen()).text == WELCOME
     assert fake_telegram.webhook is not None
 
 
@@ -267,7 +273,7 @@ async def test_polling_removes_a_webhook_left_set_and_keeps_the_waiting_updates(
     chat = fake_telegram.user(next(_telegram_ids))
     await chat.send_text("/start")  # sent while the webhook was still set
     async with reviewbot_process("bot", tmp_path, reviewbot_environment(settings, fake_telegram)):
-        assert (await chat.next_screen(timeout=60)).text
+        assert (await chat.next_screen(timeout=60)).text == WELCOME
     [removal] = fake_telegram.calls("deleteWebhook")
     assert removal.params.get("drop_pending_updates") in {None, False, "false"}
     assert fake_telegram.webhook is None
