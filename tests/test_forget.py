@@ -28,10 +28,10 @@ from core.models import (
     FileVersion,
     User,
 )
-from reviewbot.runtime import Resources, open_bot, open_worker
+from reviewbot.runtime import Resources, open_worker
 from tests.conftest import FAST_RETRY
 from tests.fake_telegram import BotOutput, FakeTelegram
-from tests.support.app import BotApp, Person
+from tests.support.app import BotApp, Person, running_bot_app
 from tests.support.pipeline import wait_for_delivery
 from tests.support.smtp import SmtpSink
 
@@ -62,24 +62,9 @@ async def bot_app(
     storages: list[BaseStorage],
 ) -> AsyncIterator[BotApp]:
     """As conftest's, keeping the dispatcher's FSM storage for the test to look into."""
-    smtp_server.clear()
-    async with open_bot(resources, fake_telegram.token) as runtime:
-        storages.append(runtime.dispatcher.storage)
-        polling = asyncio.create_task(
-            runtime.dispatcher.start_polling(runtime.bot, handle_signals=False)
-        )
-        try:
-            yield BotApp(
-                telegram=fake_telegram,
-                smtp=smtp_server,
-                settings=resources.settings,
-                session_factory=session_factory,
-                resources=resources,
-                bot=runtime.bot,
-            )
-        finally:
-            await runtime.dispatcher.stop_polling()
-            await polling
+    async with running_bot_app(resources, session_factory, fake_telegram, smtp_server) as app:
+        storages.append(app.storage)
+        yield app
 
 
 async def _reviewed(person: Person, name: str, content: bytes) -> BotOutput:

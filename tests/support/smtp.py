@@ -102,12 +102,21 @@ class SmtpSink:
             await asyncio.sleep(0.02)
 
 
-def body_text(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
+def body_part(message: EmailMessage, kind: str) -> str:
+    """The message's `kind` ("plain" or "html") body, decoded."""
+    part = message.get_body(preferencelist=(kind,))
     assert part is not None
     content = part.get_content()
     assert isinstance(content, str)
     return content
+
+
+def body_text(message: EmailMessage) -> str:
+    return body_part(message, "plain")
+
+
+def body_html(message: EmailMessage) -> str:
+    return body_part(message, "html")
 
 
 def code_in(message: EmailMessage) -> str:
