@@ -15,6 +15,7 @@ from core.exports import FORMULA_STARTS
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.html_text import html_text
+from tests.support.results import assert_result, issues
 from tests.support.smtp import body_html, body_text
 
 SOURCE = b"import os\nimport sys\n\nprint(sys.argv)\n"  # one issue, F401, fixed safely
@@ -47,7 +48,7 @@ async def test_a_hostile_name_is_shown_literally_everywhere(
     kit = await bot_app.registered("kit@example.com")
     assert f"Got {name}. It is queued for review." in (await kit.upload(sent, SOURCE)).text
     result = await kit.chat.next_screen(timeout=30)
-    assert result.text.startswith(f"Review of {name}, version 1\n❌ 1 issue\n")
+    assert assert_result(result, name, 1, issues(1)).rest
 
     mail = await bot_app.smtp.wait_for(kit.email, count=2)
     assert mail["Subject"] == f"reviewbot: {name} v1 has 1 issue"
