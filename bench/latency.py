@@ -37,7 +37,7 @@ from core.config import Settings, SmtpSecurity
 from core.database import build_engine, build_session_factory
 from tests.fake_telegram import FakeTelegram, TelegramUser
 from tests.fake_telegram.fixtures import TEST_TOKEN
-from tests.support.pipeline import reviewbot_environment, reviewbot_process
+from tests.support.processes import reviewbot_environment, reviewbot_process
 from tests.support.smtp import SmtpSink
 
 PROJECT = Path(__file__).resolve().parents[1]

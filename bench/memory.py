@@ -33,7 +33,7 @@ from core.limits import DEFAULT_PIPELINE_LIMITS
 from core.models import Delivery, DeliveryStatus
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
-from tests.support.pipeline import reviewbot_process
+from tests.support.processes import reviewbot_process
 from tests.support.smtp import SmtpSink
 
 IDLE_TARGET_MB = 120

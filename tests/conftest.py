@@ -1,6 +1,5 @@
 """Fixtures: the two stacks, a real SMTP server, the fake Bot API server and the running bot."""
 
-import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -14,10 +13,10 @@ from checks.worker import Worker
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings, SmtpSecurity
 from core.database import SessionFactory, build_engine, build_session_factory
-from reviewbot.runtime import Resources, open_bot, open_resources, open_worker
+from reviewbot.runtime import Resources, open_resources, open_worker
 from tests.fake_telegram.fixtures import fake_telegram
 from tests.fake_telegram.server import FakeTelegram
-from tests.support.app import BotApp
+from tests.support.app import BotApp, running_bot_app
 from tests.support.databases import empty_all_tables
 from tests.support.smtp import SmtpSink
 from tests.support.stack import EMBEDDED, SERVICES, Stack, flush_redis, open_stack
@@ -103,23 +102,8 @@ async def bot_app(
     smtp_server: SmtpSink,
 ) -> AsyncIterator[BotApp]:
     """The real dispatcher polling the fake Bot API server over HTTP."""
-    smtp_server.clear()
-    async with open_bot(resources, fake_telegram.token) as runtime:
-        polling = asyncio.create_task(
-            runtime.dispatcher.start_polling(runtime.bot, handle_signals=False)
-        )
-        try:
-            yield BotApp(
-                telegram=fake_telegram,
-                smtp=smtp_server,
-                settings=resources.settings,
-                session_factory=session_factory,
-                resources=resources,
-                bot=runtime.bot,
-            )
-        finally:
-            await runtime.dispatcher.stop_polling()
-            await polling
+    async with running_bot_app(resources, session_factory, fake_telegram, smtp_server) as app:
+        yield app
 
 
 # Deliveries retried quickly, so a test sees the second try within a second.

@@ -296,7 +296,7 @@ async def test_an_admin_who_never_opened_the_bot_does_not_stop_start_up(tmp_path
         admin = telegram.user(ADMIN_ID, opened=True)
         ids = f"{NEVER_OPENED_ADMIN_ID}, {ADMIN_ID}"
         variables = {"TELEGRAM_API_URL": telegram.url, "ADMIN_IDS": ids}
-        async with reviewbot(tmp_path, "bot", **variables) as bot:
+        async with reviewbot(tmp_path, "bot", exit_code=0, **variables) as bot:
             await bot.wait_for_line("reviewbot is running as @")
             warning = f"no /stats in the menu of admin {NEVER_OPENED_ADMIN_ID}"
             assert len(bot.lines_with(warning)) == 1

@@ -4,18 +4,9 @@ from sqlalchemy import func, select
 
 from checks.worker import Worker
 from core.models import Check, Delivery, File, FileStatus, FileVersion, RulePreset, User
-from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
-
-
-def _data(*screens: BotOutput) -> list[str]:
-    return [
-        button.callback_data
-        for screen in screens
-        for row in screen.buttons
-        for button in row
-        if button.callback_data is not None
-    ]
+from tests.support.presses import assert_not_found, assert_refused, callback_data, press_data
+from tests.support.results import assert_result
 
 
 async def _collect_owner_buttons(owner: Person) -> list[str]:
@@ -26,7 +17,7 @@ async def _collect_owner_buttons(owner: Person) -> list[str]:
     confirm = await owner.click(card, "Delete")
     card_again = await owner.click(confirm, "No, keep it")
     history = await owner.click(card_again, "History")
-    return sorted(set(_data(listing, card, confirm, history)))
+    return callback_data(listing, card, confirm, history)
 
 
 async def test_replayed_buttons_reveal_and_change_nothing(bot_app: BotApp) -> None:
@@ -38,16 +29,11 @@ async def test_replayed_buttons_reveal_and_change_nothing(bot_app: BotApp) -> No
     await thief.upload("mine.py", b"x = 1\n")
     base = await thief.say("/help")
     for data in stolen:
-        await thief.chat.click_data(base, data)
-        answer = await thief.chat.next_screen()
+        answer = await press_data(thief, data, on=base)
         if data.startswith("l:"):  # a page of a list: the thief's own list
             assert answer.button_texts() == ["mine.py · v1 · 🆕"], answer
         else:
-            assert (answer.kind, answer.text, answer.show_alert) == (
-                "callback_answer",
-                "File not found.",
-                True,
-            ), data
+            assert_not_found(answer, data)
     for output in thief.chat.outputs:
         assert "secret" not in output.text
         assert "owner-only" not in output.text
@@ -78,15 +64,13 @@ async def test_forged_and_unregistered_callbacks_get_clear_answers(bot_app: BotA
         ("garbage", "This button is out of date. Open /files again."),
         ("l:notanumber", "This button is out of date. Open /files again."),
     ]:
-        await forger.chat.click_data(base, data)
-        answer = await forger.chat.next_screen()
+        answer = await press_data(forger, data, on=base)
         assert (answer.kind, answer.text) == ("callback_answer", expected), data
 
     stranger = bot_app.person("stranger@example.com")
     await stranger.say("/help")
     for data in stolen:
-        await stranger.chat.click_data(None, data)
-        answer = await stranger.chat.next_screen()
+        answer = await press_data(stranger, data)
         assert "You need an account first" in answer.text, data
 
 
@@ -95,14 +79,14 @@ async def _collect_owner_report_buttons(owner: Person) -> list[str]:
     rule card, the history with its report links, and the /report log with its exports."""
     await owner.upload("secret.py", b"import os\nTOKEN = 'owner-only'\n")
     result = await owner.chat.next_screen()
-    assert "Review of secret.py" in result.text, result.text
+    assert_result(result, "secret.py")
     report = await owner.click(result, "Full report")
     rule = next(b for row in report.buttons for b in row if (b.callback_data or "")[:4] == "k:r:")
     card = await owner.click(report, rule.text)
     listing = await owner.files()
     history = await owner.click(await owner.click(listing, "secret.py · v1 · ✅"), "History")
     log = await owner.say("/report")
-    return sorted(set(_data(result, report, card, history, log)))
+    return callback_data(result, report, card, history, log)
 
 
 async def test_replayed_report_buttons_reveal_and_change_nothing(
@@ -124,15 +108,9 @@ async def test_replayed_report_buttons_reveal_and_change_nothing(
 
     thief = await bot_app.registered("thief3@example.com")
     for data in stolen:
-        base = await thief.say("/help")
-        await thief.chat.click_data(base, data)
-        answer = await thief.chat.next_screen()
+        answer = await press_data(thief, data, on=await thief.say("/help"))
         if data.startswith(("k:", "h:")):  # a check or a file: the owner's, so not found
-            assert (answer.kind, answer.text, answer.show_alert) == (
-                "callback_answer",
-                "File not found.",
-                True,
-            ), data
+            assert_not_found(answer, data)
         # The log's pages and exports are the caller's own log: empty for the thief.
         assert "secret" not in answer.text, (data, answer.describe())
         assert answer.document is None, (data, answer.describe())
@@ -160,7 +138,7 @@ async def test_replayed_fix_mute_and_rules_buttons_reveal_and_change_nothing(
     preview = await owner.click(report, "🛠 Fix")
     unsafe = await owner.click(preview, "⚠️ Include unsafe fixes")
     rules = await owner.say("/rules")
-    stolen = sorted(set(_data(report, preview, unsafe)))
+    stolen = callback_data(report, preview, unsafe)
     kinds = {":".join(data.split(":")[:2]) for data in stolen}
     assert {"k:m", "x:p", "x:f", "x:s"} <= kinds, stolen
     assert any(data.startswith("x:p") and data.endswith(":1:0") for data in stolen), stolen
@@ -168,17 +146,10 @@ async def test_replayed_fix_mute_and_rules_buttons_reveal_and_change_nothing(
     thief = await bot_app.registered("thief4@example.com")
     documents = len(bot_app.telegram.calls("sendDocument"))
     for data in stolen:
-        base = await thief.say("/help")
-        await thief.chat.click_data(base, data)
-        answer = await thief.chat.next_screen()
-        assert (answer.kind, answer.text, answer.show_alert) == (
-            "callback_answer",
-            "File not found.",
-            True,
-        ), data
+        await assert_refused(thief, data, on=await thief.say("/help"))
     # The /rules buttons act on the caller's own settings only: a preset answers and shows the
     # thief's own rules; "Use my configuration" asks for the thief's own.
-    for data in _data(rules):
+    for data in callback_data(rules):
         await thief.chat.click_data(await thief.say("/help"), data)
         for _ in range(1 if data.startswith("u:c:") else 2):
             assert "owner" not in (await thief.chat.next_screen()).text, data

@@ -13,6 +13,7 @@ from core.models import Check, File, FileVersion
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.reports import ruff_diagnostics
+from tests.support.results import assert_result, issues
 
 PREVIEW_BUTTONS = ["⬇️ Get fixed file", "💾 Save as version 2"]
 # 8 issues under ruff's defaults: F401 ×3, UP035 (gone with its import) and F541 fixed safely;
@@ -38,7 +39,7 @@ async def _result_of_upload(person: Person, name: str, content: bytes) -> BotOut
     """Upload the file and wait for its result in the chat."""
     assert f" {name}" in (await person.upload(name, content)).text  # "Got" or "Replaced"
     result = await person.chat.next_screen(timeout=30)
-    assert result.text.startswith(f"Review of {name}, version "), result.text[:200]
+    assert_result(result, name)
     return result
 
 
@@ -158,8 +159,7 @@ async def test_save_makes_version_2_with_its_own_check_and_the_remaining_issues(
     result = await bo.chat.next_screen(timeout=30)
     # As many issues as the preview said remain; issues are matched by their line's text, so a
     # line ruff format touched counts as fixed and new ("total = a+b" → "total = a + b").
-    head, count, changes = result.text.splitlines()[:3]
-    assert (head, count) == ("Review of calc.py, version 2", "❌ 3 issues")
+    changes = assert_result(result, "calc.py", 2, issues(3)).rest[0]
     assert changes.endswith(" since version 1"), changes
 
     versions = await _versions(bot_app.session_factory, "calc.py")

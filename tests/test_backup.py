@@ -2,10 +2,8 @@
 demand with `reviewbot backup PATH`, and restored by copying them back."""
 
 import asyncio
-import os
 import shlex
 import shutil
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,23 +18,17 @@ from core.models import FileVersion, User
 from tests.migration_fixtures import rows_at
 from tests.support.databases import fresh_postgres_database, sqlite_url
 from tests.support.migration_data import dump, fill, migrate_to
+from tests.support.processes import machine_environment, run_reviewbot
 
 
 async def _reviewbot(folder: Path, *args: str, database_url: str) -> tuple[int, str]:
-    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "reviewbot",
-        *args,
-        cwd=folder,
-        env={**keep, "PYTHONUNBUFFERED": "1", "METRICS_PORT": "0", "DATABASE_URL": database_url},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, output.decode()
+    environment = {
+        **machine_environment(),
+        "PYTHONUNBUFFERED": "1",
+        "METRICS_PORT": "0",
+        "DATABASE_URL": database_url,
+    }
+    return await run_reviewbot(folder, *args, environment=environment)
 
 
 def _restore(backup: Path, database: Path) -> None:

@@ -39,6 +39,8 @@ from tests.support.pipeline import (
     ruff_oracle_count,
     wait_for_delivery,
 )
+from tests.support.presses import callback_data
+from tests.support.results import PASSED, assert_result
 from tests.support.smtp import code_in
 
 FIELDS = [
@@ -179,16 +181,16 @@ async def test_report_lists_three_checks_with_their_marks_and_exports_them(
     ivy = await bot_app.registered("ivy@example.com")
     messy_count = ruff_oracle_count(MESSY, tmp_path)
     await ivy.upload("messy.py", MESSY)
-    assert "Review of messy.py, version 1" in (await ivy.chat.next_screen()).text
+    assert_result(await ivy.chat.next_screen(), "messy.py", 1)
     await ivy.upload(HOSTILE, CLEAN)
-    assert "Passed: no issues." in (await ivy.chat.next_screen()).text
+    assert_result(await ivy.chat.next_screen(), HOSTILE, 1, PASSED)
     await wait_for_delivery(
         bot_app.session_factory, DeliveryChannel.EMAIL, DeliveryStatus.SENT, count=2
     )
     bot_app.smtp.down()
     try:
         await ivy.upload("later.py", b"import os\n")
-        assert "Review of later.py, version 1" in (await ivy.chat.next_screen()).text
+        assert_result(await ivy.chat.next_screen(), "later.py", 1)
         await _wait_for_email_attempt(bot_app, check_number=3)
     finally:
         bot_app.smtp.up()
@@ -374,15 +376,7 @@ async def test_replayed_log_buttons_show_only_the_callers_own_log(bot_app: BotAp
     await _seed_checked_files(bot_app, owner, [f"secret{index}.py" for index in range(9)])
     page_one = await owner.say("/report")
     page_two = await owner.click(page_one, "Next »")
-    stolen = sorted(
-        {
-            button.callback_data
-            for screen in (page_one, page_two)
-            for row in screen.buttons
-            for button in row
-            if button.callback_data is not None
-        }
-    )
+    stolen = callback_data(page_one, page_two)
     assert len(stolen) == 9 + 2 + 3  # nine reports, two pages, three exports
 
     thief = await _registered_in_russian(bot_app, "thief-log@example.com")

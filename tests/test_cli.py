@@ -2,7 +2,6 @@
 
 import asyncio
 import os
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest_asyncio
 from core.database import build_engine, build_session_factory
 from tests.fake_telegram.server import FakeTelegram
 from tests.support.pipeline import seed_uploads
+from tests.support.processes import reviewbot_process, run_reviewbot
 from tests.support.smtp import SmtpSink
 
 
@@ -22,19 +22,7 @@ def _environment(tmp_path: Path, **variables: str) -> dict[str, str]:
 
 
 async def _reviewbot(tmp_path: Path, *args: str, **variables: str) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "reviewbot",
-        *args,
-        cwd=tmp_path,
-        env=_environment(tmp_path, **variables),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, output.decode()
+    return await run_reviewbot(tmp_path, *args, environment=_environment(tmp_path, **variables))
 
 
 async def test_run_without_token_says_how_to_set_it(tmp_path: Path) -> None:
@@ -83,23 +71,11 @@ async def running_bot(
     tmp_path: Path, fake_telegram: FakeTelegram
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """`reviewbot run` as a real process on the embedded defaults, talking to the fake server."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "reviewbot",
-        "run",
-        cwd=tmp_path,
-        env=_environment(
-            tmp_path, BOT_TOKEN=fake_telegram.token, TELEGRAM_API_URL=fake_telegram.url
-        ),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+    environment = _environment(
+        tmp_path, BOT_TOKEN=fake_telegram.token, TELEGRAM_API_URL=fake_telegram.url
     )
-    try:
+    async with reviewbot_process("run", tmp_path, environment) as process:
         yield process
-    finally:
-        process.terminate()
-        await asyncio.wait_for(process.wait(), timeout=20)
 
 
 async def test_run_process_registers_a_person_on_embedded_defaults(
@@ -143,28 +119,16 @@ async def test_worker_process_checks_and_delivers(
     finally:
         await engine.dispose()
     chat = fake_telegram.user(555, opened=True)  # the uploader started the bot earlier
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "reviewbot",
-        "worker",
-        cwd=tmp_path,
-        env=_environment(
-            tmp_path,
-            BOT_TOKEN=fake_telegram.token,
-            TELEGRAM_API_URL=fake_telegram.url,
-            SMTP_HOST="127.0.0.1",
-            SMTP_PORT=str(smtp_server.port),
-            SMTP_SECURITY="none",
-        ),
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+    environment = _environment(
+        tmp_path,
+        BOT_TOKEN=fake_telegram.token,
+        TELEGRAM_API_URL=fake_telegram.url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp_server.port),
+        SMTP_SECURITY="none",
     )
-    try:
+    async with reviewbot_process("worker", tmp_path, environment):  # stopped by SIGTERM: 0
         result = await chat.next_screen(timeout=30)
         assert "Review of w.py, version 1" in result.text
         mail = await smtp_server.wait_for("user555@example.com", timeout=30)
         assert mail["Subject"] == "reviewbot: w.py v1 has 1 issue"
-    finally:
-        process.terminate()
-        assert await asyncio.wait_for(process.wait(), timeout=30) == 0

@@ -5,7 +5,8 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.clock import ManualClock
 from core.errors import CodeLimitError, CodeLimitScope
@@ -112,12 +113,34 @@ async def test_a_request_waits_while_another_process_counts_codes_for_the_addres
     resources: Resources, clock: ManualClock
 ) -> None:
     """Across processes the turns are a PostgreSQL advisory lock: while another connection (as
-    another bot process would) holds the address's, a request waits, then goes on."""
+    another bot process would) holds the address's, a request waits, then goes on. The waiting
+    is PostgreSQL's own word (a lock asked for and not granted), and the order of events."""
+    events: list[str] = []
+
+    async def ask() -> None:
+        events.append("request " + await _ask(resources, clock, 9_200_001, "lee@example.com"))
+
     async with resources.engine.connect() as other_process:
         key = func.hashtext("email:lee@example.com")
         await other_process.execute(select(func.pg_advisory_xact_lock(key)))
-        asking = asyncio.create_task(_ask(resources, clock, 9_200_001, "lee@example.com"))
-        await asyncio.sleep(1.0)
-        assert not asking.done()
+        asking = asyncio.create_task(ask())
+        await _until_an_advisory_lock_is_waited_for(other_process)
+        events.append("request waits for the lock")
+        events.append("lock released")
         await other_process.rollback()  # its transaction ends: the lock is released
-    assert await asyncio.wait_for(asking, 10) == "sent"
+    await asyncio.wait_for(asking, 10)
+    assert events == ["request waits for the lock", "lock released", "request sent"]
+
+
+async def _until_an_advisory_lock_is_waited_for(connection: AsyncConnection) -> None:
+    """Returns once another session of this database waits for an advisory lock (pg_locks shows
+    it not granted); fails if none does within 10 s, e.g. because the request did not wait."""
+    waiting = text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        " AND pid <> pg_backend_pid()"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    deadline = asyncio.get_running_loop().time() + 10
+    while not (await connection.execute(waiting)).scalar_one():
+        assert asyncio.get_running_loop().time() < deadline, "no request waited for the lock"
+        await asyncio.sleep(0.02)

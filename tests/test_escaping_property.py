@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -48,6 +47,8 @@ from core.services.registration import normalize_email
 from core.services.reports import CheckReport, CheckSummary, DeliveryMark, OwnedCheck
 from core.services.uploads import check_document
 from tests.fake_telegram.formatting import check_caption, check_text, render
+from tests.support.html_text import html_text
+from tests.support.smtp import body_part
 
 TRANSLATIONS = load_translations()
 I18N = Catalogues(TRANSLATIONS)
@@ -209,22 +210,6 @@ def _captions(name: str, report: CheckReport) -> list[str]:
     ]
 
 
-class _TextOf(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _html_text(html: str) -> str:
-    parser = _TextOf()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
-
-
 def _parsed(message: EmailMessage) -> EmailMessage:
     """The message as a mail program reads it after SMTP: sent to the address its To header
     gives, flattened as aiosmtplib does (SMTPUTF8 for an address beyond ASCII), then parsed."""
@@ -240,14 +225,6 @@ def _parsed(message: EmailMessage) -> EmailMessage:
     assert not parsed.defects, parsed.defects
     assert extract_recipients(parsed) == recipients
     return parsed
-
-
-def _body(message: EmailMessage, kind: str) -> str:
-    part = message.get_body(preferencelist=(kind,))
-    assert part is not None
-    content = part.get_content()
-    assert isinstance(content, str)
-    return content
 
 
 def _lines(text: str) -> str:
@@ -300,17 +277,17 @@ def test_every_template_shows_random_names_and_messages_literally(
     report = _report(name, issues, diff=False)
     mail = _parsed(TEMPLATES.check_report(locale=locale, recipient="a@example.com", report=report))
     assert name in str(mail["Subject"])
-    assert name in _body(mail, "plain")
-    shown = _html_text(_body(mail, "html"))
+    assert name in body_part(mail, "plain")
+    shown = html_text(body_part(mail, "html"))
     assert name in shown
     for message in rule_messages:
-        assert _lines(message) in _lines(_body(mail, "plain"))
+        assert _lines(message) in _lines(body_part(mail, "plain"))
         assert _lines(message) in _lines(shown)
 
     environment = TEMPLATES.environment(locale)
     owned = OwnedCheck(report=report, file_active=True, lines=tuple(lines))
     document = render_report_document(environment, locale, owned, {}).decode()
-    assert name in _html_text(document)
+    assert name in html_text(document)
 
     entries = [_log_entry(name)]
     _header, row = csv.reader(

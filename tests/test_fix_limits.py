@@ -13,6 +13,7 @@ from checks.worker import Worker
 from core.config import Settings
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
+from tests.support.results import assert_result
 
 # More presses than the engine's pool has connections (5, and 10 more on demand), and than
 # the four fix slots the test gives the process.
@@ -40,7 +41,7 @@ async def _report(person: Person) -> BotOutput:
     await person.register()
     assert " calc.py" in (await person.upload("calc.py", CALC)).text
     result = await person.chat.next_screen(timeout=60)
-    assert result.text.startswith("Review of calc.py, version "), result.text[:200]
+    assert_result(result, "calc.py")
     report = await person.click(result, "Full report")
     assert "🛠 Fix" in report.button_texts(), report.describe()
     return report

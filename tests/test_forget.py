@@ -28,11 +28,12 @@ from core.models import (
     FileVersion,
     User,
 )
-from reviewbot.runtime import Resources, open_bot, open_worker
+from reviewbot.runtime import Resources, open_worker
 from tests.conftest import FAST_RETRY
 from tests.fake_telegram import BotOutput, FakeTelegram
-from tests.support.app import BotApp, Person
+from tests.support.app import BotApp, Person, running_bot_app
 from tests.support.pipeline import wait_for_delivery
+from tests.support.results import assert_result, is_result
 from tests.support.smtp import SmtpSink
 
 Row = tuple[str, ...]
@@ -62,30 +63,15 @@ async def bot_app(
     storages: list[BaseStorage],
 ) -> AsyncIterator[BotApp]:
     """As conftest's, keeping the dispatcher's FSM storage for the test to look into."""
-    smtp_server.clear()
-    async with open_bot(resources, fake_telegram.token) as runtime:
-        storages.append(runtime.dispatcher.storage)
-        polling = asyncio.create_task(
-            runtime.dispatcher.start_polling(runtime.bot, handle_signals=False)
-        )
-        try:
-            yield BotApp(
-                telegram=fake_telegram,
-                smtp=smtp_server,
-                settings=resources.settings,
-                session_factory=session_factory,
-                resources=resources,
-                bot=runtime.bot,
-            )
-        finally:
-            await runtime.dispatcher.stop_polling()
-            await polling
+    async with running_bot_app(resources, session_factory, fake_telegram, smtp_server) as app:
+        storages.append(app.storage)
+        yield app
 
 
 async def _reviewed(person: Person, name: str, content: bytes) -> BotOutput:
     assert f" {name}" in (await person.upload(name, content)).text
     result = await person.chat.next_screen(timeout=30)
-    assert result.text.startswith(f"Review of {name}, version "), result.text[:200]
+    assert_result(result, name)
     return result
 
 
@@ -297,7 +283,7 @@ async def test_forget_drops_her_waiting_results_and_her_check_on_its_way(
             for channel in DeliveryChannel:
                 await wait_for_delivery(factory, channel, DeliveryStatus.SENT, timeout=30)
             result = await bob.chat.next_screen(timeout=30)
-            assert result.text.startswith("Review of bob.py, version 1")
+            assert_result(result, "bob.py", 1)
 
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     rows = await _all_rows(factory)
@@ -305,7 +291,7 @@ async def test_forget_drops_her_waiting_results_and_her_check_on_its_way(
     assert len(rows["file_versions"]) == len(rows["checks"]) == 1  # Bob's
     assert all(row["status"] == DeliveryStatus.SENT for row in rows["deliveries"])
     assert len(rows["deliveries"]) == 2
-    assert not [o for o in ann.chat.consume_all() if "Review of" in o.text]
+    assert not [o for o in ann.chat.consume_all() if is_result(o.text)]
     to_ann = [m for m in bot_app.smtp.messages if "ann@example.com" in str(m["To"])]
     assert [str(m["Subject"]).split(":")[0] for m in to_ann] == ["Your reviewbot code"]
 

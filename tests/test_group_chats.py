@@ -5,6 +5,7 @@ from sqlalchemy import select
 from checks.worker import Worker
 from core.models import TelegramAccount
 from tests.support.app import BotApp
+from tests.support.results import assert_result
 
 MESSY = b"import os\n\n\ndef f(x):\n    return undefined\n"
 INVITE = "I work in private chats only: open a chat with me, @review_test_bot."
@@ -33,7 +34,7 @@ async def test_a_group_gets_one_line_and_results_stay_in_the_private_chat(
 
     await vera.upload("mine.py", MESSY)
     result = await vera.chat.next_screen()
-    assert result.text.startswith("Review of mine.py, version 1")
+    assert_result(result, "mine.py", 1)
     assert result.chat_id == vera.chat.chat_id
     listing = await vera.files()
     assert listing.text == "You have 1 file."  # the one sent in the group was not stored

@@ -2,7 +2,6 @@
 
 import asyncio
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.config import Settings
 from tests.fake_telegram import FakeTelegram
-from tests.support.pipeline import reviewbot_environment, reviewbot_process
+from tests.support.processes import reviewbot_environment, reviewbot_process, run_reviewbot
 from tests.support.proxy import proxy_for
 from tests.support.smtp import free_port
 from tests.support.stack import SERVICES
@@ -32,19 +31,8 @@ METRIC_NAMES = [
 
 
 async def _healthcheck(folder: Path, environment: dict[str, str]) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "reviewbot",
-        "healthcheck",
-        cwd=folder,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, output.decode().strip()
+    code, output = await run_reviewbot(folder, "healthcheck", environment=environment)
+    return code, output.strip()
 
 
 @pytest.mark.parametrize("stack", [SERVICES], indirect=True)
@@ -121,7 +109,7 @@ async def test_metrics_port_in_use_is_one_clear_line_and_exit_2(
         "METRICS_PORT": str(port),
     }
     try:
-        async with reviewbot_process("worker", tmp_path, environment) as process:
+        async with reviewbot_process("worker", tmp_path, environment, exit_code=2) as process:
             assert await asyncio.wait_for(process.wait(), timeout=60) == 2
     finally:
         blocker.close()

@@ -15,6 +15,7 @@ from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.pipeline import wait_for_delivery
 from tests.support.presses import button_data, press_again
+from tests.support.results import assert_result, issues
 from tests.support.smtp import body_text, code_in
 
 # Version 1 has A (an unused import) and B (an unused local); version 2 fixes A, keeps B two
@@ -89,9 +90,7 @@ async def test_a_replacement_says_what_was_fixed_and_names_the_new_issue_first(
     first = await _upload_and_review(ida, "calc.py", V1)
     assert "since version" not in first.text  # nothing to compare the first version with
     second = await _upload_and_review(ida, "calc.py", V2)
-    assert second.text.splitlines()[:5] == [
-        "Review of calc.py, version 2",
-        "❌ 2 issues",
+    assert assert_result(second, "calc.py", 2, issues(2)).rest[:3] == [
         "1 fixed, 1 new since version 1",
         f"🆕 {C} 3:12 Undefined name `undefined_name`",
         f"{B} 2:5 Local variable `unused` is assigned to but never used",
@@ -107,9 +106,7 @@ async def test_a_replacement_says_what_was_fixed_and_names_the_new_issue_first(
 
     # The same code with ten blank lines on top: everything moved, nothing fixed or new.
     moved = await _upload_and_review(ida, "calc.py", b"\n" * 10 + V2)
-    assert moved.text.splitlines()[:3] == [
-        "Review of calc.py, version 3",
-        "❌ 2 issues",
+    assert assert_result(moved, "calc.py", 3, issues(2)).rest[:1] == [
         "0 fixed, 0 new since version 2",
     ]
     assert "🆕" not in moved.text

@@ -16,6 +16,7 @@ from reviewbot.runtime import open_worker
 from tests.conftest import FAST_RETRY
 from tests.support.app import BotApp, Person
 from tests.support.pipeline import seed_uploads
+from tests.support.results import PASSED, assert_result, issues, read_result
 from tests.support.smtp import body_text
 
 NOT_PYTHON = "I only review Python files: the name must end in .py."
@@ -93,11 +94,11 @@ async def test_an_empty_file_and_one_with_a_byte_order_mark_are_accepted_and_che
     gus = await bot_app.registered("gus@example.com")
     assert "Got empty.py." in (await gus.upload("empty.py", b"")).text
     result = await gus.chat.next_screen(timeout=30)
-    assert result.text.startswith("Review of empty.py, version 1\n✅ Passed: no issues.")
+    assert_result(result, "empty.py", 1, PASSED)
 
     assert "Got bom.py." in (await gus.upload("bom.py", b"\xef\xbb\xbfimport os\n")).text
     result = await gus.chat.next_screen(timeout=30)
-    assert result.text.startswith("Review of bom.py, version 1\n❌ 1 issue\n")
+    assert assert_result(result, "bom.py", 1, issues(1)).rest
     assert "F401 1:8 `os` imported but unused" in result.text
     report = await gus.click(result, "Full report")
     assert "\nimport os\n" in report.text  # the source line, without the mark
@@ -137,7 +138,7 @@ async def test_uploaded_code_is_never_imported_or_run(
     hal = await bot_app.registered("hal@example.com")
     await hal.upload("trap.py", _never_run(marker))
     result = await hal.chat.next_screen(timeout=30)
-    assert result.text.startswith("Review of trap.py, version 1\n❌ ")
+    assert assert_result(result, "trap.py", 1).status.startswith("❌ ")
     report = await hal.click(result, "Full report")
     preview = await hal.click(report, "🛠 Fix")
     assert preview.text.startswith("🛠 Fixes for trap.py, version 1")
@@ -145,7 +146,7 @@ async def test_uploaded_code_is_never_imported_or_run(
     assert fixed.document is not None
     saved = await hal.click(preview, "💾 Save as version 2")
     assert "version 2" in saved.text
-    assert "Review of trap.py, version 2" in (await hal.chat.next_screen(timeout=30)).text
+    assert_result(await hal.chat.next_screen(timeout=30), "trap.py", 2)
     card = await hal.click(await hal.files(), "trap.py · v2 · ✅")
     download = await hal.click(card, "Download")
     assert download.document is not None
@@ -167,10 +168,8 @@ async def test_a_megabyte_with_fifty_thousand_issues_is_counted_and_its_first_sh
     ida = await bot_app.registered("ida@example.com")
     assert "Got many.py." in (await ida.upload("many.py", MEGABYTE_OF_ISSUES)).text
     result = await ida.chat.next_screen(timeout=120)
-    assert result.text.startswith(
-        "Review of many.py, version 1\n❌ 50,001 issues\n"
-        "Showing the first 10,000 of 50,001 issues.\n"
-    )
+    shown = assert_result(result, "many.py", 1, issues(50_001))
+    assert shown.rest[0] == "Showing the first 10,000 of 50,001 issues."
     assert "more: see the full report." in result.text
     async with bot_app.session_factory() as session:
         check = await session.scalar(select(Check))
@@ -253,7 +252,9 @@ async def test_inputs_that_make_parsers_recurse_are_checked_and_shown(bot_app: B
         results = {}
         for _ in range(len(checks)):
             result = await jon.chat.next_screen(timeout=30)
-            results[result.text.split(",", 1)[0].removeprefix("Review of ")] = result
+            found = read_result(result.text)
+            assert found is not None, result.text
+            results[found.name] = result
         assert set(results) == set(checks)
         assert "UP034 1:6 Avoid extraneous parentheses" in results["parens.py"].text
         assert "syntax-error 2:1 unexpected EOF while parsing" in results["unclosed.py"].text

@@ -5,8 +5,6 @@ and never reaching an email header raw."""
 import csv
 import io
 import json
-from email.message import EmailMessage
-from html.parser import HTMLParser
 
 import openpyxl
 import pytest
@@ -16,7 +14,9 @@ from checks.worker import Worker
 from core.exports import FORMULA_STARTS
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
-from tests.support.smtp import body_text
+from tests.support.html_text import html_text
+from tests.support.results import assert_result, issues
+from tests.support.smtp import body_html, body_text
 
 SOURCE = b"import os\nimport sys\n\nprint(sys.argv)\n"  # one issue, F401, fixed safely
 # (the name as sent, the name as stored and shown)
@@ -34,32 +34,6 @@ NAMES = [
 ]
 
 
-class _TextOf(HTMLParser):
-    """The text an HTML document shows (character references decoded)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def _html_text(html: str) -> str:
-    parser = _TextOf()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.parts)
-
-
-def _mail_html(mail: EmailMessage) -> str:
-    part = mail.get_body(preferencelist=("html",))
-    assert part is not None
-    content = part.get_content()
-    assert isinstance(content, str)
-    return content
-
-
 async def _document(person: Person, screen: BotOutput, button: str) -> BotOutput:
     document = await person.click(screen, button)
     assert document.kind == "document", document.describe()
@@ -74,18 +48,18 @@ async def test_a_hostile_name_is_shown_literally_everywhere(
     kit = await bot_app.registered("kit@example.com")
     assert f"Got {name}. It is queued for review." in (await kit.upload(sent, SOURCE)).text
     result = await kit.chat.next_screen(timeout=30)
-    assert result.text.startswith(f"Review of {name}, version 1\n❌ 1 issue\n")
+    assert assert_result(result, name, 1, issues(1)).rest
 
     mail = await bot_app.smtp.wait_for(kit.email, count=2)
     assert mail["Subject"] == f"reviewbot: {name} v1 has 1 issue"
     assert f"Review of {name}, version 1 " in body_text(mail)
-    assert f"Review of {name}, version 1 " in _html_text(_mail_html(mail))
+    assert f"Review of {name}, version 1 " in html_text(body_html(mail))
 
     report = await kit.click(result, "Full report")
     assert report.text.startswith(f"Report for {name}, version 1\n")
     page = await _document(kit, report, "📄 HTML report")
     assert page.document is not None
-    assert f"Report for {name}, version 1" in _html_text(page.document.decode())
+    assert f"Report for {name}, version 1" in html_text(page.document.decode())
     preview = await kit.click(report, "🛠 Fix")
     assert preview.text.startswith(f"🛠 Fixes for {name}, version 1\n")
     fixed = await _document(kit, preview, "⬇️ Get fixed file")

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.config import Settings
 from tests.fake_telegram import FakeTelegram
-from tests.support.pipeline import reviewbot_environment, reviewbot_process
+from tests.support.processes import reviewbot_environment, reviewbot_process
 from tests.support.smtp import SmtpSink, _Collector, code_in, free_port
 
 SMTP_USERNAME = "reviewbot-mailer"

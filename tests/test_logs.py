@@ -15,6 +15,7 @@ from core import log_context
 from core.config import LogFormat, LogLevel, Settings
 from core.logs import QUIET_LOGGERS, configure_logging, secrets_of
 from tests.support.app import BotApp
+from tests.support.results import assert_result
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 
@@ -146,7 +147,7 @@ async def test_json_lines_carry_the_update_and_user_and_the_check(
     kim = await bot_app.registered("kim@example.com")
     await kim.upload("kim.py", b"import os\n")
     result = await kim.chat.next_screen(timeout=30)
-    assert result.text.startswith("Review of kim.py, version 1")
+    assert_result(result, "kim.py", 1)
     await bot_app.smtp.wait_for("kim@example.com", count=2)
     await asyncio.sleep(0.2)  # the mail's log line follows the server's answer
     lines = _json_lines(capsys.readouterr().err)

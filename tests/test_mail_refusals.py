@@ -24,14 +24,8 @@ from core.i18n import load_translations
 from core.mail import SmtpMailer
 from core.models import Delivery, DeliveryChannel, DeliveryStatus, utcnow
 from tests.fake_telegram import FakeTelegram
-from tests.support.pipeline import (
-    deliveries,
-    reviewbot_environment,
-    reviewbot_process,
-    seed_uploads,
-    wait_for_delivery,
-    wait_until,
-)
+from tests.support.pipeline import deliveries, seed_uploads, wait_for_delivery, wait_until
+from tests.support.processes import reviewbot_environment, reviewbot_process
 from tests.support.refusing_smtp import PASSWORD, USERNAME, RefusingSmtp
 from tests.support.webhook import scrape, total, wait_for_health, with_metrics
 

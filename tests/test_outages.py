@@ -24,14 +24,8 @@ from core.models import DeliveryChannel, DeliveryStatus, File
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
 from tests.support.app import BotApp
-from tests.support.pipeline import (
-    checks_per_version,
-    reviewbot_environment,
-    reviewbot_process,
-    seed_uploads,
-    wait_for_delivery,
-    wait_until,
-)
+from tests.support.pipeline import checks_per_version, seed_uploads, wait_for_delivery, wait_until
+from tests.support.processes import reviewbot_environment, reviewbot_process
 from tests.support.proxy import TcpProxy, proxy_for
 from tests.support.smtp import SmtpSink
 from tests.support.stack import SERVICES, Stack

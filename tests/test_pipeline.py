@@ -23,6 +23,7 @@ from tests.support.pipeline import (
     wait_for_delivery,
     wait_until_past,
 )
+from tests.support.results import PASSED, assert_result, result_name
 from tests.support.smtp import body_text
 
 MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
@@ -37,7 +38,7 @@ async def test_result_arrives_in_chat_and_by_email_with_delivery_marks(
 
     await uma.upload("messy.py", MESSY)
     result = await uma.chat.next_screen()
-    assert result.text.startswith("Review of messy.py, version 1\n❌ ")
+    assert assert_result(result, "messy.py", 1).status.startswith("❌ ")
     assert f"{expected} issues" in result.text
     assert "F401 1:8 `os` imported but unused" in result.text
     assert result.has_button("Full report")
@@ -83,16 +84,16 @@ async def test_clean_syntax_error_and_replacement_each_get_their_own_result(
     broken_source = b"def f(:\n    pass\n"
     broken_count = ruff_oracle_count(broken_source, tmp_path)
     await vic.upload("clean.py", b'"""A clean module."""\n\nVALUE = 1\n')
-    assert "✅ Passed: no issues." in (await vic.chat.next_screen()).text
+    assert_result(await vic.chat.next_screen(), "clean.py", 1, PASSED)
 
     await vic.upload("broken.py", broken_source)
     broken = await vic.chat.next_screen()
-    assert "Review of broken.py, version 1" in broken.text
+    assert_result(broken, "broken.py", 1)
     assert f"{SYNTAX_ERROR_CODE} 1:" in broken.text
 
     await vic.upload("clean.py", b"import os\n")
     replaced = await vic.chat.next_screen()
-    assert "Review of clean.py, version 2" in replaced.text
+    assert_result(replaced, "clean.py", 2)
     assert "F401" in replaced.text
 
     await bot_app.smtp.wait_for("vic@example.com", count=4, timeout=30)  # the code, 3 reports
@@ -119,7 +120,7 @@ async def test_smtp_down_keeps_the_email_pending_until_it_returns(
     bot_app.smtp.down()
     try:
         await wes.upload("a.py", b"import os\n")
-        assert "Review of a.py" in (await wes.chat.next_screen()).text  # chat is unaffected
+        assert_result(await wes.chat.next_screen(), "a.py")  # chat is unaffected
         # Past the last try a failing email has: a server out of reach never gives it up.
         email = await _wait_for_attempts(bot_app, FAST_RETRY.max_attempts + 1)
         assert email.status is DeliveryStatus.PENDING
@@ -152,7 +153,7 @@ async def _later_report_arrives(app: BotApp, person: Person, name: str, mail_num
     """Another upload's review reaches the chat and the mailbox (the `mail_number`-th mail to
     the person): the delivery job has run again since, so a repeat would have come by now."""
     await person.upload(name, b"import os\n")
-    assert f"Review of {name}, version 1" in (await person.chat.next_screen()).text
+    assert_result(await person.chat.next_screen(), name, 1)
     mail = await app.smtp.wait_for(person.email, count=mail_number, timeout=30)
     assert mail["Subject"] == f"reviewbot: {name} v1 has 1 issue"
 
@@ -167,7 +168,7 @@ async def test_smtp_refusal_fails_the_email_at_once(bot_app: BotApp, worker: Wor
     ada = await bot_app.registered("ada@example.com")
     bot_app.smtp.refuse_next("550 5.1.1 Mailbox unavailable")
     await ada.upload("a.py", b"import os\n")
-    assert "Review of a.py" in (await ada.chat.next_screen()).text  # chat is unaffected
+    assert_result(await ada.chat.next_screen(), "a.py")  # chat is unaffected
     [email] = await wait_for_delivery(
         bot_app.session_factory, DeliveryChannel.EMAIL, DeliveryStatus.FAILED
     )
@@ -196,7 +197,7 @@ async def test_an_email_refused_for_now_every_time_fails_after_the_last_attempt(
     for _ in range(FAST_RETRY.max_attempts):
         bot_app.smtp.refuse_next("451 4.3.0 Try again later")
     await bea.upload("a.py", b"import os\n")
-    assert "Review of a.py" in (await bea.chat.next_screen()).text
+    assert_result(await bea.chat.next_screen(), "a.py")
     [email] = await wait_for_delivery(
         bot_app.session_factory, DeliveryChannel.EMAIL, DeliveryStatus.FAILED, timeout=30
     )
@@ -225,7 +226,7 @@ async def test_telegram_429_is_waited_out_and_the_result_arrives_once(bot_app: B
     )
     async with open_worker(bot_app.resources, bot_app.bot, retry=FAST_RETRY):
         result = await xia.chat.next_screen(timeout=retry_after + 20)
-        assert "Review of slow.py, version 1" in result.text
+        assert_result(result, "slow.py", 1)
         [chat] = await wait_for_delivery(
             bot_app.session_factory, DeliveryChannel.TELEGRAM, DeliveryStatus.SENT
         )
@@ -243,7 +244,7 @@ def _result_requests(app: BotApp, person: Person, name: str) -> list[RecordedReq
         request
         for request in app.telegram.calls("sendMessage")
         if request.params.get("chat_id") == person.chat.id
-        and f"Review of <b>{name}</b>" in str(request.params.get("text", ""))
+        and result_name(str(request.params.get("text", ""))) == name
     ]
 
 
@@ -279,7 +280,7 @@ async def test_long_reports_fit_telegram_and_hostile_names_are_escaped(
     assert expected >= 600
     await zoe.upload("<b>a&b<i>.py", source)
     result = await zoe.chat.next_screen()
-    assert result.text.startswith("Review of <b>a&b<i>.py, version 1")
+    assert_result(result, "<b>a&b<i>.py", 1)
     assert f"{expected} issues" in result.text
     assert "more: see the full report." in result.text  # more than an email lists
     assert len(result.text) <= 4096

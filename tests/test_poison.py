@@ -21,6 +21,7 @@ from core.review import FoundIssues
 from core.ruff_config import ReviewConfig
 from tests.support.app import BotApp
 from tests.support.pipeline import checks, seed_uploads
+from tests.support.results import assert_result, issues
 from tests.support.smtp import body_text
 
 # 1,048,576 bytes (MAX_UPLOAD_BYTES): every line is an undefined name (F821) used as a
@@ -58,16 +59,14 @@ async def test_a_poison_file_gets_its_count_and_a_small_email_and_holds_up_no_on
     assert "Got messy.py." in (await bob.upload("messy.py", MESSY)).text
     ordinary = await bob.chat.next_screen(timeout=30)
     took = loop.time() - uploaded
-    assert ordinary.text.startswith("Review of messy.py, version 1\n❌ 3 issues")
+    assert_result(ordinary, "messy.py", 1, issues(3))
     assert took < 5, f"the ordinary result came {took:.1f} s after its upload"
 
     expected = await asyncio.to_thread(_ruff_count, POISON, tmp_path)
     assert expected == 1_048_576
     result = await ida.chat.next_screen(timeout=120)
-    assert result.text.startswith(
-        f"Review of poison.py, version 1\n❌ {expected:,} issues\n"
-        f"Showing the first 10,000 of {expected:,} issues.\n"
-    )
+    shown = assert_result(result, "poison.py", 1, issues(expected))
+    assert shown.rest[0] == f"Showing the first 10,000 of {expected:,} issues."
     assert f"…and {expected - 10:,} more: see the full report." in result.text
     [check] = [c for c in await checks(bot_app.session_factory) if c.issue_count == expected]
     assert (check.result, len(check.issues), check.issues_truncated) == (

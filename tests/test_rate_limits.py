@@ -1,7 +1,6 @@
 """Per-person limits on updates and uploads a minute: one slow-down answer per window, shared by
 every bot process through Redis. Small limits keep the tests short."""
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,10 +14,10 @@ from bot.throttling import RateLimits
 from core.clock import Clock
 from core.config import Settings
 from core.models import File
-from reviewbot.runtime import open_bot, open_resources
+from reviewbot.runtime import open_resources
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import checked_telegram
-from tests.support.app import BotApp
+from tests.support.app import BotApp, polling_bot
 from tests.support.stack import SERVICES
 
 UPLOADS = 3
@@ -88,16 +87,9 @@ async def _second_bot_process(
     settings = app.settings.model_copy(update={"telegram_api_url": telegram.url})
     async with (
         open_resources(settings) as resources,
-        open_bot(replace(resources, clock=clock), telegram.token) as runtime,
+        polling_bot(replace(resources, clock=clock), telegram.token),
     ):
-        polling = asyncio.create_task(
-            runtime.dispatcher.start_polling(runtime.bot, handle_signals=False)
-        )
-        try:
-            yield
-        finally:
-            await runtime.dispatcher.stop_polling()
-            await polling
+        yield
 
 
 @pytest.mark.parametrize("stack", [SERVICES], indirect=True)

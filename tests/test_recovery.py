@@ -6,7 +6,6 @@ a version whose checks keep taking their process down is failed for good, and th
 once."""
 
 import asyncio
-import signal
 import time
 from collections import Counter
 from pathlib import Path
@@ -19,13 +18,8 @@ from core.config import Settings
 from core.database import SessionFactory
 from core.models import Check, CheckResult, CheckState, Delivery, DeliveryStatus, FileVersion
 from tests.fake_telegram import FakeTelegram
-from tests.support.pipeline import (
-    checks_per_version,
-    reviewbot_environment,
-    reviewbot_process,
-    seed_uploads,
-    wait_until,
-)
+from tests.support.pipeline import checks_per_version, seed_uploads, wait_until
+from tests.support.processes import KILLED, reviewbot_environment, reviewbot_process
 from tests.support.smtp import SmtpSink
 
 SOURCE = b"import os\n"
@@ -99,7 +93,7 @@ def _ruff(folder: Path, name: str, on_check: str) -> str:
 
 async def _killed(process: asyncio.subprocess.Process) -> None:
     process.kill()
-    assert await asyncio.wait_for(process.wait(), timeout=10) == -signal.SIGKILL
+    assert await asyncio.wait_for(process.wait(), timeout=10) == KILLED
 
 
 @pytest.mark.timeout(240)
@@ -118,7 +112,7 @@ async def test_run_killed_after_5_of_50_results_sends_the_rest_within_30_s_of_a_
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
-    async with reviewbot_process("run", first, environment) as bot:
+    async with reviewbot_process("run", first, environment, exit_code=KILLED) as bot:
         await wait_until(lambda: sum(_chat_reviews(fake_telegram).values()) >= 5, "5 results", 120)
         await _killed(bot)
     before = sum(_chat_reviews(fake_telegram).values())
@@ -179,7 +173,7 @@ async def test_worker_killed_holding_claimed_versions_is_relieved_within_30_s_of
     first.mkdir()
     second.mkdir()
     held = {**environment, "RUFF_PATH": _ruff(tmp_path, "slow-ruff.sh", "sleep 45")}
-    async with reviewbot_process("worker", first, held) as worker:
+    async with reviewbot_process("worker", first, held, exit_code=KILLED) as worker:
         deadline = time.monotonic() + 60
         while await _claimed_versions(session_factory) < 30:
             assert time.monotonic() < deadline, "the versions were not claimed"
@@ -212,7 +206,8 @@ async def test_worker_killed_holding_claimed_versions_is_relieved_within_30_s_of
 async def _died(folder: Path, environment: dict[str, str], telegram: FakeTelegram) -> bool:
     """Start a worker; whether it was killed before the person was told (when not, it runs a
     few seconds more, long enough to repeat the result if it were to)."""
-    async with reviewbot_process("worker", folder, environment) as worker:
+    # Killed by its ruff, or stopped by SIGTERM when it outlived the check.
+    async with reviewbot_process("worker", folder, environment, exit_code={KILLED, 0}) as worker:
         ended = asyncio.create_task(worker.wait())
         await wait_until(
             lambda: ended.done() or len(_chat_reviews(telegram)) > 0,
@@ -220,7 +215,7 @@ async def _died(folder: Path, environment: dict[str, str], telegram: FakeTelegra
             60,
         )
         if ended.done():
-            assert ended.result() == -signal.SIGKILL
+            assert ended.result() == KILLED
             return True
         await asyncio.sleep(3)
         ended.cancel()

@@ -35,6 +35,7 @@ from tests.support.reports import (
     ruff_version,
     tried_once,
 )
+from tests.support.results import assert_result
 from tests.support.smtp import code_in
 
 # A retry this far away never comes during a test: a failed try stays on the mark.
@@ -47,7 +48,7 @@ async def _result_of_upload(person: Person, name: str, content: bytes) -> BotOut
     """Upload the file and wait for its result in the chat."""
     assert f" {name}" in (await person.upload(name, content)).text  # "Got" or "Replaced"
     result = await person.chat.next_screen(timeout=30)
-    assert result.text.startswith(f"Review of {name}, version "), result.text[:200]
+    assert_result(result, name)
     return result
 
 
@@ -181,7 +182,7 @@ async def test_full_report_opens_that_very_check_and_the_card_its_latest(
     max_ = await bot_app.registered("max@example.com")
     first = await _result_of_upload(max_, "a.py", b"import os\n")
     second = await _result_of_upload(max_, "a.py", b"v = f'plain'\n")
-    assert second.text.startswith("Review of a.py, version 2")
+    assert_result(second, "a.py", 2)
 
     old = await max_.click(first, "Full report")
     assert old.text.startswith("Report for a.py, version 1\n")

@@ -14,6 +14,7 @@ from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.pipeline import deliveries, ruff_oracle_count, wait_for_delivery
 from tests.support.presses import button_data, press_again
+from tests.support.results import assert_result, issues
 from tests.support.smtp import body_text
 
 ISSUE_LINE = re.compile(r"^F821 (\d+):\d+ Undefined name `")
@@ -43,7 +44,7 @@ async def _fewer_issues_fit(app: BotApp, person: Person, source: bytes, folder: 
     assert ruff_oracle_count(source, folder) == 10
     await person.upload("long.py", source)
     result = await person.chat.next_screen()  # accepted by Telegram, or it would not be here
-    assert result.text.startswith("Review of long.py, version 1\n❌ 10 issues\n")
+    assert assert_result(result, "long.py", 1, issues(10)).rest
     _assert_lists_the_first_issues_and_counts_the_rest(result)
     assert result.has_button("Full report")
 

@@ -19,6 +19,7 @@ from reviewbot.runtime import open_worker
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.pipeline import counting_ruff
+from tests.support.results import assert_result, read_result
 
 # Under ruff's defaults: I001 and F401; strict adds E711, E501 and more.
 SOURCE = (
@@ -78,7 +79,7 @@ def _found(check: Check) -> Counter[tuple[str, int, int]]:
 async def _reviewed(person: Person, name: str, content: bytes) -> BotOutput:
     assert f" {name}" in (await person.upload(name, content)).text  # "Got" or "Replaced"
     result = await person.chat.next_screen(timeout=30)
-    assert result.text.startswith(f"Review of {name}, version "), result.text[:200]
+    assert_result(result, name)
     return result
 
 
@@ -270,7 +271,7 @@ async def test_three_configurations_uploading_at_once_take_one_ruff_process_each
         for person in (eve, fay, gus):
             for _ in range(3):
                 result = await person.chat.next_screen(timeout=30)
-                assert result.text.startswith("Review of "), result.text
+                assert read_result(result.text) is not None, result.text
     calls = [line for line in log.read_text().splitlines() if line.startswith("check")]
     assert len(calls) == 3, calls  # one per configuration, nine files in all
     assert sorted(call.count(".py") for call in calls) == [3, 3, 3]

@@ -19,7 +19,7 @@ from core.config import Settings
 from core.database import SessionFactory
 from core.models import Check, CheckState, Delivery, DeliveryChannel, DeliveryStatus, FileVersion
 from tests.fake_telegram import FakeTelegram
-from tests.support.pipeline import reviewbot_environment, reviewbot_process
+from tests.support.processes import reviewbot_environment, reviewbot_process
 from tests.support.smtp import SmtpSink
 from tests.support.stack import SERVICES
 from tests.support.webhook import (

@@ -22,13 +22,8 @@ from reviewbot.runtime import open_worker
 from tests.conftest import FAST_RETRY
 from tests.fake_telegram import FakeTelegram
 from tests.support.app import BotApp
-from tests.support.pipeline import (
-    checks_per_version,
-    reviewbot_environment,
-    reviewbot_process,
-    seed_uploads,
-    wait_until,
-)
+from tests.support.pipeline import checks_per_version, seed_uploads, wait_until
+from tests.support.processes import KILLED, reviewbot_environment, reviewbot_process
 from tests.support.smtp import SmtpSink
 
 SOURCE = b"import os\n"
@@ -148,10 +143,10 @@ async def test_sigkill_mid_batch_and_a_restart_after_the_lease_repeats_at_most_o
     first, second = tmp_path / "first", tmp_path / "second"
     first.mkdir()
     second.mkdir()
-    async with reviewbot_process("worker", first, environment) as worker:
+    async with reviewbot_process("worker", first, environment, exit_code=KILLED) as worker:
         await wait_until(lambda: len(_chat_reviews(fake_telegram)) >= 4, "results being sent", 120)
         worker.kill()
-        assert await asyncio.wait_for(worker.wait(), timeout=10) == -signal.SIGKILL
+        assert await asyncio.wait_for(worker.wait(), timeout=10) == KILLED
     assert await _count(session_factory, Delivery.status == DeliveryStatus.SENT) < 2 * 20
     # The leases of the dead worker run out (instead of waiting minutes for them here).
     async with session_factory() as session:

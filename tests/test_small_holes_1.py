@@ -16,6 +16,7 @@ from core.models import CheckResult, DeliveryStatus, RulePreset
 from core.ruff_config import ConfigKind, ReviewConfig, read_own_config
 from core.services.check_log import LogDelivery, LogEntry
 from tests.support.app import BotApp
+from tests.support.presses import press_data
 
 MOMENT = datetime(2026, 1, 31, 9, 5, tzinfo=UTC)
 
@@ -126,12 +127,10 @@ async def test_button_ids_beyond_the_database_integers_are_not_found(
             (f"h:{huge}:0:0", "File not found."),
             (f"f:o:{'9' * 40}:0", "File not found."),
         ]:
-            await forger.chat.click_data(base, data)
-            answer = await forger.chat.next_screen()
+            answer = await press_data(forger, data, on=base)
             assert (answer.kind, answer.text) == ("callback_answer", expected), data
         for data in [f"k:o:{huge}:0:", f"x:p:{huge}:0:0", f"g:p:{huge}", f"l:{huge}"]:
-            await forger.chat.click_data(base, data)
-            answer = await forger.chat.next_screen()
+            answer = await press_data(forger, data, on=base)
             assert "Something went wrong" not in answer.text, data
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == [], [r.getMessage() for r in errors]

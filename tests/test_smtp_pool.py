@@ -40,6 +40,7 @@ async def test_a_run_of_messages_goes_out_over_the_pool(smtp_server: SmtpSink) -
     assert sorted(str(m["Subject"]) for m in smtp_server.messages) == sorted(
         f"n{n}" for n in range(12)
     )
+    assert smtp_server.connections == 2  # the pool's size, not one per message
 
 
 async def test_a_connection_the_server_dropped_is_replaced(smtp_server: SmtpSink) -> None:
@@ -52,6 +53,7 @@ async def test_a_connection_the_server_dropped_is_replaced(smtp_server: SmtpSink
         smtp_server.up()
         await mailer.send(second)
     assert [str(m["Subject"]) for m in smtp_server.messages] == ["1", "2"]
+    assert smtp_server.connections == 2  # the dropped one and its replacement
 
 
 async def test_refusals_keep_their_kind_and_the_connection(smtp_server: SmtpSink) -> None:
@@ -68,6 +70,7 @@ async def test_refusals_keep_their_kind_and_the_connection(smtp_server: SmtpSink
         assert not permanent.value.temporary
         await mailer.send(message)  # the same connections go on
     assert len(smtp_server.messages) == 1
+    assert smtp_server.connections == 1  # one at a time: the first connection carried all three
 
 
 async def test_a_server_that_is_gone_is_a_temporary_failure(smtp_server: SmtpSink) -> None:

@@ -25,6 +25,7 @@ from core.models import Delivery, DeliveryChannel, DeliveryStatus
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN, checked_telegram, problems
 from tests.support.pipeline import checks, deliveries, seed_uploads, wait_until
+from tests.support.processes import reviewbot_process, run_reviewbot
 
 REFUSED = "reviewbot: Telegram refused BOT_TOKEN: check it with @BotFather"
 BOT_NAME = "review_test_bot"  # the fake's getMe
@@ -74,40 +75,21 @@ class Reviewbot:
 
 
 @asynccontextmanager
-async def reviewbot(folder: Path, command: str, **variables: str) -> AsyncIterator[Reviewbot]:
-    """The process, stopped with SIGTERM on leaving if it still runs; its output is printed
-    when the block fails."""
-    log = folder / f"reviewbot-{command}.log"
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "reviewbot",
-            command,
-            cwd=folder,
-            env=_environment(**variables),
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    running = Reviewbot(process, log)
-    try:
-        yield running
-    except BaseException:
-        print(f"--- output of reviewbot {command} ---\n{running.output[-6000:]}")
-        raise
-    finally:
-        if process.returncode is None:
-            process.terminate()
-        await asyncio.wait_for(process.wait(), timeout=30)
+async def reviewbot(
+    folder: Path, command: str, *, exit_code: int = 0, **variables: str
+) -> AsyncIterator[Reviewbot]:
+    """The process, stopped with SIGTERM on leaving if it still runs, then checked: `exit_code`
+    and no traceback in its output (tests.support.processes); its output is printed when the
+    block fails."""
+    environment = _environment(**variables)
+    async with reviewbot_process(command, folder, environment, exit_code=exit_code) as process:
+        yield Reviewbot(process, folder / f"reviewbot-{command}.log")
 
 
 @asynccontextmanager
 async def embedded_database(folder: Path) -> AsyncIterator[SessionFactory]:
     """The SQLite database a process in `folder` uses by default, migrated."""
-    migrate = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "reviewbot", "migrate", cwd=folder, env=_environment()
-    )
-    assert await asyncio.wait_for(migrate.wait(), timeout=60) == 0
+    await run_reviewbot(folder, "migrate", environment=_environment(), exit_code=0)
     engine = build_engine(f"sqlite+aiosqlite:///{folder / 'var' / 'reviewbot.db'}")
     try:
         yield build_session_factory(engine)
@@ -284,6 +266,7 @@ async def test_token_revoked_while_running_stops_and_keeps_the_delivery(tmp_path
         reviewbot(
             tmp_path,
             "worker",
+            exit_code=2,
             TELEGRAM_API_URL=telegram.url,
             CHECK_INTERVAL_SECONDS="1",
             DELIVERY_INTERVAL_SECONDS="1",
@@ -317,7 +300,7 @@ async def test_token_revoked_while_running_stops_and_keeps_the_delivery(tmp_path
 async def test_token_revoked_while_polling_stops_with_exit_2(tmp_path: Path) -> None:
     async with (
         checked_telegram() as telegram,
-        reviewbot(tmp_path, "run", TELEGRAM_API_URL=telegram.url) as run,
+        reviewbot(tmp_path, "run", exit_code=2, TELEGRAM_API_URL=telegram.url) as run,
     ):
         ann = telegram.user(42)
         await ann.send_text("/start")

@@ -22,7 +22,8 @@ from reviewbot.runtime import open_worker
 from tests.conftest import FAST_RETRY
 from tests.fake_telegram import FakeTelegram, TelegramUser
 from tests.support.app import BotApp
-from tests.support.pipeline import reviewbot_environment, reviewbot_process, sent_to
+from tests.support.pipeline import sent_to
+from tests.support.processes import reviewbot_environment, reviewbot_process
 from tests.support.smtp import SmtpSink, code_in
 from tests.support.stack import SERVICES
 

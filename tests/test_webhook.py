@@ -3,9 +3,7 @@ Bot API server posting updates to them (the test plays the TLS reverse proxy and
 balancer in front of the replicas)."""
 
 import asyncio
-import os
 import signal
-import sys
 from itertools import count
 from pathlib import Path
 
@@ -19,7 +17,14 @@ from core.models import TelegramAccount
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
 from tests.fake_telegram.state import WebhookState
-from tests.support.pipeline import reviewbot_environment, reviewbot_process, wait_until
+from tests.support.pipeline import wait_until
+from tests.support.processes import (
+    KILLED,
+    machine_environment,
+    reviewbot_environment,
+    reviewbot_process,
+    run_reviewbot,
+)
 from tests.support.smtp import free_port
 from tests.support.stack import SERVICES
 from tests.support.webhook import (
@@ -32,23 +37,22 @@ from tests.support.webhook import (
 )
 
 _telegram_ids = count(8_300_001)
+# What a newcomer's /start shows (as the chat reads it, bold undone): the update was handled,
+# not merely answered ("Something went wrong" is an answer too).
+WELCOME = (
+    "Hi! I review Python files with ruff.\n\n"
+    "To begin, send me your email address. I will send a 6-digit code there to confirm it."
+)
 
 
 async def _reviewbot(tmp_path: Path, *args: str, **variables: str) -> tuple[int, str]:
-    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "reviewbot",
-        *args,
-        cwd=tmp_path,
-        env={**keep, "METRICS_PORT": "0", "BOT_TOKEN": TEST_TOKEN, **variables},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, output.decode()
+    environment = {
+        **machine_environment(),
+        "METRICS_PORT": "0",
+        "BOT_TOKEN": TEST_TOKEN,
+        **variables,
+    }
+    return await run_reviewbot(tmp_path, *args, environment=environment)
 
 
 @pytest.mark.parametrize("command", ["bot", "run"])
@@ -130,7 +134,7 @@ async def test_webhook_is_set_served_secret_checked_and_kept_across_a_restart(
         [post] = await fake_telegram.deliver_webhook(address)
         assert post.status == 200
         assert await _accounts(session_factory) == 1  # written before the 200
-        assert (await chat.next_screen()).text  # the welcome
+        assert (await chat.next_screen()).text == WELCOME
 
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), timeout=10) == 0  # the issue's bound
@@ -144,7 +148,7 @@ async def test_webhook_is_set_served_secret_checked_and_kept_across_a_restart(
         await wait_for_webhooks(fake_telegram, 2)
         [post] = await fake_telegram.deliver_webhook(address)
         assert post.status == 200
-        assert (await chat.next_screen()).text
+        assert (await chat.next_screen()).text == WELCOME
     assert fake_telegram.webhook is not None
 
 
@@ -166,7 +170,7 @@ async def test_a_replica_killed_mid_run_loses_no_acknowledged_update(
     second, second_address = webhook_environment(base)
     fake_telegram.delay = 0.03  # each upload takes a few round trips to "Telegram"
     async with (
-        reviewbot_process("bot", tmp_path, first, name="bot-1") as victim,
+        reviewbot_process("bot", tmp_path, first, name="bot-1", exit_code=KILLED) as victim,
         reviewbot_process("bot", tmp_path, second, name="bot-2"),
     ):
         await wait_for_webhooks(fake_telegram, 2)
@@ -267,7 +271,7 @@ async def test_polling_removes_a_webhook_left_set_and_keeps_the_waiting_updates(
     chat = fake_telegram.user(next(_telegram_ids))
     await chat.send_text("/start")  # sent while the webhook was still set
     async with reviewbot_process("bot", tmp_path, reviewbot_environment(settings, fake_telegram)):
-        assert (await chat.next_screen(timeout=60)).text
+        assert (await chat.next_screen(timeout=60)).text == WELCOME
     [removal] = fake_telegram.calls("deleteWebhook")
     assert removal.params.get("drop_pending_updates") in {None, False, "false"}
     assert fake_telegram.webhook is None

@@ -24,7 +24,8 @@ from core.models import DeliveryChannel, DeliveryStatus
 from tests.docker.engine import docker_engine
 from tests.fake_telegram import FakeTelegram, TelegramUser
 from tests.support.databases import REDIS_TEST_URL, fresh_postgres_database
-from tests.support.pipeline import reviewbot_environment, wait_for_delivery
+from tests.support.pipeline import wait_for_delivery
+from tests.support.processes import reviewbot_environment
 from tests.support.smtp import SmtpSink, code_in, free_port
 from tests.support.stack import flush_redis
 

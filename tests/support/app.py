@@ -1,13 +1,17 @@
 """The bot as the tests see it, and people who talk to it."""
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from itertools import count
 
 from aiogram import Bot
+from aiogram.fsm.storage.base import BaseStorage
 
 from core.config import Settings
 from core.database import SessionFactory
-from reviewbot.runtime import Resources
+from reviewbot.runtime import BotRuntime, Resources, open_bot
 from tests.fake_telegram import BotOutput, FakeTelegram, TelegramUser
 from tests.support.smtp import SmtpSink, code_in
 
@@ -22,6 +26,7 @@ class BotApp:
     session_factory: SessionFactory
     resources: Resources
     bot: Bot
+    storage: BaseStorage  # the dispatcher's FSM storage
     people: list["Person"] = field(default_factory=list)
 
     def person(
@@ -41,6 +46,42 @@ class BotApp:
         person = self.person(email, language_code=language_code, first_name=first_name)
         await person.register()
         return person
+
+
+@asynccontextmanager
+async def polling_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime]:
+    """The real dispatcher polling the Bot API server at `resources.settings.telegram_api_url`
+    (as a bot process does), stopped on leaving the block."""
+    async with open_bot(resources, token) as runtime:
+        polling = asyncio.create_task(
+            runtime.dispatcher.start_polling(runtime.bot, handle_signals=False)
+        )
+        try:
+            yield runtime
+        finally:
+            await runtime.dispatcher.stop_polling()
+            await polling
+
+
+@asynccontextmanager
+async def running_bot_app(
+    resources: Resources,
+    session_factory: SessionFactory,
+    telegram: FakeTelegram,
+    smtp: SmtpSink,
+) -> AsyncIterator[BotApp]:
+    """The bot polling the fake Bot API server over HTTP, as the `bot_app` fixture gives it."""
+    smtp.clear()
+    async with polling_bot(resources, telegram.token) as runtime:
+        yield BotApp(
+            telegram=telegram,
+            smtp=smtp,
+            settings=resources.settings,
+            session_factory=session_factory,
+            resources=resources,
+            bot=runtime.bot,
+            storage=runtime.dispatcher.storage,
+        )
 
 
 @dataclass

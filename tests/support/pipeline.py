@@ -1,21 +1,17 @@
 """Helpers for pipeline tests: reading checks and deliveries, ruff as the oracle, ruff
-wrappers, and `reviewbot` processes."""
+wrappers, and waiting (`reviewbot` processes are in tests.support.processes)."""
 
 import asyncio
 import json
-import os
 import subprocess
-import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import select
 
-from core.config import Settings
 from core.database import SessionFactory
 from core.models import (
     Check,
@@ -30,7 +26,6 @@ from core.models import (
 from core.services.files import Uploader, store_upload
 from core.services.quotas import StorageLimits
 from tests.fake_telegram import FakeTelegram, RecordedRequest
-from tests.support.smtp import free_port
 
 # The defaults of MAX_FILES_PER_USER and MAX_STORED_BYTES_PER_USER, for files stored directly.
 DEFAULT_LIMITS = StorageLimits(max_files=500, max_bytes=52_428_800)
@@ -163,25 +158,6 @@ async def wait_until_past(moment: datetime) -> None:
     assert utcnow() > moment
 
 
-def reviewbot_environment(settings: Settings, telegram: FakeTelegram) -> dict[str, str]:
-    """The variables a `reviewbot` process needs to use these settings and the fake Telegram;
-    nothing else from the machine."""
-    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    return {
-        **keep,
-        "PYTHONUNBUFFERED": "1",
-        "BOT_TOKEN": telegram.token,
-        "TELEGRAM_API_URL": telegram.url,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "SMTP_HOST": settings.smtp_host,
-        "SMTP_PORT": str(settings.smtp_port),
-        "SMTP_SECURITY": settings.smtp_security.value,
-        "CHECK_INTERVAL_SECONDS": str(settings.check_interval_seconds),
-        "DELIVERY_INTERVAL_SECONDS": str(settings.delivery_interval_seconds),
-    }
-
-
 async def wait_until(
     condition: Callable[[], bool],
     what: str,
@@ -193,37 +169,3 @@ async def wait_until(
         if loop.time() > deadline:
             raise AssertionError(f"not within {timeout:g} s: {what}")
         await asyncio.sleep(0.05)
-
-
-@asynccontextmanager
-async def reviewbot_process(
-    command: str, folder: Path, environment: dict[str, str], *, name: str | None = None
-) -> AsyncIterator[asyncio.subprocess.Process]:
-    """`python -m reviewbot <command>` running in `folder` (which exists); stopped with SIGTERM
-    on exit. When the block fails, the process's output is printed (pytest shows it).
-
-    Each process gets its own free METRICS_PORT unless `environment` names one, so that many
-    can run at once; `name` tells apart the logs of several processes of one command."""
-    log = folder / f"reviewbot-{name or command}.log"
-    if "METRICS_PORT" not in environment:
-        environment = {**environment, "METRICS_PORT": str(free_port())}
-    with log.open("wb") as output:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "reviewbot",
-            command,
-            cwd=folder,
-            env=environment,
-            stdout=output,
-            stderr=asyncio.subprocess.STDOUT,
-        )
-    try:
-        yield process
-    except BaseException:
-        print(f"--- output of reviewbot {name or command} ---\n{log.read_text()[-6000:]}")
-        raise
-    finally:
-        if process.returncode is None:
-            process.terminate()
-        await asyncio.wait_for(process.wait(), timeout=30)

@@ -1,4 +1,4 @@
-"""Pressing a button again: the screen it leads to is already shown."""
+"""Pressing buttons: one whose screen is already shown, or someone else's."""
 
 from tests.fake_telegram import BotOutput
 from tests.support.app import Person
@@ -30,3 +30,44 @@ async def press_again(person: Person, screen: BotOutput, data: str) -> None:
     assert [call.ok for call in answers] == [True]
     [shown] = [m for m in person.chat.messages if m.message_id == screen.message_id]
     assert (shown.html, shown.buttons) == (screen.html, screen.buttons)
+
+
+# --- someone else's buttons ------------------------------------------------------------------
+
+NOT_FOUND = "File not found."  # the alert for a file or check that is not the presser's
+
+
+def callback_data(*screens: BotOutput) -> list[str]:
+    """Every callback data the screens' buttons carry, each once, sorted: what a person who
+    saw them could replay (or pass on to another)."""
+    return sorted(
+        {
+            button.callback_data
+            for screen in screens
+            for row in screen.buttons
+            for button in row
+            if button.callback_data is not None
+        }
+    )
+
+
+async def press_data(person: Person, data: str, on: BotOutput | None = None) -> BotOutput:
+    """`person` presses a button carrying `data` (copied or forged) on the message `on`; the
+    bot's next screen."""
+    await person.chat.click_data(on, data)
+    return await person.chat.next_screen()
+
+
+def assert_not_found(answer: BotOutput, data: str) -> None:
+    """The answer to a press of someone else's button: an alert that says "File not found."
+    (the same as for a file that does not exist: whose it is stays unsaid)."""
+    assert (answer.kind, answer.text, answer.show_alert) == (
+        "callback_answer",
+        NOT_FOUND,
+        True,
+    ), data
+
+
+async def assert_refused(person: Person, data: str, on: BotOutput | None = None) -> None:
+    """`person` presses someone else's button (`data`) and is refused: "File not found."."""
+    assert_not_found(await press_data(person, data, on), data)

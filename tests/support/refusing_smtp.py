@@ -4,11 +4,13 @@
 
 import email
 import email.policy
+import functools
 import threading
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -18,6 +20,26 @@ from tests.support.smtp import free_port
 STAGES = ("CONNECT", "HELO", "AUTH", "MAIL", "RCPT", "DATA")
 USERNAME = "reviewbot"
 PASSWORD = "right-password"  # the test server's own
+
+
+_Hook = TypeVar("_Hook", bound=Callable[..., Awaitable[Any]])
+
+
+def _refusable(stage: str, *, as_list: bool = False) -> Callable[[_Hook], _Hook]:
+    """A hook of `_Script` that first asks the script: a refusal set for `stage` is answered
+    instead (as a list of lines for EHLO); otherwise the hook accepts as it says."""
+
+    def wrap(accept: _Hook) -> _Hook:
+        @functools.wraps(accept)  # aiosmtpd reads the hook's signature: keep the original's
+        async def hook(script: "_Script", *args: Any) -> Any:
+            refusal = script.answer(stage)
+            if refusal is not None:
+                return [refusal] if as_list else refusal
+            return await accept(script, *args)
+
+        return cast(_Hook, hook)
+
+    return wrap
 
 
 class _Script:
@@ -35,48 +57,38 @@ class _Script:
             reply, until = self.answers.get(stage, ("", 0.0))
             return reply if time.monotonic() < until else None
 
+    @_refusable("HELO", as_list=True)
     async def handle_EHLO(  # noqa: N802 - aiosmtpd's hook names
         self, _server: Any, session: Any, _envelope: Any, hostname: str, responses: list[str]
     ) -> list[str]:
-        refusal = self.answer("HELO")
-        if refusal is not None:
-            return [refusal]
         session.host_name = hostname
         return responses
 
+    @_refusable("HELO")
     async def handle_HELO(  # noqa: N802
         self, _server: Any, session: Any, _envelope: Any, hostname: str
     ) -> str:
-        refusal = self.answer("HELO")
-        if refusal is not None:
-            return refusal
         session.host_name = hostname
         return "250 refusing-smtp"
 
+    @_refusable("MAIL")
     async def handle_MAIL(  # noqa: N802
         self, _server: Any, _session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
-        refusal = self.answer("MAIL")
-        if refusal is not None:
-            return refusal
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
 
+    @_refusable("RCPT")
     async def handle_RCPT(  # noqa: N802
         self, _server: Any, _session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
-        refusal = self.answer("RCPT")
-        if refusal is not None:
-            return refusal
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(options)
         return "250 OK"
 
+    @_refusable("DATA")
     async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
-        refusal = self.answer("DATA")
-        if refusal is not None:
-            return refusal
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         with self.lock:

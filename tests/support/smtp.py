@@ -23,10 +23,15 @@ class _Collector:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refusals: list[str] = []
+        # aiosmtpd makes one session per client connection: the sessions that carried a
+        # message, kept (not their ids, which a collected one would hand on).
+        self.sessions: list[Any] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, _server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
         with self.lock:
+            if not any(known is session for known in self.sessions):
+                self.sessions.append(session)
             if self.refusals:
                 return self.refusals.pop(0)
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
@@ -61,10 +66,17 @@ class SmtpSink:
         with self._collector.lock:
             return list(self._collector.messages)
 
+    @property
+    def connections(self) -> int:
+        """How many client connections carried a message (kept or refused) since `clear`."""
+        with self._collector.lock:
+            return len(self._collector.sessions)
+
     def clear(self) -> None:
         with self._collector.lock:
             self._collector.messages.clear()
             self._collector.refusals.clear()
+            self._collector.sessions.clear()
 
     def refuse_next(self, reply: str) -> None:
         """The next message gets this SMTP reply (e.g. "451 ...") instead of being kept."""
@@ -90,12 +102,21 @@ class SmtpSink:
             await asyncio.sleep(0.02)
 
 
-def body_text(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain",))
+def body_part(message: EmailMessage, kind: str) -> str:
+    """The message's `kind` ("plain" or "html") body, decoded."""
+    part = message.get_body(preferencelist=(kind,))
     assert part is not None
     content = part.get_content()
     assert isinstance(content, str)
     return content
+
+
+def body_text(message: EmailMessage) -> str:
+    return body_part(message, "plain")
+
+
+def body_html(message: EmailMessage) -> str:
+    return body_part(message, "html")
 
 
 def code_in(message: EmailMessage) -> str:
