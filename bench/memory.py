@@ -29,8 +29,8 @@ from sqlalchemy import func, select
 
 from bench._checks_corpus import fresh_database, load_pending, pending_count, stdlib_corpus
 from checks.claims import MAX_BATCH_BYTES
-from core.database import SessionFactory, build_engine, build_session_factory
 from core.models import Delivery, DeliveryStatus
+from infra.database import SessionFactory, build_engine, build_session_factory
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
 from tests.support.pipeline import reviewbot_process

@@ -17,7 +17,7 @@ from bot.callbacks import (
     ReportCallback,
 )
 from bot.report_pages import ReportPage, report_page
-from checks.rules import Rule
+from core.ports import Rule
 from core.review import SYNTAX_ERROR_CODE
 from core.services.reports import OwnedCheck
 

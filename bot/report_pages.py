@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from bot import report_texts
 from bot.report_texts import TELEGRAM_TEXT_LIMIT, telegram_length
-from checks.rules import Rule
 from core.models import DeliveryChannel, DeliveryStatus
+from core.ports import Rule
 from core.review import group_by_rule
 from core.services.reports import CheckReport, DeliveryMark, OwnedCheck
 

@@ -25,10 +25,11 @@ from datetime import timedelta
 from typing import Protocol
 
 from checks import leases, outbox
-from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, RetryPolicy, Send
-from core import log_context, metrics
-from core.database import SessionFactory
+from checks.outbox import RetryPolicy
+from core.delivery import ChannelUnavailable, DeliveryError, DeliveryTarget, Send
 from core.models import DeliveryChannel, DeliveryStatus, utcnow
+from infra import log_context, metrics
+from infra.database import SessionFactory
 
 logger = logging.getLogger(__name__)
 
@@ -232,7 +233,7 @@ class _Lane:
             # Nothing is held against this channel's deliveries: they wait, untouched, for a
             # process that can send (Telegram refused the token: this one is stopping, see
             # reviewbot/supervisor.py), or for a later run (the mail server refuses the bot's
-            # login or policy: see checks/email_results.py).
+            # login or policy: see infra/mail/results.py).
             self._unavailable = True
             return
         except DeliveryError as error:

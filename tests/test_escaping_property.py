@@ -27,7 +27,6 @@ from bot.app import Catalogues
 from bot.keyboards import build_file_list_kb
 from bot.report_pages import report_page
 from core.diffs import IssueDiff
-from core.emails import EmailTemplates
 from core.errors import EmailProblem, InvalidEmailError, UploadRefusedError
 from core.exports import FORMULA_STARTS, log_csv, log_json, log_xlsx
 from core.i18n import load_translations
@@ -41,6 +40,7 @@ from core.services.history import FileHistory, VersionDiff, VersionEntry
 from core.services.registration import normalize_email
 from core.services.reports import CheckReport, CheckSummary, DeliveryMark, OwnedCheck
 from core.services.uploads import check_document
+from infra.mail.emails import EmailTemplates
 from tests.fake_telegram.formatting import check_caption, check_text, render
 
 TRANSLATIONS = load_translations()

@@ -11,9 +11,9 @@ from pathlib import Path
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import select
 
-from checks.ruff import STRICT_RULES, RuffRunner
 from checks.worker import Worker
 from core.models import Check, File, FileVersion, RulePreset, User
+from infra.ruff.runner import STRICT_RULES, RuffRunner
 from reviewbot.runtime import open_worker
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person

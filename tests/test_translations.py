@@ -1,6 +1,6 @@
 """The Russian catalogue: complete, in step with the code, and safe to send as Telegram HTML.
 
-English texts are the msgids in `bot/texts.py` and `core/templates/`; Russian lives in
+English texts are the msgids in `bot/texts.py` and `infra/mail/templates/`; Russian lives in
 `locales/ru/LC_MESSAGES/messages.po`, which `core.i18n` reads at start-up.
 """
 

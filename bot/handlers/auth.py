@@ -16,13 +16,13 @@ from bot.keyboards import build_code_kb
 from bot.states import AuthFlow
 from core.clock import Clock
 from core.config import Settings
-from core.emails import EmailTemplates
 from core.errors import ConfirmationNotFoundError
-from core.mail import Mailer
 from core.models import ConfirmationPurpose
+from core.ports import Mailer
 from core.services import accounts, registration
 from core.services.accounts import AccountView
 from core.services.code_limits import CodeLimits
+from infra.mail.emails import EmailTemplates
 
 router = Router(name=__name__)
 

@@ -15,8 +15,8 @@ from bot import error_texts, texts
 from bot.filters import NOT_COMMAND
 from bot.outage import UNKNOWN_STATE
 from bot.screens import CALLBACK_TEXT_LIMIT
-from core.database import DatabaseUnavailableError
 from core.errors import DomainError, FileNotFoundForUserError
+from infra.database import DatabaseUnavailableError
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from bot.keyboards import (
 from bot.report_keyboards import report_screen
 from bot.screens import show
 from bot.states import ReplaceFlow
-from checks.rules import RuleCatalog
+from core.ports import RuleCatalog
 from core.services import files, reports
 from core.services.accounts import AccountView
 

@@ -11,11 +11,11 @@ from bot import report_texts, rule_cards, rules_texts
 from bot.callbacks import ReportAction, ReportCallback
 from bot.report_keyboards import build_rule_card_kb, report_screen
 from bot.screens import show
-from checks.rules import RuleCatalog
-from core.emails import EmailTemplates
+from core.ports import RuleCatalog
 from core.report_document import render_report_document
 from core.services import reports, rules
 from core.services.accounts import AccountView
+from infra.mail.emails import EmailTemplates
 
 
 async def on_report_open(

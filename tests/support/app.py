@@ -6,7 +6,7 @@ from itertools import count
 from aiogram import Bot
 
 from core.config import Settings
-from core.database import SessionFactory
+from infra.database import SessionFactory
 from reviewbot.runtime import Resources
 from tests.fake_telegram import BotOutput, FakeTelegram, TelegramUser
 from tests.support.smtp import SmtpSink, code_in

@@ -16,7 +16,6 @@ from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import select
 
 from core.config import Settings
-from core.database import SessionFactory
 from core.models import (
     Check,
     Delivery,
@@ -29,6 +28,7 @@ from core.models import (
 )
 from core.services.files import Uploader, store_upload
 from core.services.quotas import StorageLimits
+from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram, RecordedRequest
 from tests.support.smtp import free_port
 
