@@ -40,8 +40,9 @@ from bench._deliveries_smtp import (
 from bot.app import Catalogues
 from bot.notify import TelegramResultSender
 from checks import outbox
-from checks.delivery_job import DeliveryJob, ResultSender
+from checks.delivery_job import DeliveryJob
 from core.config import SmtpSecurity
+from core.delivery import ResultSender
 from core.i18n import load_translations, pick_locale
 from core.models import Delivery, DeliveryChannel, DeliveryStatus
 from infra.database import SessionFactory, build_engine, build_session_factory

@@ -3,7 +3,9 @@ Implemented by the senders (`bot.notify` for Telegram, `checks.email_results` fo
 by the delivery job (checks/delivery_job.py)."""
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from typing import Protocol
 
 from core.models import DeliveryChannel
 from core.services.reports import CheckReport
@@ -19,7 +21,7 @@ class DeliveryTarget:
     locale: str
 
 
-# Sends one result; returns once the server accepted it (see `checks.delivery_job.ResultSender`).
+# Sends one result; returns once the server accepted it (see `ResultSender`).
 Send = Callable[[DeliveryTarget], Awaitable[None]]
 
 
@@ -47,3 +49,11 @@ class DeliveryError(Exception):
 class ChannelUnavailable(Exception):  # noqa: N818 - a state, not an error of the delivery
     """The channel refuses to send anything at all (Telegram refused the bot token): nothing is
     recorded against the delivery, which is released as it was for a process that can send."""
+
+
+class ResultSender(Protocol):
+    def opened(self) -> AbstractAsyncContextManager[Send]:
+        """A way to send a run of results, holding what it needs (e.g. SMTP connections) until
+        the block ends. A send returns once the server accepted the result; it raises
+        DeliveryError otherwise, or ChannelUnavailable when the channel cannot send anything
+        at all (opening may raise it too: then the lane claims nothing this run)."""

@@ -22,12 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage
 from bot.notify import TelegramResultSender
 from checks.check_job import CheckJob
-from checks.delivery_job import DeliveryJob, ResultSender
+from checks.delivery_job import DeliveryJob
 from checks.outbox import RetryPolicy
 from checks.pruning import PRUNE_INTERVAL, PruningJob
 from checks.worker import Worker
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
+from core.delivery import ResultSender
 from core.i18n import load_translations
 from core.models import DeliveryChannel, utcnow
 from core.ports import Mailer, Wakeup
