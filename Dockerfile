@@ -26,10 +26,11 @@ COPY migrations ./migrations
 COPY locales ./locales
 COPY reviewbot ./reviewbot
 COPY core ./core
+COPY infra ./infra
 COPY bot ./bot
 COPY checks ./checks
 RUN /opt/uv/bin/uv sync --frozen --no-dev --python python3 --no-cache \
-    && .venv/bin/python -m compileall -q reviewbot core bot checks migrations
+    && .venv/bin/python -m compileall -q reviewbot core infra bot checks migrations
 
 FROM ${BASE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="reviewbot" \

@@ -14,9 +14,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy import func, insert, select
 
-from core.database import SessionFactory
 from core.errors import UploadRefusedError
-from core.migrate import upgrade_to_head
 from core.models import (
     CheckState,
     File,
@@ -29,6 +27,8 @@ from core.models import (
     utcnow,
 )
 from core.services.uploads import check_content
+from infra.database import SessionFactory
+from infra.migrate import upgrade_to_head
 
 MAX_UPLOAD_BYTES = 1_048_576
 # Installed packages live under the standard library's folder in some installations.

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.database import SessionFactory
 from core.models import (
     Check,
     CheckResult,
@@ -21,6 +20,7 @@ from core.models import (
 from core.review import Issue
 from core.services.files import Uploader, store_upload
 from core.services.quotas import StorageLimits
+from infra.database import SessionFactory
 
 # The seed measures deliveries, not quotas.
 UNLIMITED = StorageLimits(max_files=10**9, max_bytes=10**15)

@@ -16,7 +16,7 @@ import asyncpg
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from core.database import SessionFactory
+from infra.database import SessionFactory
 from tests.support.databases import POSTGRES_ADMIN_URL, migrate
 from tests.support.pipeline import seed_uploads
 

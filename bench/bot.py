@@ -27,7 +27,7 @@ from bench._latency_stack import (
     seed_people,
 )
 from core.config import Settings
-from core.database import build_engine, build_session_factory
+from infra.database import build_engine, build_session_factory
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
 

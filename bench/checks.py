@@ -26,10 +26,10 @@ from sqlalchemy import func, select
 
 from bench._checks_corpus import fresh_database, load_pending, pending_count, stdlib_corpus
 from checks.check_job import CheckJob
-from checks.ruff import RuffRunner
-from core.database import build_engine, build_session_factory
 from core.limits import DEFAULT_PIPELINE_LIMITS, PipelineLimits
 from core.models import Check, Delivery
+from infra.database import build_engine, build_session_factory
+from infra.ruff.runner import RuffRunner
 
 TARGETS = {"postgresql": 0.6, "sqlite": 0.4}
 

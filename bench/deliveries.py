@@ -40,14 +40,15 @@ from bench._deliveries_smtp import (
 from bot.app import Catalogues
 from bot.notify import TelegramResultSender
 from checks import outbox
-from checks.delivery_job import DeliveryJob, ResultSender
-from checks.email_results import EmailResultSender
+from checks.delivery_job import DeliveryJob
 from core.config import SmtpSecurity
-from core.database import SessionFactory, build_engine, build_session_factory
-from core.emails import EmailTemplates
+from core.delivery import ResultSender
 from core.i18n import load_translations, pick_locale
-from core.mail import SmtpMailer
 from core.models import Delivery, DeliveryChannel, DeliveryStatus
+from infra.database import SessionFactory, build_engine, build_session_factory
+from infra.mail.emails import EmailTemplates
+from infra.mail.mailers import SmtpMailer
+from infra.mail.results import EmailResultSender
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.aiogram_helpers import make_bot
 from tests.fake_telegram.fixtures import TEST_TOKEN

@@ -34,7 +34,7 @@ from bench._latency_stack import (
     seed_people,
 )
 from core.config import Settings, SmtpSecurity
-from core.database import build_engine, build_session_factory
+from infra.database import build_engine, build_session_factory
 from tests.fake_telegram import FakeTelegram, TelegramUser
 from tests.fake_telegram.fixtures import TEST_TOKEN
 from tests.support.processes import reviewbot_environment, reviewbot_process

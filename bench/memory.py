@@ -28,9 +28,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench._checks_corpus import fresh_database, load_pending, pending_count, stdlib_corpus
-from core.database import SessionFactory, build_engine, build_session_factory
 from core.limits import DEFAULT_PIPELINE_LIMITS
 from core.models import Delivery, DeliveryStatus
+from infra.database import SessionFactory, build_engine, build_session_factory
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
 from tests.support.processes import reviewbot_process

@@ -36,17 +36,14 @@ from bot.private_chats import PrivateChatsOnlyMiddleware
 from bot.retry_after import RetryAfterMiddleware
 from bot.routers import build_routers
 from bot.throttling import ThrottlingMiddleware, build_rate_limits
-from checks.autofix import RuffFixer
-from checks.ruff import RuffRunner
-from checks.rules import RuleCatalog
 from core.clock import Clock
 from core.config import Settings
-from core.database import SessionFactory
-from core.emails import EmailTemplates
 from core.i18n import DEFAULT_LOCALE, LOCALES_DIR
-from core.mail import Mailer
-from core.services.fixes import FixGate
-from core.wakeup import Wakeup
+from core.ports import Mailer, RuleCatalog, Wakeup
+from core.services.fixes import Fixer, FixGate
+from infra.database import SessionFactory
+from infra.mail.emails import EmailTemplates
+from infra.ruff.runner import RuffRunner
 
 logger = logging.getLogger(__name__)
 
@@ -106,19 +103,24 @@ def build_dispatcher(
     translations: dict[str, Translations],
     wakeup: Wakeup,
     clock: Clock,
+    ruff_runner: RuffRunner,
+    fixer: Fixer,
+    rule_catalog: RuleCatalog,
 ) -> Dispatcher:
-    ruff_runner = RuffRunner(ruff_path=settings.ruff_path or None)
+    """The dispatcher with its middlewares and routers; the implementations it hands to the
+    handlers (mailer, wake-up, ruff runner, fixer, rule catalogue) are picked by the caller,
+    `reviewbot.runtime`."""
     workflow: WorkflowData = {
-        "ruff_runner": ruff_runner,
-        "fixer": RuffFixer(ruff_runner),
-        "fix_gate": FixGate(settings.fix_runs_per_process),
+        "ruff_runner": ruff_runner,  # validates people's own configurations
+        "fixer": fixer,  # autofix previews
+        "fix_gate": FixGate(settings.fix_runs_per_process),  # one per person, a few at once
         "settings": settings,
         "mailer": mailer,
         "email_templates": email_templates,
         "codes": CodeSending(mailer, email_templates, clock, settings),
         "wakeup": wakeup,
         "clock": clock,
-        "rule_catalog": RuleCatalog(),
+        "rule_catalog": rule_catalog,  # ruff's rule texts
     }
     dispatcher = Dispatcher(storage=storage, **workflow)
     dispatcher.update.outer_middleware(UpdateCounter())  # outermost: sees every update

@@ -16,15 +16,13 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.auth.codes import CodeSending
-from checks.ruff import RuffRunner
-from checks.rules import RuleCatalog
 from core.clock import Clock
 from core.config import Settings
-from core.emails import EmailTemplates
-from core.mail import Mailer
+from core.ports import Mailer, RuleCatalog, Wakeup
 from core.services.accounts import AccountView
 from core.services.fixes import Fixer, FixGate
-from core.wakeup import Wakeup
+from infra.mail.emails import EmailTemplates
+from infra.ruff.runner import RuffRunner
 
 
 class WorkflowData(TypedDict):

@@ -12,15 +12,15 @@ from aiogram.types import Chat, ErrorEvent, TelegramObject, Update, User
 from aiogram.utils.i18n import I18nMiddleware
 
 from bot.handler_data import UpdateData
-from core import log_context
-from core.database import (
+from core.i18n import pick_locale
+from core.services.accounts import touch_account
+from infra import log_context
+from infra.database import (
     DatabaseUnavailableError,
     SessionFactory,
     database_answers,
     is_outage,
 )
-from core.i18n import pick_locale
-from core.services.accounts import touch_account
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 

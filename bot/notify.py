@@ -20,9 +20,9 @@ from bot.connect import describe
 from bot.features.reports import texts as report_texts
 from bot.features.reports.keyboards import build_result_kb
 from bot.retry_after import caller_retries
-from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, Send
-from checks.pacing import Pacer
+from core.delivery import ChannelUnavailable, DeliveryError, DeliveryTarget, Send
 from core.i18n import pick_locale
+from infra.pacing import Pacer
 
 # While Telegram cannot be reached a result waits, trying again this often; an outage is not the
 # recipient's fault, so it never makes a delivery fail however long it lasts.

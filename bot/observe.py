@@ -25,7 +25,7 @@ from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 
-from core import metrics
+from infra import metrics
 
 # The most specific first: TelegramEntityTooLarge is a TelegramNetworkError.
 ERROR_KINDS: tuple[tuple[type[Exception], str], ...] = (

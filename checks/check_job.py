@@ -21,13 +21,13 @@ from sqlalchemy import func, select
 from checks import claims, leases
 from checks.check_rows import RuffRun
 from checks.claims import CheckRetryPolicy, ClaimedVersion
-from checks.ruff import RuffError, RuffRunner
-from core import metrics
-from core.database import SessionFactory, is_outage
 from core.limits import DEFAULT_PIPELINE_LIMITS, PipelineLimits
 from core.models import Check, CheckResult, utcnow
 from core.review import FoundIssues
 from core.ruff_config import ReviewConfig
+from infra import metrics
+from infra.database import SessionFactory, is_outage
+from infra.ruff.runner import RuffError, RuffRunner
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ claim was taken over never writes over the new owner's.
 
 import asyncio
 from collections import OrderedDict, defaultdict
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from checks.check_rows import MAX_ERROR_LENGTH
+from core.delivery import DeliveryError, DeliveryTarget
 from core.models import (
     Check,
     Delivery,
@@ -42,46 +43,6 @@ class RetryPolicy:
 
     def delay(self, attempts: int) -> timedelta:
         return min(self.max_delay, self.base_delay * (1 << max(0, attempts - 1)))
-
-
-@dataclass(frozen=True)
-class DeliveryTarget:
-    delivery_id: int
-    channel: DeliveryChannel
-    report: CheckReport
-    email: str
-    chat_id: int | None
-    locale: str
-
-
-# Sends one result; returns once the server accepted it (see `ResultSender`).
-Send = Callable[[DeliveryTarget], Awaitable[None]]
-
-
-class DeliveryError(Exception):
-    """Sending failed. `permanent`: do not try again; `retry_after`: a wait that is not the
-    recipient's fault (the server's own, or the server out of reach), not counted as a try;
-    `may_give_up` False: counted for the backoff, but never the last try (a mail server out of
-    reach: an outage of a day must not fail every email written meanwhile)."""
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        permanent: bool = False,
-        retry_after: float | None = None,
-        may_give_up: bool = True,
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.permanent = permanent
-        self.retry_after = retry_after
-        self.may_give_up = may_give_up
-
-
-class ChannelUnavailable(Exception):  # noqa: N818 - a state, not an error of the delivery
-    """The channel refuses to send anything at all (Telegram refused the bot token): nothing is
-    recorded against the delivery, which is released as it was for a process that can send."""
 
 
 async def claim_deliveries(

@@ -20,8 +20,8 @@ from sqlalchemy import delete, or_
 from sqlalchemy.engine import CursorResult
 
 from core.clock import SYSTEM_CLOCK, Clock
-from core.database import SessionFactory, is_outage
 from core.models import EmailConfirmation
+from infra.database import SessionFactory, is_outage
 
 logger = logging.getLogger(__name__)
 

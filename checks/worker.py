@@ -15,9 +15,9 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.exceptions import RedisError
 
-from core.database import is_outage
 from core.models import utcnow
-from core.wakeup import Wakeup
+from core.ports import Wakeup
+from infra.database import is_outage
 
 logger = logging.getLogger(__name__)
 

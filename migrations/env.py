@@ -7,9 +7,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from core.config import Settings
-from core.database import build_engine
-from core.migrate import check_foreign_keys, make_sqlite_engine_safe_to_migrate
 from core.models import Base, UtcDateTime
+from infra.database import build_engine
+from infra.migrate import check_foreign_keys, make_sqlite_engine_safe_to_migrate
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -61,7 +61,7 @@ def _run_sync(connection: Connection) -> None:
 async def run_migrations_online() -> None:
     engine = build_engine(_database_url())
     if engine.dialect.name == "sqlite":
-        # Foreign keys off while batch mode rebuilds tables (see core/migrate.py).
+        # Foreign keys off while batch mode rebuilds tables (see infra/migrate.py).
         make_sqlite_engine_safe_to_migrate(engine)
     try:
         async with engine.connect() as connection:

@@ -16,19 +16,19 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.backup import (
+from core.config import ConfigError, Settings
+from core.errors import first_line
+from core.models import RulePreset
+from infra.backup import (
     NothingToBackUpError,
     back_up_before_upgrade,
     back_up_sqlite,
     pg_dump_command,
     sqlite_file,
 )
-from core.config import ConfigError, Settings
-from core.database import wait_for_database, worth_waiting_for
-from core.errors import first_line
-from core.logs import configure_from_settings
-from core.migrate import upgrade_to_head
-from core.models import RulePreset
+from infra.database import wait_for_database, worth_waiting_for
+from infra.logs import configure_from_settings
+from infra.migrate import upgrade_to_head
 
 logger = logging.getLogger("reviewbot")
 
@@ -117,8 +117,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _check(paths: list[Path], preset: RulePreset) -> int:
-    from checks.offline import review_paths  # noqa: PLC0415
-    from checks.ruff import RuffRunner  # noqa: PLC0415
+    from infra.ruff.offline import review_paths  # noqa: PLC0415
+    from infra.ruff.runner import RuffRunner  # noqa: PLC0415
 
     return asyncio.run(review_paths(paths, preset, RuffRunner(), sys.stdout))
 

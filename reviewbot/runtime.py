@@ -22,22 +22,26 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage
 from bot.notify import TelegramResultSender
 from checks.check_job import CheckJob
-from checks.delivery_job import DeliveryJob, ResultSender
-from checks.email_results import EmailResultSender
+from checks.delivery_job import DeliveryJob
 from checks.outbox import RetryPolicy
-from checks.pacing import Pacer
 from checks.pruning import PRUNE_INTERVAL, PruningJob
-from checks.ruff import RuffRunner
 from checks.worker import Worker
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
-from core.database import SessionFactory, build_engine, build_session_factory
-from core.emails import EmailTemplates
+from core.delivery import ResultSender
 from core.i18n import load_translations
 from core.limits import PipelineLimits
-from core.mail import Mailer, build_mailer
 from core.models import DeliveryChannel, utcnow
-from core.wakeup import Wakeup, build_wakeup
+from core.ports import Mailer, Wakeup
+from infra.database import SessionFactory, build_engine, build_session_factory
+from infra.mail.emails import EmailTemplates
+from infra.mail.mailers import build_mailer
+from infra.mail.results import EmailResultSender
+from infra.pacing import Pacer
+from infra.ruff.autofix import RuffFixer
+from infra.ruff.rules import RuleCatalog
+from infra.ruff.runner import RuffRunner
+from infra.wakeup import build_wakeup
 from reviewbot.supervisor import supervise
 from reviewbot.telegram_side import ResultChannel, announce_mail, connect_bot, telegram_side
 from reviewbot.web import serving_health
@@ -108,6 +112,9 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
     """The Bot and its Dispatcher with every handler; no request is made yet (the command menu
     is set once Telegram answers: see `Polling`)."""
     bot = build_bot(resources.settings, token)
+    # Validates people's own configurations and computes autofix previews; the worker's
+    # runner, which stores checks, is built in `open_worker` with the issue limit.
+    ruff_runner = RuffRunner(ruff_path=resources.settings.ruff_path or None)
     try:
         dispatcher = build_dispatcher(
             settings=resources.settings,
@@ -121,6 +128,9 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
             translations=resources.translations,
             wakeup=resources.wakeup,
             clock=resources.clock,
+            ruff_runner=ruff_runner,
+            fixer=RuffFixer(ruff_runner),
+            rule_catalog=RuleCatalog(),  # ruff's rule texts, read on first use
         )
         yield BotRuntime(bot=bot, dispatcher=dispatcher)
     finally:

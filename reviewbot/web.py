@@ -14,10 +14,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import metrics
-from core.database import ping
 from core.errors import first_line
 from core.services.health import pending_work
+from infra import metrics
+from infra.database import ping
 
 if TYPE_CHECKING:
     from reviewbot.runtime import Resources

@@ -12,7 +12,7 @@ from checks.outbox import RetryPolicy
 from checks.worker import Worker
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings, SmtpSecurity
-from core.database import SessionFactory, build_engine, build_session_factory
+from infra.database import SessionFactory, build_engine, build_session_factory
 from reviewbot.runtime import Resources, open_resources, open_worker
 from tests.fake_telegram.fixtures import fake_telegram
 from tests.fake_telegram.server import FakeTelegram

@@ -14,7 +14,6 @@ from aiogram.types import BotCommandScopeChat, BotCommandScopeDefault
 from bot.app import set_commands
 from core.clock import ManualClock
 from core.config import Settings
-from core.database import SessionFactory
 from core.models import (
     Check,
     CheckResult,
@@ -29,6 +28,7 @@ from core.models import (
     User,
 )
 from core.review import Issue
+from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import checked_telegram
 from tests.support.app import BotApp, Person

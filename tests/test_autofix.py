@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from checks.worker import Worker
-from core.database import SessionFactory
 from core.models import Check, File, FileVersion
+from infra.database import SessionFactory
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.reports import ruff_diagnostics

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.engine import make_url
 
-from core.backup import back_up_before_upgrade, upgrade_backups
-from core.database import build_engine, build_session_factory
-from core.migrate import head_revision
 from core.models import FileVersion, User
+from infra.backup import back_up_before_upgrade, upgrade_backups
+from infra.database import build_engine, build_session_factory
+from infra.migrate import head_revision
 from tests.migration_fixtures import rows_at
 from tests.support.databases import fresh_postgres_database, sqlite_url
 from tests.support.migration_data import dump, fill, migrate_to

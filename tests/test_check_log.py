@@ -16,9 +16,7 @@ from sqlalchemy import select
 from bot.callbacks import ReportAction, ReportCallback
 from checks.check_job import CheckJob
 from checks.outbox import RetryPolicy
-from checks.ruff import RuffRunner
 from checks.worker import Worker
-from core.database import SessionFactory
 from core.models import (
     Check,
     Delivery,
@@ -30,6 +28,8 @@ from core.models import (
     User,
 )
 from core.services.files import Uploader, delete_file, store_upload
+from infra.database import SessionFactory
+from infra.ruff.runner import RuffRunner
 from reviewbot.runtime import open_worker
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person

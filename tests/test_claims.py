@@ -11,8 +11,6 @@ from checks import claims
 from checks.check_job import CheckJob
 from checks.check_rows import RuffRun
 from checks.claims import CheckRetryPolicy
-from checks.ruff import RuffRunner
-from core.database import SessionFactory, build_engine, build_session_factory
 from core.limits import PipelineLimits
 from core.models import (
     Check,
@@ -24,6 +22,8 @@ from core.models import (
     FileVersion,
     utcnow,
 )
+from infra.database import SessionFactory, build_engine, build_session_factory
+from infra.ruff.runner import RuffRunner
 from tests.support.pipeline import (
     checks_per_version,
     counting_ruff,

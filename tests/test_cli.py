@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from core.database import build_engine, build_session_factory
+from infra.database import build_engine, build_session_factory
 from tests.fake_telegram.server import FakeTelegram
 from tests.support.pipeline import seed_uploads
 from tests.support.processes import reviewbot_process, run_reviewbot

@@ -5,7 +5,7 @@ import pytest
 
 from checks.worker import Worker
 from core.models import DeliveryChannel, DeliveryStatus
-from core.smtp_replies import PlainReason, plain_reason
+from infra.mail.smtp_replies import PlainReason, plain_reason
 from tests.support.app import BotApp, Person
 from tests.support.pipeline import wait_for_delivery
 from tests.support.smtp import code_in

@@ -1,10 +1,10 @@
 """Matching issues across versions: by rule and line text, never by line number."""
 
-from checks.ruff import RuffRunner
 from core.diffs import IssueDiff, Reviewed, diff_issues
 from core.models import RulePreset
 from core.review import SYNTAX_ERROR_CODE, Issue
 from core.ruff_config import ReviewConfig
+from infra.ruff.runner import RuffRunner
 
 
 def _issue(code: str, line: int, message: str = "msg", column: int = 1) -> Issue:

@@ -16,9 +16,9 @@ from alembic import command
 from sqlalchemy import Enum, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from core.database import build_engine
-from core.migrate import alembic_config
 from core.models import NAMING_CONVENTION, Base
+from infra.database import build_engine
+from infra.migrate import alembic_config
 from tests.support.stack import Stack
 
 LITERAL = re.compile(r"'((?:[^']|'')*)'")

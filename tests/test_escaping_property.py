@@ -32,7 +32,6 @@ from bot.features.reports import texts as report_texts
 from bot.features.reports.pages import report_page
 from bot.features.uploads import texts as upload_texts
 from core.diffs import IssueDiff
-from core.emails import EmailTemplates
 from core.errors import EmailProblem, InvalidEmailError, UploadRefusedError
 from core.exports import FORMULA_STARTS, log_csv, log_json, log_xlsx
 from core.i18n import load_translations
@@ -46,6 +45,7 @@ from core.services.history import FileHistory, VersionDiff, VersionEntry
 from core.services.registration import normalize_email
 from core.services.reports import CheckReport, CheckSummary, DeliveryMark, OwnedCheck
 from core.services.uploads import check_document
+from infra.mail.emails import EmailTemplates
 from tests.fake_telegram.formatting import check_caption, check_text, render
 from tests.support.html_text import html_text
 from tests.support.smtp import body_part

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.ruff import RuffRunner
 from checks.worker import Worker
 from core.config import Settings
+from infra.ruff.runner import RuffRunner
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.results import assert_result

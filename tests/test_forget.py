@@ -16,10 +16,9 @@ from sqlalchemy import select
 
 from checks import outbox
 from checks.check_job import CheckJob
-from checks.outbox import DeliveryError, RetryPolicy
-from checks.ruff import RuffRunner
+from checks.outbox import RetryPolicy
 from core.clock import ManualClock
-from core.database import SessionFactory
+from core.delivery import DeliveryError
 from core.models import (
     Base,
     CheckState,
@@ -28,6 +27,8 @@ from core.models import (
     FileVersion,
     User,
 )
+from infra.database import SessionFactory
+from infra.ruff.runner import RuffRunner
 from reviewbot.runtime import Resources, open_worker
 from tests.conftest import FAST_RETRY
 from tests.fake_telegram import BotOutput, FakeTelegram

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from checks.check_job import CheckJob
 from checks.claims import CheckRetryPolicy
-from checks.ruff import RuffRunner
 from checks.worker import Worker
-from core.database import SessionFactory
 from core.models import Check, CheckResult, File, FileEvent, FileVersion
+from infra.database import SessionFactory
+from infra.ruff.runner import RuffRunner
 from reviewbot.runtime import open_worker
 from tests.conftest import FAST_RETRY
 from tests.support.app import BotApp, Person

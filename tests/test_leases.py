@@ -10,11 +10,12 @@ from sqlalchemy import select, update
 
 from checks import claims, outbox
 from checks.check_job import CheckJob
-from checks.outbox import DeliveryError, RetryPolicy
-from checks.ruff import RuffRunner
-from core.database import SessionFactory
+from checks.outbox import RetryPolicy
+from core.delivery import DeliveryError
 from core.limits import PipelineLimits
 from core.models import CheckState, Delivery, DeliveryStatus, FileVersion, utcnow
+from infra.database import SessionFactory
+from infra.ruff.runner import RuffRunner
 from tests.support.pipeline import checks_per_version, seed_uploads
 
 LEASE = timedelta(seconds=15)

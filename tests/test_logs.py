@@ -11,9 +11,9 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from checks.worker import Worker
-from core import log_context
 from core.config import LogFormat, LogLevel, Settings
-from core.logs import QUIET_LOGGERS, configure_logging, secrets_of
+from infra import log_context
+from infra.logs import QUIET_LOGGERS, configure_logging, secrets_of
 from tests.support.app import BotApp
 from tests.support.results import assert_result
 
@@ -155,7 +155,7 @@ async def test_json_lines_carry_the_update_and_user_and_the_check(
     [checked] = [line for line in lines if line["message"].startswith("checked 1 versions")]
     [check_id] = checked["check_ids"]
     assert len(checked["version_ids"]) == 1
-    [code_mail, report_mail] = [line for line in lines if line["name"] == "core.mail"]
+    [code_mail, report_mail] = [line for line in lines if line["name"] == "infra.mail.mailers"]
     assert code_mail["user_id"] == kim.chat.id
     assert isinstance(code_mail["update_id"], int)
     assert "check_id" not in code_mail

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from core.config import Settings, SmtpSecurity
-from core.mail import FileMailer, MailSendError, SmtpMailer, build_mailer, compose
+from core.ports import MailSendError
+from infra.mail.mailers import FileMailer, SmtpMailer, build_mailer, compose
 from tests.support.smtp import SmtpSink, body_text, free_port
 
 

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from checks.email_results import MailOutage
-from checks.outbox import ChannelUnavailable
 from core.config import SmtpSecurity
-from core.mail import MailSendError, SmtpMailer, compose
-from core.smtp_replies import MailFailure
+from core.delivery import ChannelUnavailable
+from core.ports import MailFailure, MailSendError
+from infra.mail.mailers import SmtpMailer, compose
+from infra.mail.results import MailOutage
 from tests.support.refusing_smtp import RefusingSmtp
 
 RECIPIENT = "ann@example.com"

@@ -14,15 +14,15 @@ from prometheus_client import REGISTRY
 
 from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob
-from checks.email_results import EmailResultSender, MailOutage
 from checks.outbox import RetryPolicy
-from checks.ruff import RuffRunner
 from core.config import Settings, SmtpSecurity
-from core.database import SessionFactory
-from core.emails import EmailTemplates
 from core.i18n import load_translations
-from core.mail import SmtpMailer
 from core.models import Delivery, DeliveryChannel, DeliveryStatus, utcnow
+from infra.database import SessionFactory
+from infra.mail.emails import EmailTemplates
+from infra.mail.mailers import SmtpMailer
+from infra.mail.results import EmailResultSender, MailOutage
+from infra.ruff.runner import RuffRunner
 from tests.fake_telegram import FakeTelegram
 from tests.support.pipeline import deliveries, seed_uploads, wait_for_delivery, wait_until
 from tests.support.processes import reviewbot_environment, reviewbot_process

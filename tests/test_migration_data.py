@@ -12,7 +12,7 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 
-from core.migrate import ForeignKeyViolationError, alembic_config
+from infra.migrate import ForeignKeyViolationError, alembic_config
 from tests.migration_fixtures import FIXTURES, NEW_COLUMN_DEFAULTS, rows_at
 from tests.support.databases import fresh_postgres_database, sqlite_url
 from tests.support.migration_data import Dump, counts, dump, fill, migrate_to

@@ -6,8 +6,8 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from core.database import build_engine
-from core.migrate import alembic_config
+from infra.database import build_engine
+from infra.migrate import alembic_config
 from tests.support.stack import Stack
 
 

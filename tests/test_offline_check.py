@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
-from checks.offline import review_paths
-from checks.ruff import RuffRunner
 from core.models import RulePreset
+from infra.ruff.offline import review_paths
+from infra.ruff.runner import RuffRunner
 
 CLEAN = b'"""Nothing to say."""\n\nANSWER = 42\n'
 WITH_ISSUES = b"import os\n\nprint(undefined_name)\n"

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from checks.worker import Worker
 from core.config import Settings
-from core.database import SessionFactory
 from core.models import DeliveryChannel, DeliveryStatus, File
+from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
 from tests.support.app import BotApp

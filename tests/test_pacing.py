@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 
 from bench.deliveries import max_in_window
-from checks.pacing import Pacer
+from infra.pacing import Pacer
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.aiogram_helpers import make_bot
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from checks.ruff import RuffRunner
 from core.config import Settings
 from core.limits import DEFAULT_PIPELINE_LIMITS, PipelineLimits
+from infra.ruff.runner import RuffRunner
 from reviewbot.runtime import open_worker, pipeline_limits
 from tests.support.app import BotApp
 from tests.support.pipeline import counting_ruff

@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from checks.check_job import CheckJob
 from checks.claims import CheckRetryPolicy
-from checks.ruff import RuffError, RuffRunner
 from checks.worker import Worker
-from core.database import SessionFactory
 from core.models import Check, CheckResult, File, FileVersion, RulePreset
 from core.review import FoundIssues
 from core.ruff_config import ReviewConfig
+from infra.database import SessionFactory
+from infra.ruff.runner import RuffError, RuffRunner
 from tests.support.app import BotApp
 from tests.support.pipeline import checks, seed_uploads
 from tests.support.results import assert_result, issues

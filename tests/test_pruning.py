@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from checks.pruning import PruningJob
 from core.clock import ManualClock
-from core.database import SessionFactory
 from core.models import ConfirmationPurpose, EmailConfirmation
+from infra.database import SessionFactory
 from reviewbot.runtime import open_worker
 from tests.support.app import BotApp
 from tests.support.stack import SERVICES, Stack

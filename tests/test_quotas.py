@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from core.config import Settings
-from core.database import SessionFactory
 from core.errors import StorageFullError, StorageLimit
 from core.models import File, FileEvent, FileVersion, TelegramAccount, User, utcnow
 from core.services.files import StoredUpload, Uploader, store_upload
 from core.services.quotas import StorageLimits
+from infra.database import SessionFactory
 from tests.support.app import BotApp, Person
 from tests.support.smtp import code_in
 

@@ -15,8 +15,8 @@ from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import func, select
 
 from core.config import Settings
-from core.database import SessionFactory
 from core.models import Check, CheckResult, CheckState, Delivery, DeliveryStatus, FileVersion
+from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram
 from tests.support.pipeline import checks_per_version, seed_uploads, wait_until
 from tests.support.processes import KILLED, reviewbot_environment, reviewbot_process

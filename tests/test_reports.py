@@ -12,10 +12,10 @@ from sqlalchemy import select
 from bot.app import Catalogues
 from bot.features.reports.rule_cards import rule_card
 from checks.outbox import RetryPolicy
-from checks.rules import RuleCatalog
 from checks.worker import Worker
 from core.i18n import load_translations
 from core.models import DeliveryChannel, DeliveryStatus, User
+from infra.ruff.rules import RuleCatalog
 from reviewbot.runtime import open_worker
 from tests.fake_telegram import BotOutput
 from tests.fake_telegram.html import parse_html, utf16_len

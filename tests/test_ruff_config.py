@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from checks.autofix import RuffFixer
-from checks.ruff import RuffRunner
 from core.errors import ConfigRefusal, ConfigRefusedError
 from core.models import RulePreset
 from core.ruff_config import (
@@ -21,6 +19,8 @@ from core.ruff_config import (
     read_own_config,
     summarize,
 )
+from infra.ruff.autofix import RuffFixer
+from infra.ruff.runner import RuffRunner
 from tests.support.databases import skip_or_fail
 
 PYPROJECT = b"""\

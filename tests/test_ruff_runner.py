@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
-from checks.ruff import RuffError, RuffRunner
 from core.models import RulePreset
 from core.review import SYNTAX_ERROR_CODE, Issue
 from core.ruff_config import ReviewConfig
+from infra.ruff.runner import RuffError, RuffRunner
 
 RUFF = str(find_ruff_bin())
 

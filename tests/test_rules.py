@@ -11,10 +11,10 @@ from pathlib import Path
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import select
 
-from checks.ruff import RuffRunner
 from checks.worker import Worker
 from core.models import Check, File, FileVersion, RulePreset, User
 from core.presets import STRICT_RULES
+from infra.ruff.runner import RuffRunner
 from reviewbot.runtime import open_worker
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person

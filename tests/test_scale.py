@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.config import Settings
-from core.database import SessionFactory
 from core.models import Check, CheckState, Delivery, DeliveryChannel, DeliveryStatus, FileVersion
+from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram
 from tests.support.processes import reviewbot_environment, reviewbot_process
 from tests.support.smtp import SmtpSink

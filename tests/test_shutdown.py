@@ -14,10 +14,10 @@ import pytest
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import func, select, update
 
-from checks.ruff import RuffRunner
 from core.config import Settings
-from core.database import SessionFactory
 from core.models import CheckState, Delivery, DeliveryStatus, FileVersion, utcnow
+from infra.database import SessionFactory
+from infra.ruff.runner import RuffRunner
 from reviewbot.runtime import open_worker
 from tests.conftest import FAST_RETRY
 from tests.fake_telegram import FakeTelegram

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from checks.ruff import RuffRunner
 from checks.worker import Worker
 from core.errors import ConfigRefusal, ConfigRefusedError
 from core.exports import FIELDS, log_csv
 from core.models import CheckResult, DeliveryStatus, RulePreset
 from core.ruff_config import ConfigKind, ReviewConfig, read_own_config
 from core.services.check_log import LogDelivery, LogEntry
+from infra.ruff.runner import RuffRunner
 from tests.support.app import BotApp
 from tests.support.presses import press_data
 

@@ -6,7 +6,8 @@ import asyncio
 import pytest
 
 from core.config import SmtpSecurity
-from core.mail import MailSendError, SmtpMailer, compose
+from core.ports import MailSendError
+from infra.mail.mailers import SmtpMailer, compose
 from tests.support.smtp import SmtpSink
 
 

@@ -19,9 +19,9 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.app import set_commands
 from bot.connect import Backoff, TelegramLink
-from core.database import SessionFactory, build_engine, build_session_factory
 from core.i18n import load_translations
 from core.models import Delivery, DeliveryChannel, DeliveryStatus
+from infra.database import SessionFactory, build_engine, build_session_factory
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN, checked_telegram, problems
 from tests.support.pipeline import checks, deliveries, seed_uploads, wait_until

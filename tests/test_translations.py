@@ -1,8 +1,8 @@
 """The Russian catalogue: complete, in step with the code, and safe to send as Telegram HTML.
 
-English texts are the msgids in the `texts.py` and `*_texts.py` modules under `bot/` and in
-`core/templates/`; Russian lives in `locales/ru/LC_MESSAGES/messages.po`, which `core.i18n`
-reads at start-up.
+English texts are the msgids in the `texts.py` modules under `bot/` (one per feature, and
+`bot/shared/`) and in `infra/mail/templates/`; Russian lives in
+`locales/ru/LC_MESSAGES/messages.po`, which `core.i18n` reads at start-up.
 """
 
 import re

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.config import Settings
-from core.database import SessionFactory
 from core.models import TelegramAccount
+from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import TEST_TOKEN
 from tests.fake_telegram.state import WebhookState

@@ -13,7 +13,7 @@ from aiogram import Bot, Dispatcher
 from aiohttp.test_utils import TestServer
 
 from core.config import LogFormat, LogLevel, Settings
-from core.logs import configure_logging, secrets_of
+from infra.logs import configure_logging, secrets_of
 from reviewbot.webhook import webhook_app
 from tests.fake_telegram.fixtures import TEST_TOKEN
 from tests.support.webhook import WEBHOOK_SECRET, WEBHOOK_URL

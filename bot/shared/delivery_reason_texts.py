@@ -1,11 +1,11 @@
 """Why a delivery has not gone, as a person is told it, in their language. A mail server's
 answer names its hosts and internal addresses: the person gets a plain reason instead
-(core/smtp_replies.py sorts the stored errors), admins the raw one in /stats and the log."""
+(infra/mail/smtp_replies.py sorts the stored errors), admins the raw one in /stats and the log."""
 
 from aiogram.utils.i18n import gettext as _
 
 from core.models import DeliveryChannel
-from core.smtp_replies import PlainReason, plain_reason
+from infra.mail.smtp_replies import PlainReason, plain_reason
 
 # How bot/notify.py stores a chat result that could not reach Telegram; what follows (a
 # proxy's address, the network's error) is not shown.

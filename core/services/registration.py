@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.email_problems import email_problem
-from core.emails import ConfirmationEmail
 from core.errors import (
     AlreadyRegisteredError,
     CodeExhaustedError,
@@ -31,8 +30,8 @@ from core.errors import (
     UnknownEmailError,
     WrongCodeError,
 )
-from core.mail import ENCODED_WORD_START, Mailer, MailSendError
 from core.models import ConfirmationPurpose, EmailConfirmation, TelegramAccount, User
+from core.ports import ENCODED_WORD_START, ConfirmationMessage, Mailer, MailSendError
 from core.services.code_limits import (
     LOOKUP_EMAIL,
     CodeLimits,
@@ -89,7 +88,7 @@ async def _hash_code(code: str, salt: bytes) -> bytes:
 async def request_code(
     session: AsyncSession,
     mailer: Mailer,
-    email_message: ConfirmationEmail,
+    email_message: ConfirmationMessage,
     *,
     telegram_id: int,
     email_text: str,
@@ -145,7 +144,7 @@ async def _check_account_limit(
 async def resend_code(
     session: AsyncSession,
     mailer: Mailer,
-    email_message: ConfirmationEmail,
+    email_message: ConfirmationMessage,
     *,
     telegram_id: int,
     confirmation_id: int,
@@ -169,7 +168,7 @@ async def resend_code(
 async def _send_new_code(
     session: AsyncSession,
     mailer: Mailer,
-    email_message: ConfirmationEmail,
+    email_message: ConfirmationMessage,
     telegram_id: int,
     email: str,
     purpose: ConfirmationPurpose,

@@ -19,8 +19,8 @@ import pytest
 from sqlalchemy import text
 
 from core.config import Settings, SmtpSecurity
-from core.database import build_engine, build_session_factory
 from core.models import DeliveryChannel, DeliveryStatus
+from infra.database import build_engine, build_session_factory
 from tests.docker.engine import docker_engine
 from tests.fake_telegram import FakeTelegram, TelegramUser
 from tests.support.databases import REDIS_TEST_URL, fresh_postgres_database

@@ -10,7 +10,7 @@ from aiogram import Bot
 from aiogram.fsm.storage.base import BaseStorage
 
 from core.config import Settings
-from core.database import SessionFactory
+from infra.database import SessionFactory
 from reviewbot.runtime import BotRuntime, Resources, open_bot
 from tests.fake_telegram import BotOutput, FakeTelegram, TelegramUser
 from tests.support.smtp import SmtpSink, code_in

@@ -8,8 +8,8 @@ from alembic import command
 from sqlalchemy import MetaData, Table, select
 from sqlalchemy.engine import Connection
 
-from core.database import build_engine
-from core.migrate import alembic_config
+from infra.database import build_engine
+from infra.migrate import alembic_config
 from tests.migration_fixtures import Rows
 
 Dump = dict[str, list[dict[str, Any]]]

@@ -12,7 +12,6 @@ from pathlib import Path
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 from sqlalchemy import select
 
-from core.database import SessionFactory
 from core.models import (
     Check,
     Delivery,
@@ -25,6 +24,7 @@ from core.models import (
 )
 from core.services.files import Uploader, store_upload
 from core.services.quotas import StorageLimits
+from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram, RecordedRequest
 
 # The defaults of MAX_FILES_PER_USER and MAX_STORED_BYTES_PER_USER, for files stored directly.

@@ -12,7 +12,7 @@ from typing import Any
 
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
-from core.database import SessionFactory
+from infra.database import SessionFactory
 from tests.fake_telegram import BotOutput
 from tests.support.app import Person
 from tests.support.pipeline import deliveries

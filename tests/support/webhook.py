@@ -8,8 +8,8 @@ import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
-from core.database import SessionFactory
 from core.models import FileVersion, TelegramAccount, User, utcnow
+from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram
 from tests.support.pipeline import wait_until
 from tests.support.smtp import free_port

@@ -7,12 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.config import Settings
-from core.emails import EmailTemplates
-from core.mail import Mailer
 from core.models import ConfirmationPurpose
+from core.ports import Mailer
 from core.services import registration
 from core.services.code_limits import CodeLimits
 from core.services.registration import CodeSent, Confirmed
+from infra.mail.emails import EmailTemplates
 
 
 @dataclass(frozen=True)

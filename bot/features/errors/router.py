@@ -16,8 +16,8 @@ from bot.outage import UNKNOWN_STATE
 from bot.screens import CALLBACK_TEXT_LIMIT
 from bot.shared import error_texts
 from bot.shared import texts as shared_texts
-from core.database import DatabaseUnavailableError
 from core.errors import DomainError, FileNotFoundForUserError
+from infra.database import DatabaseUnavailableError
 
 logger = logging.getLogger(__name__)
 

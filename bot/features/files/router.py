@@ -19,7 +19,7 @@ from bot.middlewares import registered_only
 from bot.screens import show
 from bot.shared import texts as shared_texts
 from bot.states import ReplaceFlow
-from checks.rules import RuleCatalog
+from core.ports import RuleCatalog
 from core.services import files, reports
 from core.services.accounts import AccountView
 

@@ -14,11 +14,11 @@ from bot.screens import show
 from bot.shared import texts as shared_texts
 from core.config import Settings
 from core.errors import NothingToFixError
+from core.ports import Wakeup
 from core.services import files, fixes
 from core.services.accounts import AccountView
 from core.services.fixes import Fixer, FixGate, FixInProgressError, FixNotStartedError
 from core.services.quotas import StorageLimits
-from core.wakeup import Wakeup
 
 
 async def _preview(

@@ -20,7 +20,7 @@ from bot.features.reports import texts as report_texts
 from bot.features.reports.pages import ReportPage, report_page
 from bot.features.rules import texts as rules_texts
 from bot.shared import texts as shared_texts
-from checks.rules import Rule
+from core.ports import Rule
 from core.review import SYNTAX_ERROR_CODE
 from core.services.reports import OwnedCheck
 

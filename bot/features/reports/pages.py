@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from bot.features.reports import texts as report_texts
 from bot.features.reports.texts import TELEGRAM_TEXT_LIMIT, telegram_length
-from checks.rules import Rule
 from core.models import DeliveryChannel, DeliveryStatus
+from core.ports import Rule
 from core.review import group_by_rule
 from core.services.reports import CheckReport, DeliveryMark, OwnedCheck
 

@@ -14,10 +14,10 @@ from bot.features.reports.keyboards import build_rule_card_kb, report_screen
 from bot.features.rules import texts as rules_texts
 from bot.middlewares import registered_only
 from bot.screens import show
-from checks.rules import RuleCatalog
-from core.emails import EmailTemplates
+from core.ports import RuleCatalog
 from core.report_document import render_report_document
 from core.services import reports, rules
+from infra.mail.emails import EmailTemplates
 
 
 async def on_report_open(

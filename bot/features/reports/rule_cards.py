@@ -13,7 +13,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.features.reports.texts import TELEGRAM_TEXT_LIMIT, docs_link, shorten, telegram_length
 from bot.shared.formatting import quote
-from checks.rules import Rule
+from core.ports import Rule
 from core.review import SYNTAX_ERROR_CODE
 
 BlockKind = Literal["heading", "paragraph", "item", "code"]

@@ -9,12 +9,12 @@ from aiogram.utils.i18n import ngettext
 
 from bot.shared.delivery_reason_texts import delivery_reason
 from bot.shared.formatting import number, quote, when
-from core.emails import MAX_EMAIL_ISSUES
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus, RulePreset
 from core.review import Issue
 from core.services.history import VersionDiff
 from core.services.reports import CheckReport, CheckSummary, DeliveryMark
 from core.source_excerpts import source_excerpt, visible
+from infra.mail.emails import MAX_EMAIL_ISSUES
 
 RESULT_MARKS = {CheckResult.PASSED: "✅", CheckResult.FAILED: "❌", CheckResult.ERROR: "⚠️"}
 TELEGRAM_TEXT_LIMIT = 4096  # what Telegram counts: UTF-16 code units of the text shown

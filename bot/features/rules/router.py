@@ -15,12 +15,12 @@ from bot.filters import NOT_COMMAND
 from bot.middlewares import registered_only
 from bot.screens import show
 from bot.states import RulesFlow
-from checks.ruff import RuffRunner
 from core.errors import ConfigRefusal, ConfigRefusedError
 from core.models import RulePreset
 from core.ruff_config import CONFIG_FILE_NAMES, MAX_CONFIG_BYTES, ConfigKind, read_own_config
 from core.services import rules
 from core.services.accounts import AccountView
+from infra.ruff.runner import RuffRunner
 
 PRESET_VALUES = {preset.value for preset in RulePreset}
 

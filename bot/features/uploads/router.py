@@ -12,9 +12,9 @@ from bot.middlewares import registered_only
 from bot.states import ReplaceFlow
 from core.config import Settings
 from core.errors import FileNotFoundForUserError
+from core.ports import Wakeup
 from core.services import files, quotas, uploads
 from core.services.accounts import AccountView
-from core.wakeup import Wakeup
 
 
 async def on_replacement_document(

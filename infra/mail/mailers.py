@@ -9,43 +9,16 @@ from email.header import Header
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
-from typing import Protocol
 
 import aiosmtplib
 
-from core import metrics
 from core.config import Settings, SmtpSecurity
 from core.models import utcnow
-from core.smtp_replies import MailFailure, Refusal, refusal, unreachable
+from core.ports import ENCODED_WORD_START, Mailer, MailSendError
+from infra import metrics
+from infra.mail.smtp_replies import Refusal, refusal, unreachable
 
 logger = logging.getLogger(__name__)
-
-
-class MailSendError(Exception):
-    """Sending failed. `kind` tells whether trying again later may succeed, whether this
-    message will never be accepted, or whether the server refuses the bot itself (see
-    core/smtp_replies.py)."""
-
-    def __init__(self, reason: str, *, kind: MailFailure, unreachable: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.kind = kind
-        # No server answered (refused connection, lost connection, timeout, failed TLS): it says
-        # nothing about this message, however long it lasts.
-        self.unreachable = unreachable
-
-    @property
-    def temporary(self) -> bool:
-        return self.kind is MailFailure.TEMPORARY
-
-
-class Mailer(Protocol):
-    async def send(self, message: EmailMessage) -> None:
-        """Hand the message over; return only once it was accepted, else raise MailSendError."""
-
-    def connections(self) -> AbstractAsyncContextManager["Mailer"]:
-        """A mailer for a run of messages: connections it opens are kept and reused until the
-        block ends, then closed."""
 
 
 def compose(
@@ -60,9 +33,6 @@ def compose(
     if html is not None:
         message.add_alternative(html, subtype="html")
     return message
-
-
-ENCODED_WORD_START = "=?"
 
 
 def _set_subject(message: EmailMessage, subject: str) -> None:

@@ -1,5 +1,5 @@
 """Logging set-up: readable lines on a console, or one JSON object per line; context fields on
-every line (core/log_context.py); secrets redacted from every line, whatever logged it.
+every line (infra/log_context.py); secrets redacted from every line, whatever logged it.
 
 LOG_LEVEL=INFO (the default) keeps the chatter of libraries out: APScheduler's two lines per
 job run, aiogram's line per update. LOG_LEVEL=DEBUG shows everything, every library included.
@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from core.config import LogFormat, Settings
-from core.log_context import ContextFilter, context_suffix
+from infra.log_context import ContextFilter, context_suffix
 
 CONSOLE_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 REDACTED = "***"

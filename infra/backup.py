@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from core.database import sqlite_path
-from core.migrate import head_revision
+from infra.database import sqlite_path
+from infra.migrate import head_revision
 
 logger = logging.getLogger(__name__)
 

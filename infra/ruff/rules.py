@@ -7,22 +7,12 @@ import asyncio
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from checks.ruff import RuffError, RuffRunner
+from core.ports import Rule
+from infra.ruff.runner import RuffError, RuffRunner
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Rule:
-    code: str  # e.g. "F401"
-    name: str  # e.g. "unused-import"
-    linter: str  # e.g. "Pyflakes"
-    summary: str
-    explanation: str  # Markdown, as `ruff rule CODE` prints it after its header
-    fix: str  # e.g. "Fix is sometimes available."
 
 
 def parse_rules(output: bytes) -> dict[str, Rule]:
@@ -47,8 +37,9 @@ def _rule(entry: Any) -> Rule | None:
 
 
 class RuleCatalog:
-    """Every rule of the installed ruff, read on first use. A failure is logged and leaves
-    the catalogue empty for that call (reports then show codes without names)."""
+    """Implements `core.ports.RuleCatalog`: every rule of the installed ruff, read on first
+    use. A failure is logged and leaves the catalogue empty for that call (reports then show
+    codes without names)."""
 
     def __init__(self, runner: RuffRunner | None = None) -> None:
         self._runner = runner

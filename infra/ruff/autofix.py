@@ -7,17 +7,17 @@ import json
 import tempfile
 from pathlib import Path
 
-from checks.ruff import (
+from core.review import Issue
+from core.ruff_config import ReviewConfig
+from core.services.fixes import FixOutcome
+from infra.ruff.output import to_issue
+from infra.ruff.runner import (
     RuffError,
     RuffRunner,
     check_arguments,
     config_arguments,
     file_name,
 )
-from checks.ruff_output import to_issue
-from core.review import Issue
-from core.ruff_config import ReviewConfig
-from core.services.fixes import FixOutcome
 
 
 class RuffFixer:

@@ -7,22 +7,15 @@ Redis, an asyncio event. A lost signal costs only latency: the scheduled run is 
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from typing import Protocol
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from core.ports import Wakeup
+
 logger = logging.getLogger(__name__)
 
 CHANNEL = "reviewbot:checks:wakeup"
-
-
-class Wakeup(Protocol):
-    async def notify(self) -> None:
-        """Say that new work is waiting. Never raises: the schedule covers a lost signal."""
-
-    def signals(self) -> AsyncIterator[None]:
-        """Yield once per signal (several close together may arrive as one)."""
 
 
 class InProcessWakeup:

@@ -17,17 +17,7 @@ from enum import StrEnum
 
 import aiosmtplib
 
-
-class MailFailure(StrEnum):
-    TEMPORARY = "temporary"
-    REFUSED = "refused"
-    AUTHENTICATION = "authentication"
-    POLICY = "policy"
-
-    @property
-    def operators(self) -> bool:
-        """The server refuses the bot itself: the operator's to fix, not the message's fault."""
-        return self in {MailFailure.AUTHENTICATION, MailFailure.POLICY}
+from core.ports import MailFailure
 
 
 @dataclass(frozen=True)

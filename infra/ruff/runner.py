@@ -10,10 +10,10 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from checks.ruff_output import DiagnosticReader, UnreadableOutputError, communicate
 from core.errors import ConfigRefusal, ConfigRefusedError
 from core.review import FoundIssues
 from core.ruff_config import OwnConfig, ReviewConfig
+from infra.ruff.output import DiagnosticReader, UnreadableOutputError, communicate
 
 logger = logging.getLogger(__name__)
 

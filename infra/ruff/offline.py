@@ -5,10 +5,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from checks.ruff import RuffError, RuffRunner
 from core.models import RulePreset
 from core.review import Issue
 from core.ruff_config import ReviewConfig
+from infra.ruff.runner import RuffError, RuffRunner
 
 logger = logging.getLogger(__name__)
 

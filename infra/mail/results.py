@@ -2,7 +2,7 @@
 
 A temporary refusal (4xx, the server out of reach) is tried again with the outbox's backoff; a
 refusal of this recipient or message (5xx at RCPT or DATA) fails the delivery with the server's
-reason. A refusal of the bot itself (a wrong login, 530, see core/smtp_replies.py) is the
+reason. A refusal of the bot itself (a wrong login, 530, see infra/mail/smtp_replies.py) is the
 operator's to fix: the email lane stops for this run and its deliveries are given back untouched
 (`ChannelUnavailable`), as when Telegram refuses the bot token; `MailOutage` says so once.
 """
@@ -14,12 +14,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from checks.outbox import ChannelUnavailable, DeliveryError, DeliveryTarget, Send
-from core import metrics
-from core.emails import EmailTemplates
+from core.delivery import ChannelUnavailable, DeliveryError, DeliveryTarget, Send
 from core.i18n import pick_locale
-from core.mail import Mailer, MailSendError
-from core.smtp_replies import MailFailure
+from core.ports import Mailer, MailFailure, MailSendError
+from infra import metrics
+from infra.mail.emails import EmailTemplates
 
 logger = logging.getLogger(__name__)
 

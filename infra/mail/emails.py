@@ -10,9 +10,9 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from core.i18n import DEFAULT_LOCALE
-from core.mail import compose
 from core.review import Issue
 from core.services.reports import CheckReport
+from infra.mail.mailers import compose
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 # A result's email lists at most this many issues and counts the rest (the chat's report and
