@@ -22,6 +22,8 @@ def last_ratio(capsys: pytest.CaptureFixture[str], exit_code: int) -> float:
     return float(found.group(1))
 
 
+@pytest.mark.processes
+@pytest.mark.services
 def test_latency_benchmark_measures_two_people_uploading(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -29,6 +31,7 @@ def test_latency_benchmark_measures_two_people_uploading(
     assert last_ratio(capsys, exit_code) > 0
 
 
+@pytest.mark.services
 def test_bot_benchmark_compares_our_dispatcher_with_a_bare_bot(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -243,6 +243,7 @@ async def test_a_temporary_refusal_at_any_stage_is_tried_again_with_the_backoff(
     assert (await _email(session_factory)).status is DeliveryStatus.SENT
 
 
+@pytest.mark.processes
 async def test_a_worker_refused_by_the_mail_server_stays_healthy_and_sends_after_a_restart(
     settings: Settings,
     session_factory: SessionFactory,
