@@ -31,8 +31,8 @@ from core.models import (
 from core.review import Issue
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import checked_telegram
+from tests.processes.test_startup import embedded_database, reviewbot
 from tests.support.app import BotApp, Person
-from tests.test_startup import embedded_database, reviewbot
 
 ADMIN_ID = 6_900_001
 RUSSIAN_ADMIN_ID = 6_900_002
