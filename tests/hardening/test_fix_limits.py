@@ -13,6 +13,7 @@ from checks.worker import Worker
 from core.config import Settings
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
+from tests.support.people import seeded
 
 # More presses than the engine's pool has connections (5, and 10 more on demand), and than
 # the four fix slots the test gives the process.
@@ -37,7 +38,6 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
 
 async def _report(person: Person) -> BotOutput:
     """The person's report of calc.py, with its Fix button."""
-    await person.register()
     assert " calc.py" in (await person.upload("calc.py", CALC)).text
     result = await person.chat.next_screen(timeout=60)
     assert result.text.startswith("Review of calc.py, version "), result.text[:200]
@@ -49,9 +49,9 @@ async def _report(person: Person) -> BotOutput:
 async def test_a_crowd_pressing_fix_leaves_the_bot_answering_and_one_run_per_person(
     bot_app: BotApp, worker: Worker
 ) -> None:
-    people = [bot_app.person(f"fixer{n}@example.com") for n in range(FIXERS)]
+    people = [await seeded(bot_app, f"fixer{n}@example.com") for n in range(FIXERS)]
     reports = await asyncio.gather(*(_report(person) for person in people))
-    other = await bot_app.registered("other@example.com")
+    other = await seeded(bot_app, "other@example.com")
 
     for person, report in zip(people, reports, strict=True):
         await person.chat.click(report, "🛠 Fix")
