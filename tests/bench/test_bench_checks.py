@@ -52,6 +52,7 @@ async def test_check_throughput_benchmark_runs_on_sqlite() -> None:
     assert await _ratio_printed_by(bench_checks.main, ["--sqlite", "--limit", "20"]) > 0
 
 
+@pytest.mark.processes
 @pytest.mark.services
 async def test_memory_benchmark_runs() -> None:
     await _require_postgres()
