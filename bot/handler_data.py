@@ -7,8 +7,9 @@ it is passed in.
 - `UpdateData`: put in per update by the middlewares of `bot.middlewares` (and aiogram's
   I18n middleware, subclassed there).
 
-A handler, filter or middleware that needs something new: add it here first, then where it is
-made. `tests/test_handler_data.py` fails when a handler asks for a key listed nowhere."""
+A handler, filter or middleware that needs something new: add it here first, then where it
+is made. `tests/architecture/test_handler_data.py` fails when a handler asks for a key listed
+nowhere."""
 
 from typing import TypedDict
 

@@ -39,7 +39,7 @@ STRICT_RULES = (
 
 class RulePreset(StrEnum):
     """A person's choice of rules. Adding a member needs a migration of the two CHECK
-    constraints (`rule_preset`, `check_preset`); tests/test_enum_constraints.py fails until
+    constraints (`rule_preset`, `check_preset`); tests/data/test_enum_constraints.py fails until
     it is there."""
 
     _value_: str

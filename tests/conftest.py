@@ -1,5 +1,7 @@
 """Fixtures: the two stacks, a real SMTP server, the fake Bot API server and the running bot."""
 
+import os
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -17,11 +19,15 @@ from reviewbot.runtime import Resources, open_resources, open_worker
 from tests.fake_telegram.fixtures import fake_telegram
 from tests.fake_telegram.server import FakeTelegram
 from tests.support.app import BotApp, running_bot_app
-from tests.support.databases import empty_all_tables
+from tests.support.databases import BENCH_TEST_REDIS_URL, empty_all_tables
 from tests.support.smtp import SmtpSink
 from tests.support.stack import EMBEDDED, SERVICES, Stack, flush_redis, open_stack
 
 __all__ = ["fake_telegram"]
+
+# Before any test module imports bench/: the benchmark smoke runs flush a Redis database of
+# this worker's own (see tests/support/databases.py).
+os.environ.setdefault("BENCH_REDIS_URL", BENCH_TEST_REDIS_URL)
 
 
 @pytest_asyncio.fixture(scope="session", params=[EMBEDDED, SERVICES])
@@ -74,6 +80,9 @@ def settings(
         smtp_timeout_seconds=5,
         check_interval_seconds=2,
         delivery_interval_seconds=1,
+        # No gap between two results to one chat: only tests/pipeline/test_pacing.py is about
+        # pacing, and it builds its own Pacer (a test that needs the gap sets it itself).
+        telegram_chat_interval_seconds=0,
         mail_dir=tmp_path_factory.mktemp("mail"),
     )
 
@@ -117,6 +126,55 @@ async def worker(bot_app: BotApp) -> AsyncIterator[Worker]:
         bot_app.resources, bot_app.bot, retry=FAST_RETRY, identity="test-worker"
     ) as running:
         yield running
+
+
+# Parametrizations that reach PostgreSQL or Redis: marked `services` at collection.
+SERVICE_PARAMETERS = {"stack": SERVICES, "backend": "postgresql"}
+# Tests in these folders start `reviewbot` processes: marked `processes` at collection.
+PROCESS_FOLDERS = {"processes"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers from where a test is and what it is parametrized with (see docs/testing.md)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        parameters = callspec.params if callspec is not None else {}
+        if any(parameters.get(name) == value for name, value in SERVICE_PARAMETERS.items()):
+            item.add_marker(pytest.mark.services)
+        if PROCESS_FOLDERS & set(item.path.relative_to(item.config.rootpath).parts[:-1]):
+            item.add_marker(pytest.mark.processes)
+
+
+# `python -m reviewbot ...` started by the running test (seen by an audit hook, so it holds
+# for any way of starting one): a test that starts one must be marked `processes`, or the fast
+# tier (`-m "not processes"`) would quietly run it.
+_started_processes: list[str] = []
+
+
+def _note_reviewbot_processes(event: str, arguments: tuple[object, ...]) -> None:
+    if event != "subprocess.Popen":
+        return
+    argv = arguments[1]
+    if isinstance(argv, (list, tuple)) and [str(part) for part in argv[1:3]] == [
+        "-m",
+        "reviewbot",
+    ]:
+        _started_processes.append(" ".join(str(part) for part in argv[1:4]))
+
+
+sys.addaudithook(_note_reviewbot_processes)
+
+
+@pytest.fixture(autouse=True)
+def _processes_are_marked(request: pytest.FixtureRequest) -> Iterator[None]:
+    _started_processes.clear()
+    yield
+    if _started_processes and request.node.get_closest_marker("processes") is None:
+        pytest.fail(
+            f"this test started {_started_processes[0]!r} but is not marked `processes`: move "
+            "it to tests/processes/ or mark it @pytest.mark.processes (docs/testing.md)",
+            pytrace=False,
+        )
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -2,7 +2,7 @@
 
 The rule: every migration adds its revision here in the same change (a function building on the
 one before it, plus the default of each column it adds in NEW_COLUMN_DEFAULTS).
-tests/test_migration_data.py fills a database at each revision with these rows, upgrades it to
+tests/data/test_migration_data.py fills a database at each revision with these rows, upgrades it to
 head and compares every row; it fails when a revision has no fixture.
 """
 

@@ -18,7 +18,29 @@ from infra.migrate import upgrade_to_head
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _worker_redis_url(url: str, spare: int) -> str:
+    """`url` itself in a plain run; under pytest-xdist each worker takes two Redis databases of
+    its own, counting down from `url`'s (gw0: 15 and 14, gw1: 13 and 12, ...), since tests
+    flush them: the first for the stacks, the second (`spare`=1) for the benchmark smoke runs."""
+    base, _, number = url.rpartition("/")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    index = int(worker.removeprefix("gw")) if worker.startswith("gw") else 0
+    database = int(number or 0) - 2 * index - spare
+    if database < 0:
+        raise RuntimeError(f"too many xdist workers for the Redis databases below {url}")
+    return f"{base}/{database}"
+
+
+REDIS_TEST_URL = _worker_redis_url(
+    os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"), spare=0
+)
+# The benchmarks' own Redis database (bench/_latency_stack.py reads BENCH_REDIS_URL, 14 by
+# default); tests/conftest.py sets it per worker.
+BENCH_TEST_REDIS_URL = _worker_redis_url(
+    os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"), spare=1
+)
 
 
 def services_required() -> bool:

@@ -8,6 +8,7 @@ import io
 import re
 
 import asyncpg
+import pytest
 
 from bench import deliveries as bench_deliveries
 from tests.support.databases import POSTGRES_ADMIN_URL, skip_or_fail
@@ -15,6 +16,7 @@ from tests.support.databases import POSTGRES_ADMIN_URL, skip_or_fail
 RATIO_LINE = re.compile(r"ratio: (\d+(?:\.\d+)?)")
 
 
+@pytest.mark.services
 async def test_delivery_benchmark_sends_everything_and_prints_its_ratio() -> None:
     try:
         connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)

@@ -13,6 +13,7 @@ from core.config import Settings
 from infra.ruff.runner import RuffRunner
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
+from tests.support.people import seeded
 from tests.support.results import assert_result
 
 # More presses than the engine's pool has connections (5, and 10 more on demand), and than
@@ -38,7 +39,6 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
 
 async def _report(person: Person) -> BotOutput:
     """The person's report of calc.py, with its Fix button."""
-    await person.register()
     assert " calc.py" in (await person.upload("calc.py", CALC)).text
     result = await person.chat.next_screen(timeout=60)
     assert_result(result, "calc.py")
@@ -50,9 +50,9 @@ async def _report(person: Person) -> BotOutput:
 async def test_a_crowd_pressing_fix_leaves_the_bot_answering_and_one_run_per_person(
     bot_app: BotApp, worker: Worker
 ) -> None:
-    people = [bot_app.person(f"fixer{n}@example.com") for n in range(FIXERS)]
+    people = [await seeded(bot_app, f"fixer{n}@example.com") for n in range(FIXERS)]
     reports = await asyncio.gather(*(_report(person) for person in people))
-    other = await bot_app.registered("other@example.com")
+    other = await seeded(bot_app, "other@example.com")
 
     for person, report in zip(people, reports, strict=True):
         await person.chat.click(report, "🛠 Fix")

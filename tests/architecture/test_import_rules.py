@@ -7,7 +7,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OURS = {"core", "infra", "checks", "bot", "reviewbot", "tests", "bench", "migrations"}
 # What each package may import of ours, besides itself.
 ALLOWED: dict[str, set[str]] = {

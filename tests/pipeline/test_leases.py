@@ -1,5 +1,5 @@
 """Claims are short leases renewed while held, they carry their owner, and each counts an
-attempt: what the recovery after a crash (tests/test_recovery.py) rests on."""
+attempt: what the recovery after a crash (tests/processes/test_recovery.py) rests on."""
 
 import asyncio
 from datetime import timedelta

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 
 import asyncpg
+import pytest
 
 from bench import checks as bench_checks
 from bench import memory as bench_memory
@@ -41,6 +42,7 @@ async def _ratio_printed_by(main: Callable[[Sequence[str]], None], argv: list[st
     return float(matched.group(1))
 
 
+@pytest.mark.services
 async def test_check_throughput_benchmark_runs_on_postgresql() -> None:
     await _require_postgres()  # the benchmark makes its database on the tests' server
     assert await _ratio_printed_by(bench_checks.main, ["--limit", "20"]) > 0
@@ -50,6 +52,8 @@ async def test_check_throughput_benchmark_runs_on_sqlite() -> None:
     assert await _ratio_printed_by(bench_checks.main, ["--sqlite", "--limit", "20"]) > 0
 
 
+@pytest.mark.processes
+@pytest.mark.services
 async def test_memory_benchmark_runs() -> None:
     await _require_postgres()
     argv = ["--limit", "20", "--settle", "0.5", "--most-seconds", "60"]

@@ -119,6 +119,7 @@ async def test_reviewbot_backup_writes_a_copy_that_restores_every_row(tmp_path: 
     assert output.strip() == "reviewbot: copy.db exists: name a new file for the backup"
 
 
+@pytest.mark.services
 async def test_reviewbot_backup_on_postgresql_prints_a_pg_dump_command_that_works(
     tmp_path: Path,
 ) -> None:

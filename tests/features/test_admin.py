@@ -31,8 +31,8 @@ from core.review import Issue
 from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import checked_telegram
+from tests.processes.test_startup import embedded_database, reviewbot
 from tests.support.app import BotApp, Person
-from tests.test_startup import embedded_database, reviewbot
 
 ADMIN_ID = 6_900_001
 RUSSIAN_ADMIN_ID = 6_900_002
@@ -290,6 +290,7 @@ async def test_only_the_admins_menu_shows_stats(
     assert len(refused) == 1  # one try for that admin, not one per language
 
 
+@pytest.mark.processes
 async def test_an_admin_who_never_opened_the_bot_does_not_stop_start_up(tmp_path: Path) -> None:
     async with checked_telegram() as telegram, embedded_database(tmp_path):
         telegram.expect_refusal("chat not found")

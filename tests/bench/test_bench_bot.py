@@ -33,6 +33,8 @@ def last_ratio(output: str) -> float:
     return ratio
 
 
+@pytest.mark.processes
+@pytest.mark.services
 def test_latency_benchmark_measures_two_people_uploading(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -45,6 +47,7 @@ def test_latency_benchmark_measures_two_people_uploading(
     last_ratio(output)
 
 
+@pytest.mark.services
 def test_bot_benchmark_compares_our_dispatcher_with_a_bare_bot(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

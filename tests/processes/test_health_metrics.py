@@ -79,6 +79,7 @@ async def test_healthz_turns_503_while_redis_is_unreachable_and_200_when_back(
             assert await wait_for_health(port, 200) == "ok\n"
 
 
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)  # one stack: docs/testing.md
 async def test_metrics_are_served_in_prometheus_format(
     settings: Settings, engine: AsyncEngine, fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:
@@ -99,6 +100,7 @@ async def test_metrics_are_served_in_prometheus_format(
         assert channels == {"email", "telegram"}
 
 
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)  # one stack: docs/testing.md
 async def test_metrics_port_in_use_is_one_clear_line_and_exit_2(
     settings: Settings, engine: AsyncEngine, fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:

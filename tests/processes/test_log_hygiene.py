@@ -18,6 +18,7 @@ from core.config import Settings
 from tests.fake_telegram import FakeTelegram
 from tests.support.processes import reviewbot_environment, reviewbot_process
 from tests.support.smtp import SmtpSink, _Collector, code_in, free_port
+from tests.support.stack import SERVICES
 
 SMTP_USERNAME = "reviewbot-mailer"
 SMTP_PASSWORD = "s3cret-Mail-Pa55word"
@@ -79,6 +80,7 @@ def _hits(text: str, secret: str) -> list[str]:
     return [line for line in text.splitlines() if pattern.search(line)]
 
 
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)  # one stack: docs/testing.md
 async def test_debug_logs_of_registration_and_delivery_hold_no_secret(
     settings: Settings,
     engine: AsyncEngine,

@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 
 from core.i18n import DEFAULT_LOCALE, LOCALES_DIR, load_translations, pick_locale
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RU_PO = LOCALES_DIR / "ru" / "LC_MESSAGES" / "messages.po"
 
 # The same keywords as `pybabel extract -k _ -k gettext -k ngettext:1,2` (added to the defaults).

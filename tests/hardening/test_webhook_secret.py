@@ -51,6 +51,7 @@ async def test_a_secret_header_that_is_not_ascii_gets_401(header: bytes) -> None
         await bot.session.close()
 
 
+@pytest.mark.processes
 async def test_a_short_webhook_secret_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
     keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
     process = await asyncio.create_subprocess_exec(

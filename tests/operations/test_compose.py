@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = PROJECT / "docker-compose.yml"
 ENV_EXAMPLE = PROJECT / ".env.example"
 

@@ -106,6 +106,7 @@ async def test_webhook_port_in_use_is_one_clear_line_and_exit_2(
     assert not fake_telegram.calls("setWebhook")
 
 
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)  # one stack: docs/testing.md
 async def test_webhook_is_set_served_secret_checked_and_kept_across_a_restart(
     settings: Settings,
     session_factory: SessionFactory,
@@ -240,6 +241,7 @@ async def test_a_webhook_url_telegram_refuses_is_one_line_and_exit_2(
     assert fake_telegram.webhook is None
 
 
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)  # one stack: docs/testing.md
 async def test_sigterm_lets_the_update_on_its_way_finish_before_the_bot_stops(
     settings: Settings,
     session_factory: SessionFactory,
@@ -264,6 +266,7 @@ async def test_sigterm_lets_the_update_on_its_way_finish_before_the_bot_stops(
     assert fake_telegram.webhook is not None
 
 
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)  # one stack: docs/testing.md
 async def test_polling_removes_a_webhook_left_set_and_keeps_the_waiting_updates(
     settings: Settings, engine: AsyncEngine, fake_telegram: FakeTelegram, tmp_path: Path
 ) -> None:

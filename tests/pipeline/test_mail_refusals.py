@@ -27,6 +27,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.support.pipeline import deliveries, seed_uploads, wait_for_delivery, wait_until
 from tests.support.processes import reviewbot_environment, reviewbot_process
 from tests.support.refusing_smtp import PASSWORD, USERNAME, RefusingSmtp
+from tests.support.stack import SERVICES
 from tests.support.webhook import scrape, total, wait_for_health, with_metrics
 
 # aiosmtpd itself sets the deprecated Session.login_data when a login succeeds.
@@ -237,6 +238,8 @@ async def test_a_temporary_refusal_at_any_stage_is_tried_again_with_the_backoff(
     assert (await _email(session_factory)).status is DeliveryStatus.SENT
 
 
+@pytest.mark.parametrize("stack", [SERVICES], indirect=True)  # one stack: docs/testing.md
+@pytest.mark.processes
 async def test_a_worker_refused_by_the_mail_server_stays_healthy_and_sends_after_a_restart(
     settings: Settings,
     session_factory: SessionFactory,

@@ -217,7 +217,7 @@ async def test_a_user_who_blocked_the_bot_refuses_every_action(call: BlockedCall
             await bot.answer_callback_query(str(query["id"]))
 
 
-# --- 5. links, entities and reply keyboards: tests/test_fake_telegram_formats.py ---------
+# --- 5. links, entities and reply keyboards: tests/fake_telegram/test_fake_telegram_formats.py ---
 
 
 # --- 6. the red banner counts only tests skipped for missing services ----------------------
