@@ -2,8 +2,9 @@
 # `make` alone lists the targets.
 UV := python3 -m uv
 BABEL_KEYWORDS := -k _ -k gettext -k ngettext:1,2
-# pytest-xdist workers for `test` and `test-fast` (`make test WORKERS=0` runs in one process).
-WORKERS ?= 2
+# pytest-xdist workers for `test` and `test-fast`: the tests mostly wait (on the fake Telegram,
+# mail, job intervals), so 4 beat 2 on 2 cores. `make test WORKERS=0` runs in one process.
+WORKERS ?= 4
 # The fast tier: no `reviewbot` processes, no PostgreSQL or Redis (see docs/testing.md).
 FAST := not processes and not services
 
