@@ -134,6 +134,7 @@ SERVICE_PARAMETERS = {"stack": SERVICES, "backend": "postgresql"}
 PROCESS_FOLDERS = {"processes"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by them
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Markers from where a test is and what it is parametrized with (see docs/testing.md)."""
     for item in items:
@@ -143,6 +144,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.services)
         if PROCESS_FOLDERS & set(item.path.relative_to(item.config.rootpath).parts[:-1]):
             item.add_marker(pytest.mark.processes)
+
+
+class _ProcessesFirst:
+    """The tests that start processes (the slow ones) first, so that under xdist no worker is
+    left alone with them at the end; a stable sort, so each group keeps its stack order. Runs
+    after `-m` and after pytest grouped the tests by their stack (hence a plugin of its own:
+    a conftest has one hook of a name)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        items.sort(key=lambda item: item.get_closest_marker("processes") is None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_ProcessesFirst(), "processes-first")
 
 
 # `python -m reviewbot ...` started by the running test (seen by an audit hook, so it holds
