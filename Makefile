@@ -54,7 +54,7 @@ locales: install  ## Refresh locales/messages.pot and the catalogues from the co
 	$(UV) run pybabel update -i locales/messages.pot -d locales -D messages \
 		--no-fuzzy-matching --ignore-obsolete
 
-# Speed and memory against their baselines (needs PostgreSQL and Redis; see README "Performance").
+# Speed and memory against their baselines (needs PostgreSQL and Redis; see docs/performance.md).
 bench: install  ## The benchmarks against their baselines (needs PostgreSQL and Redis)
 	$(UV) run python -m bench.checks
 	$(UV) run python -m bench.checks --sqlite
@@ -65,6 +65,6 @@ bench: install  ## The benchmarks against their baselines (needs PostgreSQL and 
 
 # The image built on a local Debian base and run as migrate, bot and worker containers against
 # this machine's PostgreSQL and Redis (needs root: starts Debian's dockerd when none answers;
-# see README "Container image").
+# see docs/operations.md, "Container image").
 docker-test: install  ## Build the image and run it against local PostgreSQL/Redis (root)
 	$(UV) run pytest -p no:cacheprovider --durations=5 tests/docker

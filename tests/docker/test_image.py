@@ -5,7 +5,7 @@ A Debian bookworm base is made with debootstrap from this machine's Debian mirro
 containers on the host's network against this machine's PostgreSQL (a fresh database) and
 Redis, the fake Bot API server and an SMTP sink. One person registers and uploads a file; the
 review arrives in the chat and by email. Not part of `make test` (it needs root and a Docker
-engine): see README "Container image".
+engine): see docs/operations.md, "Container image".
 """
 
 import asyncio
