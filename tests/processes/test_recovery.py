@@ -20,6 +20,7 @@ from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram
 from tests.support.pipeline import checks_per_version, seed_uploads, wait_until
 from tests.support.processes import KILLED, reviewbot_environment, reviewbot_process
+from tests.support.results import chat_reviews, result_name
 from tests.support.smtp import SmtpSink
 
 SOURCE = b"import os\n"
@@ -38,22 +39,11 @@ async def _seed(
     return ids
 
 
-def _chat_reviews(telegram: FakeTelegram) -> Counter[tuple[int, str]]:
-    """Accepted review messages, per (chat, file)."""
-    reviews: Counter[tuple[int, str]] = Counter()
-    for request in telegram.calls("sendMessage"):
-        text = str(request.params.get("text", ""))
-        if request.ok and text.startswith("Review of <b>"):
-            name = text.removeprefix("Review of <b>").split("</b>", 1)[0]
-            reviews[(int(str(request.params["chat_id"])), name)] += 1
-    return reviews
-
-
 def _last_review_at(telegram: FakeTelegram) -> float:
     return max(
         request.at
         for request in telegram.calls("sendMessage")
-        if request.ok and str(request.params.get("text", "")).startswith("Review of <b>")
+        if request.ok and result_name(str(request.params.get("text", ""))) is not None
     )
 
 
@@ -113,16 +103,16 @@ async def test_run_killed_after_5_of_50_results_sends_the_rest_within_30_s_of_a_
     first.mkdir()
     second.mkdir()
     async with reviewbot_process("run", first, environment, exit_code=KILLED) as bot:
-        await wait_until(lambda: sum(_chat_reviews(fake_telegram).values()) >= 5, "5 results", 120)
+        await wait_until(lambda: sum(chat_reviews(fake_telegram).values()) >= 5, "5 results", 120)
         await _killed(bot)
-    before = sum(_chat_reviews(fake_telegram).values())
+    before = sum(chat_reviews(fake_telegram).values())
     assert before < 50, "every result was sent before the kill: nothing to show"
     await asyncio.sleep(1)
 
     restarted_at = time.monotonic()
     async with reviewbot_process("run", second, environment):
         await wait_until(
-            lambda: len(_chat_reviews(fake_telegram)) == 50 and len(_mailed(smtp_server)) == 50,
+            lambda: len(chat_reviews(fake_telegram)) == 50 and len(_mailed(smtp_server)) == 50,
             "every chat result and mail",
             RECOVERY_SECONDS + 60,  # past the bound too, to say how long it took
         )
@@ -136,7 +126,7 @@ async def test_run_killed_after_5_of_50_results_sends_the_rest_within_30_s_of_a_
     )
     assert recovery < RECOVERY_SECONDS
     assert set((await checks_per_version(session_factory)).values()) == {1}
-    reviews = _chat_reviews(fake_telegram)
+    reviews = chat_reviews(fake_telegram)
     for telegram_id in people:
         repeats = sum(n - 1 for (chat, _name), n in reviews.items() if chat == telegram_id)
         assert repeats <= 1, reviews
@@ -186,7 +176,7 @@ async def test_worker_killed_holding_claimed_versions_is_relieved_within_30_s_of
     restarted_at = time.monotonic()
     async with reviewbot_process("worker", second, environment):
         await wait_until(
-            lambda: len(_chat_reviews(fake_telegram)) == 30 and len(_mailed(smtp_server)) == 30,
+            lambda: len(chat_reviews(fake_telegram)) == 30 and len(_mailed(smtp_server)) == 30,
             "every version checked and its results sent",
             RECOVERY_SECONDS + 60,
         )
@@ -199,7 +189,7 @@ async def test_worker_killed_holding_claimed_versions_is_relieved_within_30_s_of
     assert await checks_per_version(session_factory) == Counter(
         dict.fromkeys(await _version_ids(session_factory), 1)
     )
-    assert set(_chat_reviews(fake_telegram).values()) == {1}
+    assert set(chat_reviews(fake_telegram).values()) == {1}
     assert set(_mailed(smtp_server).values()) == {1}
 
 
@@ -210,7 +200,7 @@ async def _died(folder: Path, environment: dict[str, str], telegram: FakeTelegra
     async with reviewbot_process("worker", folder, environment, exit_code={KILLED, 0}) as worker:
         ended = asyncio.create_task(worker.wait())
         await wait_until(
-            lambda: ended.done() or len(_chat_reviews(telegram)) > 0,
+            lambda: ended.done() or len(chat_reviews(telegram)) > 0,
             "the worker dies or the person is told",
             60,
         )

@@ -20,6 +20,7 @@ from core.models import Check, CheckState, Delivery, DeliveryChannel, DeliverySt
 from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram
 from tests.support.processes import reviewbot_environment, reviewbot_process
+from tests.support.results import chat_reviews
 from tests.support.smtp import SmtpSink
 from tests.support.stack import SERVICES
 from tests.support.webhook import (
@@ -107,14 +108,7 @@ async def test_two_bots_and_three_workers_review_300_uploads_exactly_once(
 
         assert await _checks_per_version(session_factory) == [1] * UPLOADS
         assert await _left_pending(session_factory) == (0, 0)
-        chat_results = Counter(
-            (request.params["chat_id"], name)
-            for request in fake_telegram.calls("sendMessage")
-            if request.ok
-            for name in [_reviewed_name(str(request.params.get("text", "")))]
-            if name is not None
-        )
-        assert chat_results == dict.fromkeys(uploads, 1)
+        assert chat_reviews(fake_telegram) == dict.fromkeys(uploads, 1)
         mailed = Counter(
             (str(message["To"]), str(message["Subject"]).split()[1])
             for message in smtp_server.messages
@@ -141,14 +135,6 @@ async def test_two_bots_and_three_workers_review_300_uploads_exactly_once(
     assert total(worker_samples, "reviewbot_check_duration_seconds_count") == ruff_runs > 0
     assert total(bot_samples, "reviewbot_updates_total", type="message") == UPLOADS
     assert total(bot_samples + worker_samples, "reviewbot_telegram_errors_total") == 0
-
-
-def _reviewed_name(text: str) -> str | None:
-    """The file a chat result is about (None: another message, e.g. "stored")."""
-    prefix = "Review of <b>"
-    if not text.startswith(prefix):
-        return None
-    return text[len(prefix) :].split("</b>", 1)[0]
 
 
 async def _wait_until_all_sent(session_factory: SessionFactory, telegram: FakeTelegram) -> None:

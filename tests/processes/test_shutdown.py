@@ -24,6 +24,7 @@ from tests.fake_telegram import FakeTelegram
 from tests.support.app import BotApp
 from tests.support.pipeline import checks_per_version, seed_uploads, wait_until
 from tests.support.processes import KILLED, reviewbot_environment, reviewbot_process
+from tests.support.results import chat_reviews
 from tests.support.smtp import SmtpSink
 
 SOURCE = b"import os\n"
@@ -50,17 +51,6 @@ async def _all_sent(session_factory: SessionFactory, total: int, timeout: float 
     while await _count(session_factory, Delivery.status == DeliveryStatus.SENT) < total:
         assert time.monotonic() < deadline, f"not all {total} deliveries sent in {timeout} s"
         await asyncio.sleep(0.2)
-
-
-def _chat_reviews(telegram: FakeTelegram) -> Counter[tuple[int, str]]:
-    """Accepted review messages, per (chat, file)."""
-    reviews: Counter[tuple[int, str]] = Counter()
-    for request in telegram.calls("sendMessage"):
-        text = str(request.params.get("text", ""))
-        if request.ok and text.startswith("Review of <b>"):
-            name = text.removeprefix("Review of <b>").split("</b>", 1)[0]
-            reviews[(int(str(request.params["chat_id"])), name)] += 1
-    return reviews
 
 
 def _mailed_reviews(smtp: SmtpSink) -> Counter[str]:
@@ -104,7 +94,7 @@ async def test_sigterm_mid_batch_exits_within_10_s_and_a_restart_finishes_everyt
     first.mkdir()
     second.mkdir()
     async with reviewbot_process("worker", first, environment) as worker:
-        await wait_until(lambda: len(_chat_reviews(fake_telegram)) >= 3, "results being sent", 120)
+        await wait_until(lambda: len(chat_reviews(fake_telegram)) >= 3, "results being sent", 120)
         held = await _claims_left(session_factory)
         worker.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(worker.wait(), timeout=10) == 0
@@ -118,7 +108,7 @@ async def test_sigterm_mid_batch_exits_within_10_s_and_a_restart_finishes_everyt
         await _all_sent(session_factory, 2 * 240)
     assert set((await checks_per_version(session_factory)).values()) == {1}
     assert len(await checks_per_version(session_factory)) == 240
-    reviews = _chat_reviews(fake_telegram)
+    reviews = chat_reviews(fake_telegram)
     assert len(reviews) == 240
     assert set(reviews.values()) == {1}  # no repeats
     mails = _mailed_reviews(smtp_server)
@@ -144,7 +134,7 @@ async def test_sigkill_mid_batch_and_a_restart_after_the_lease_repeats_at_most_o
     first.mkdir()
     second.mkdir()
     async with reviewbot_process("worker", first, environment, exit_code=KILLED) as worker:
-        await wait_until(lambda: len(_chat_reviews(fake_telegram)) >= 4, "results being sent", 120)
+        await wait_until(lambda: len(chat_reviews(fake_telegram)) >= 4, "results being sent", 120)
         worker.kill()
         assert await asyncio.wait_for(worker.wait(), timeout=10) == KILLED
     assert await _count(session_factory, Delivery.status == DeliveryStatus.SENT) < 2 * 20
@@ -167,7 +157,7 @@ async def test_sigkill_mid_batch_and_a_restart_after_the_lease_repeats_at_most_o
     checked = await checks_per_version(session_factory)
     assert len(checked) == 20
     assert set(checked.values()) == {1}
-    reviews = _chat_reviews(fake_telegram)
+    reviews = chat_reviews(fake_telegram)
     assert len(reviews) == 20  # none lost
     for telegram_id in people:
         repeats = sum(n - 1 for (chat, _name), n in reviews.items() if chat == telegram_id)

@@ -3,9 +3,10 @@ NAME, version N") and its status line ("✅ Passed: no issues.", "❌ 3 issues",
 could not run: …"). The one place in the tests that knows this wording (English)."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
-from tests.fake_telegram import BotOutput
+from tests.fake_telegram import BotOutput, FakeTelegram
 
 PASSED = "✅ Passed: no issues."
 _HEADING = re.compile(r"Review of (?P<name>.+), version (?P<version>\d+)")
@@ -71,3 +72,13 @@ def result_name(html: str) -> str | None:
     the name still escaped); None for another message."""
     found = _HTML_HEADING.match(html)
     return None if found is None else found["name"]
+
+
+def chat_reviews(telegram: FakeTelegram) -> Counter[tuple[int, str]]:
+    """The result messages Telegram accepted, counted per (chat, file name)."""
+    reviews: Counter[tuple[int, str]] = Counter()
+    for request in telegram.calls("sendMessage"):
+        name = result_name(str(request.params.get("text", "")))
+        if request.ok and name is not None:
+            reviews[(int(str(request.params["chat_id"])), name)] += 1
+    return reviews
