@@ -17,6 +17,7 @@ from core.services.check_log import LogDelivery, LogEntry
 from infra.ruff.runner import RuffRunner
 from tests.support.app import BotApp
 from tests.support.presses import press_data
+from tests.support.results import PASSED, assert_result
 
 MOMENT = datetime(2026, 1, 31, 9, 5, tzinfo=UTC)
 
@@ -117,6 +118,8 @@ async def test_button_ids_beyond_the_database_integers_are_not_found(
 ) -> None:
     forger = await bot_app.registered("forger@example.com")
     await forger.upload("mine.py", b"x = 1\n")
+    # The result first, so that it does not arrive in the middle of the presses below.
+    assert_result(await forger.chat.next_screen(), "mine.py", 1, PASSED)
     base = await forger.files()
     huge = "99999999999"
     with caplog.at_level(logging.WARNING):
