@@ -8,7 +8,6 @@ from gettext import GNUTranslations
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -24,6 +23,7 @@ from bot.features.admin import texts as admin_texts
 from bot.features.auth.codes import CodeSending
 from bot.features.help import texts as help_texts
 from bot.handler_data import WorkflowData
+from bot.in_flight import UpdatesInFlight
 from bot.middlewares import (
     AccountMiddleware,
     DbSessionMiddleware,
@@ -35,6 +35,7 @@ from bot.outage import ResilientStorage
 from bot.private_chats import PrivateChatsOnlyMiddleware
 from bot.retry_after import RetryAfterMiddleware
 from bot.routers import build_routers
+from bot.session import BotApiSession
 from bot.throttling import ThrottlingMiddleware, build_rate_limits
 from core.clock import Clock
 from core.config import Settings
@@ -69,7 +70,7 @@ class Catalogues(I18n):
 
 
 def build_bot(settings: Settings, token: str) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session = BotApiSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     session.middleware(RetryAfterMiddleware(settings.telegram_retry_after_max_seconds))
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
@@ -106,6 +107,7 @@ def build_dispatcher(
     ruff_runner: RuffRunner,
     fixer: Fixer,
     rule_catalog: RuleCatalog,
+    in_flight: UpdatesInFlight,
 ) -> Dispatcher:
     """The dispatcher with its middlewares and routers; the implementations it hands to the
     handlers (mailer, wake-up, ruff runner, fixer, rule catalogue) are picked by the caller,
@@ -123,7 +125,8 @@ def build_dispatcher(
         "rule_catalog": rule_catalog,  # ruff's rule texts
     }
     dispatcher = Dispatcher(storage=storage, **workflow)
-    dispatcher.update.outer_middleware(UpdateCounter())  # outermost: sees every update
+    dispatcher.update.outer_middleware(in_flight)  # outermost: a stop waits for these
+    dispatcher.update.outer_middleware(UpdateCounter())  # sees every update
     dispatcher.update.outer_middleware(LogContextMiddleware())
     dispatcher.errors.outer_middleware(LogContextMiddleware())
     language = LanguageMiddleware(Catalogues(translations))

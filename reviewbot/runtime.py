@@ -20,6 +20,7 @@ from redis.backoff import ExponentialBackoff
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage
+from bot.in_flight import UpdatesInFlight
 from bot.notify import TelegramResultSender
 from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob
@@ -51,6 +52,9 @@ logger = logging.getLogger(__name__)
 # Connections to Redis one process keeps at most (FSM, wake-ups, rate limits).
 REDIS_MAX_CONNECTIONS = 50
 REDIS_RETRIES = 2
+# Once the bot stops taking updates, the ones it took get this long to finish (a stop still ends
+# within 10 s: in `run` they finish meanwhile the worker stops).
+UPDATES_GRACE_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class Resources:
 class BotRuntime:
     bot: Bot
     dispatcher: Dispatcher
+    in_flight: UpdatesInFlight  # the updates being handled
 
 
 @asynccontextmanager
@@ -115,6 +120,7 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
     # Validates people's own configurations and computes autofix previews; the worker's
     # runner, which stores checks, is built in `open_worker` with the issue limit.
     ruff_runner = RuffRunner(ruff_path=resources.settings.ruff_path or None)
+    in_flight = UpdatesInFlight()
     try:
         dispatcher = build_dispatcher(
             settings=resources.settings,
@@ -131,9 +137,13 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
             ruff_runner=ruff_runner,
             fixer=RuffFixer(ruff_runner),
             rule_catalog=RuleCatalog(),  # ruff's rule texts, read on first use
+            in_flight=in_flight,
         )
-        yield BotRuntime(bot=bot, dispatcher=dispatcher)
+        yield BotRuntime(bot=bot, dispatcher=dispatcher, in_flight=in_flight)
     finally:
+        # Polling has stopped (or the webhook is no longer served): what was taken is finished
+        # before the session (and then the database) closes under it.
+        await in_flight.finish(UPDATES_GRACE_SECONDS)
         await bot.session.close()
 
 
