@@ -4,6 +4,7 @@ English is the source language (the msgids); other languages are read from their
 at start-up, so there is no compiled artifact to keep in step with the source.
 """
 
+import functools
 from io import BytesIO
 from pathlib import Path
 
@@ -17,7 +18,13 @@ DEFAULT_LOCALE = "en"
 
 
 def load_translations(locales_dir: Path = LOCALES_DIR) -> dict[str, Translations]:
-    """Every catalogue under `locales_dir`, plus an empty one for the source language."""
+    """Every catalogue under `locales_dir`, plus an empty one for the source language (read
+    once per process: each bot the tests start asks again)."""
+    return dict(_read_catalogues(locales_dir))
+
+
+@functools.cache
+def _read_catalogues(locales_dir: Path) -> dict[str, Translations]:
     catalogues: dict[str, Translations] = {DEFAULT_LOCALE: Translations()}
     for po_path in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         locale = po_path.parent.parent.name

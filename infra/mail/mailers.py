@@ -67,7 +67,10 @@ class SmtpMailer:
         self._login = login
         self._timeout = timeout
         self._pool_size = pool_size
-        self._tls_context = tls_context or ssl.create_default_context()
+        # Made only when it is used: loading the system's certificates takes a while.
+        self._tls_context = tls_context
+        if tls_context is None and security is not SmtpSecurity.NONE:
+            self._tls_context = ssl.create_default_context()
 
     async def send(self, message: EmailMessage) -> None:
         pool = SmtpPool(self._connect, size=1)
