@@ -5,6 +5,11 @@ BABEL_KEYWORDS := -k _ -k gettext -k ngettext:1,2
 # pytest-xdist workers for `test` and `test-fast`: the tests mostly wait (on the fake Telegram,
 # mail, job intervals), so 4 beat 2 on 2 cores. `make test WORKERS=0` runs in one process.
 WORKERS ?= 4
+# One test at a time to each worker as it frees up: xdist's default first hands every worker a
+# quarter of the first tests, which put the slow process tests (sorted first) on one worker.
+# Bytecode is kept (PYTHONDONTWRITEBYTECODE set by the environment turns it off): each worker
+# and each started `reviewbot` process compiles less, and pytest keeps its rewritten tests.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(UV) run pytest -n $(WORKERS) --maxschedchunk 1
 # The fast tier: no `reviewbot` processes, no PostgreSQL or Redis (see docs/testing.md).
 FAST := not processes and not services
 
@@ -36,14 +41,14 @@ lint: install  ## ruff, ruff format --check, mypy (strict) and hadolint
 	$(UV) run hadolint Dockerfile
 
 test: install  ## Every test, both stacks (needs PostgreSQL and Redis; else they skip loudly)
-	$(UV) run pytest -n $(WORKERS)
+	$(PYTEST)
 
 # A service test that slipped into the fast tier fails here: the services' addresses point
 # nowhere and REQUIRE_SERVICES turns their skip into a failure.
 test-fast: install  ## The fast tier: embedded stack, no processes, no PostgreSQL/Redis needed
 	TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:9/postgres \
 	TEST_REDIS_URL=redis://127.0.0.1:9/15 BENCH_REDIS_URL=redis://127.0.0.1:9/14 \
-	REQUIRE_SERVICES=1 $(UV) run pytest -n $(WORKERS) -m "$(FAST)"
+	REQUIRE_SERVICES=1 $(PYTEST) -m "$(FAST)"
 
 check: lint test  ## lint, then every test (what CI runs before docker-test)
 
@@ -61,6 +66,7 @@ bench: install  ## The benchmarks against their baselines (needs PostgreSQL and 
 	$(UV) run python -m bench.deliveries
 	$(UV) run python -m bench.latency
 	$(UV) run python -m bench.bot
+	$(UV) run python -m bench.bot_api
 	$(UV) run python -m bench.memory
 
 # The image built on a local Debian base and run as migrate, bot and worker containers against

@@ -115,8 +115,11 @@ async def bot_app(
         yield app
 
 
-# Deliveries retried quickly, so a test sees the second try within a second.
-FAST_RETRY = RetryPolicy(base_delay=timedelta(milliseconds=300), max_attempts=4)
+# Deliveries retried quickly, so a test sees the second try within a second (and every later
+# one within a second of the one before).
+FAST_RETRY = RetryPolicy(
+    base_delay=timedelta(milliseconds=300), max_delay=timedelta(seconds=1), max_attempts=4
+)
 
 
 @pytest_asyncio.fixture
@@ -147,8 +150,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 class _ProcessesFirst:
-    """The tests that start processes (the slow ones) first, so that under xdist no worker is
-    left alone with them at the end; a stable sort, so each group keeps its stack order. Runs
+    """The tests that start processes (the slow ones) first, so that under xdist (which hands a
+    worker one test at a time: `--maxschedchunk 1` in the Makefile) no worker is left alone
+    with them at the end; a stable sort, so each group keeps its stack order. (Spreading them
+    among the others, or keeping them to two workers, was slower.) Runs
     after `-m` and after pytest grouped the tests by their stack (hence a plugin of its own:
     a conftest has one hook of a name)."""
 

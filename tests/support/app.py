@@ -1,13 +1,15 @@
 """The bot as the tests see it, and people who talk to it."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from itertools import count
+from typing import Any
 
-from aiogram import Bot
+from aiogram import BaseMiddleware, Bot
 from aiogram.fsm.storage.base import BaseStorage
+from aiogram.types import TelegramObject, Update
 
 from core.config import Settings
 from infra.database import SessionFactory
@@ -16,6 +18,37 @@ from tests.fake_telegram import BotOutput, FakeTelegram, TelegramUser
 from tests.support.smtp import SmtpSink, code_in
 
 _user_ids = count(7_000_001)
+
+
+class HandledUpdates(BaseMiddleware):
+    """The update_ids whose handling has ended: a test waits for its update to be handled
+    instead of waiting a while for silence. Registered after the bot's own outer middlewares,
+    so an update they stop (over the rate limits, a group chat's) never gets here."""
+
+    def __init__(self) -> None:
+        self._ended: dict[int, asyncio.Event] = {}
+
+    def _event(self, update_id: int) -> asyncio.Event:
+        return self._ended.setdefault(update_id, asyncio.Event())
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        try:
+            return await handler(event, data)
+        finally:
+            if isinstance(event, Update):
+                self._event(event.update_id).set()
+
+    async def wait(self, update_id: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Until the update `update_id` was handled (fails after `timeout` seconds)."""
+        try:
+            await asyncio.wait_for(self._event(update_id).wait(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"update {update_id} not handled within {timeout} s") from None
 
 
 @dataclass
@@ -27,6 +60,7 @@ class BotApp:
     resources: Resources
     bot: Bot
     storage: BaseStorage  # the dispatcher's FSM storage
+    handled: HandledUpdates
     people: list["Person"] = field(default_factory=list)
 
     def person(
@@ -49,10 +83,14 @@ class BotApp:
 
 
 @asynccontextmanager
-async def polling_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime]:
+async def polling_bot(
+    resources: Resources, token: str, handled: HandledUpdates | None = None
+) -> AsyncIterator[BotRuntime]:
     """The real dispatcher polling the Bot API server at `resources.settings.telegram_api_url`
     (as a bot process does), stopped on leaving the block."""
     async with open_bot(resources, token) as runtime:
+        if handled is not None:
+            runtime.dispatcher.update.outer_middleware(handled)
         polling = asyncio.create_task(
             runtime.dispatcher.start_polling(runtime.bot, handle_signals=False)
         )
@@ -72,7 +110,8 @@ async def running_bot_app(
 ) -> AsyncIterator[BotApp]:
     """The bot polling the fake Bot API server over HTTP, as the `bot_app` fixture gives it."""
     smtp.clear()
-    async with polling_bot(resources, telegram.token) as runtime:
+    handled = HandledUpdates()
+    async with polling_bot(resources, telegram.token, handled) as runtime:
         yield BotApp(
             telegram=telegram,
             smtp=smtp,
@@ -81,6 +120,7 @@ async def running_bot_app(
             resources=resources,
             bot=runtime.bot,
             storage=runtime.dispatcher.storage,
+            handled=handled,
         )
 
 
