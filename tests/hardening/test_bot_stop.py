@@ -32,7 +32,7 @@ async def test_an_upload_taken_just_before_the_stop_is_stored_and_answered(
 ) -> None:
     async with running_bot_app(resources, session_factory, fake_telegram, smtp_server) as app:
         ann = await seeded(app, "ann@example.com")
-        fake_telegram.delay = 0.3  # each request of the upload's handler: it is still running
+        fake_telegram.delay = 0.1  # each request of the upload's handler: it is still running
         await ann.chat.send_document("late.py", b"x = 1\n")
         update_id = ann.chat.last_update_id
         deadline = time.monotonic() + 10
