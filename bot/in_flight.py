@@ -21,10 +21,6 @@ class UpdatesInFlight(BaseMiddleware):
         self._none = asyncio.Event()
         self._none.set()
 
-    @property
-    def count(self) -> int:
-        return self._count
-
     async def __call__(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
