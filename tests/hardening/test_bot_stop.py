@@ -19,7 +19,9 @@ from tests.support.smtp import SmtpSink
 async def _stored(session_factory: SessionFactory) -> list[tuple[str, bytes]]:
     async with session_factory() as session:
         rows = await session.execute(
-            select(File.name, FileVersion.content).join(FileVersion, FileVersion.file_id == File.id)
+            select(File.name, FileVersion.content).join(
+                FileVersion, FileVersion.file_id == File.id
+            )
         )
     return [(name, content) for name, content in rows]
 
