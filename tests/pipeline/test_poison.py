@@ -4,7 +4,6 @@ timeout, or kills it, fails alone while the rest of its batch is checked."""
 
 import asyncio
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from core.ruff_config import ReviewConfig
 from infra.database import SessionFactory
 from infra.ruff.runner import RuffError, RuffRunner
 from tests.support.app import BotApp
-from tests.support.pipeline import checks, seed_uploads
+from tests.support.pipeline import checks, ruff_oracle_count, seed_uploads
 from tests.support.results import assert_result, issues
 from tests.support.smtp import body_text
 
@@ -29,20 +28,6 @@ from tests.support.smtp import body_text
 POISON = b"x\n" * 524_288
 MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
 FIVE_MB = 5 * 1024 * 1024
-
-
-def _ruff_count(content: bytes, folder: Path) -> int:
-    """How many issues ruff itself reports on these bytes (one json-lines line each)."""
-    path = folder / "oracle.py"
-    path.write_bytes(content)
-    args = ["check", "--isolated", "--no-cache", "--output-format", "json-lines", "--exit-zero"]
-    completed = subprocess.run(
-        [find_ruff_bin(), *args, path],
-        stdout=subprocess.PIPE,
-        check=True,
-        cwd=folder,
-    )
-    return completed.stdout.count(b"\n")
 
 
 async def test_a_poison_file_gets_its_count_and_a_small_email_and_holds_up_no_one(
@@ -62,7 +47,7 @@ async def test_a_poison_file_gets_its_count_and_a_small_email_and_holds_up_no_on
     assert_result(ordinary, "messy.py", 1, issues(3))
     assert took < 5, f"the ordinary result came {took:.1f} s after its upload"
 
-    expected = await asyncio.to_thread(_ruff_count, POISON, tmp_path)
+    expected = await asyncio.to_thread(ruff_oracle_count, POISON, tmp_path)
     assert expected == 1_048_576
     result = await ida.chat.next_screen(timeout=120)
     shown = assert_result(result, "poison.py", 1, issues(expected))

@@ -12,13 +12,19 @@ from pathlib import Path
 
 import pytest
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from core.config import Settings
-from core.models import Check, CheckResult, CheckState, Delivery, DeliveryStatus, FileVersion
+from core.models import Check, CheckResult, CheckState, FileVersion
 from infra.database import SessionFactory
 from tests.fake_telegram import FakeTelegram
-from tests.support.pipeline import checks_per_version, seed_uploads, wait_until
+from tests.support.pipeline import (
+    checks_per_version,
+    count_rows,
+    seed_people,
+    sent_deliveries,
+    wait_until,
+)
 from tests.support.processes import KILLED, reviewbot_environment, reviewbot_process
 from tests.support.results import chat_reviews, result_name
 from tests.support.smtp import SmtpSink
@@ -26,17 +32,6 @@ from tests.support.smtp import SmtpSink
 SOURCE = b"import os\n"
 # The requirement: the dead process's work is done within this long of the restart.
 RECOVERY_SECONDS = 30.0
-
-
-async def _seed(
-    session_factory: SessionFactory, first_id: int, people: int, each: int
-) -> list[int]:
-    """`people` registered users with `each` uploads each; their Telegram ids."""
-    ids = [first_id + n for n in range(people)]
-    for telegram_id in ids:
-        files = {f"p{telegram_id}_{n}.py": SOURCE for n in range(each)}
-        await seed_uploads(session_factory, files, telegram_id=telegram_id)
-    return ids
 
 
 def _last_review_at(telegram: FakeTelegram) -> float:
@@ -52,23 +47,9 @@ def _mailed(smtp: SmtpSink) -> Counter[str]:
 
 
 async def _claimed_versions(session_factory: SessionFactory) -> int:
-    async with session_factory() as session:
-        found = await session.scalar(
-            select(func.count())
-            .select_from(FileVersion)
-            .where(FileVersion.check_state == CheckState.CLAIMED)
-        )
-    return int(found or 0)
-
-
-async def _sent(session_factory: SessionFactory) -> int:
-    async with session_factory() as session:
-        found = await session.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(Delivery.status == DeliveryStatus.SENT)
-        )
-    return int(found or 0)
+    return await count_rows(
+        session_factory, FileVersion, FileVersion.check_state == CheckState.CLAIMED
+    )
 
 
 def _ruff(folder: Path, name: str, on_check: str) -> str:
@@ -95,7 +76,8 @@ async def test_run_killed_after_5_of_50_results_sends_the_rest_within_30_s_of_a_
     tmp_path: Path,
 ) -> None:
     smtp_server.clear()
-    people = await _seed(session_factory, 8_600_001, people=10, each=5)  # a chat: 1 a second
+    # A chat: 1 a second.
+    people = await seed_people(session_factory, 8_600_001, people=10, each=5, source=SOURCE)
     for telegram_id in people:
         fake_telegram.user(telegram_id, opened=True)
     environment = reviewbot_environment(settings, fake_telegram)  # the default 15 s leases
@@ -138,7 +120,7 @@ async def test_run_killed_after_5_of_50_results_sends_the_rest_within_30_s_of_a_
 async def wait_until_sent(session_factory: SessionFactory, total: int) -> None:
     """Every delivery marked sent (the marks follow the sends within a fraction of a second)."""
     deadline = time.monotonic() + 30
-    while await _sent(session_factory) < total:
+    while await sent_deliveries(session_factory) < total:
         assert time.monotonic() < deadline, "not every delivery was marked sent"
         await asyncio.sleep(0.1)
 
@@ -152,7 +134,7 @@ async def test_worker_killed_holding_claimed_versions_is_relieved_within_30_s_of
     tmp_path: Path,
 ) -> None:
     smtp_server.clear()
-    people = await _seed(session_factory, 8_600_101, people=6, each=5)
+    people = await seed_people(session_factory, 8_600_101, people=6, each=5, source=SOURCE)
     for telegram_id in people:
         fake_telegram.user(telegram_id, opened=True)
     environment = {
@@ -227,7 +209,7 @@ async def test_a_version_whose_check_takes_its_worker_down_three_times_fails_and
 ) -> None:
     """As when a file makes the worker run out of memory: the kernel kills it mid-check."""
     smtp_server.clear()
-    [person] = await _seed(session_factory, 8_600_201, people=1, each=1)
+    [person] = await seed_people(session_factory, 8_600_201, people=1, each=1, source=SOURCE)
     fake_telegram.user(person, opened=True)
     environment = {
         **reviewbot_environment(settings, fake_telegram),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from core.config import Settings
 from core.models import CheckState, Delivery, DeliveryStatus, FileVersion, utcnow
@@ -22,7 +22,14 @@ from reviewbot.runtime import open_worker
 from tests.conftest import FAST_RETRY
 from tests.fake_telegram import FakeTelegram
 from tests.support.app import BotApp
-from tests.support.pipeline import checks_per_version, seed_uploads, wait_until
+from tests.support.pipeline import (
+    checks_per_version,
+    count_rows,
+    seed_people,
+    seed_uploads,
+    sent_deliveries,
+    wait_until,
+)
 from tests.support.processes import KILLED, reviewbot_environment, reviewbot_process
 from tests.support.results import chat_reviews
 from tests.support.smtp import SmtpSink
@@ -31,24 +38,9 @@ SOURCE = b"import os\n"
 FIRST_TELEGRAM_ID = 8_200_001
 
 
-async def _seed(session_factory: SessionFactory, people: int, files_each: int) -> list[int]:
-    """`people` registered users with `files_each` uploads each; their Telegram ids."""
-    ids = [FIRST_TELEGRAM_ID + n for n in range(people)]
-    for telegram_id in ids:
-        files = {f"p{telegram_id}_{n}.py": SOURCE for n in range(files_each)}
-        await seed_uploads(session_factory, files, telegram_id=telegram_id)
-    return ids
-
-
-async def _count(session_factory: SessionFactory, *where: object) -> int:
-    async with session_factory() as session:
-        found = await session.scalar(select(func.count()).select_from(Delivery).where(*where))  # type: ignore[arg-type]
-        return int(found or 0)
-
-
 async def _all_sent(session_factory: SessionFactory, total: int, timeout: float = 180) -> None:  # noqa: ASYNC109
     deadline = time.monotonic() + timeout
-    while await _count(session_factory, Delivery.status == DeliveryStatus.SENT) < total:
+    while await sent_deliveries(session_factory) < total:
         assert time.monotonic() < deadline, f"not all {total} deliveries sent in {timeout} s"
         await asyncio.sleep(0.2)
 
@@ -61,18 +53,16 @@ def _mailed_reviews(smtp: SmtpSink) -> Counter[str]:
 
 async def _claims_left(session_factory: SessionFactory) -> tuple[int, int]:
     """Versions still claimed, and pending deliveries still claimed for a while."""
-    async with session_factory() as session:
-        versions = await session.scalar(
-            select(func.count())
-            .select_from(FileVersion)
-            .where(FileVersion.check_state == CheckState.CLAIMED)
-        )
-        deliveries = await session.scalar(
-            select(func.count())
-            .select_from(Delivery)
-            .where(Delivery.status == DeliveryStatus.PENDING, Delivery.claimed_until > utcnow())
-        )
-    return int(versions or 0), int(deliveries or 0)
+    versions = await count_rows(
+        session_factory, FileVersion, FileVersion.check_state == CheckState.CLAIMED
+    )
+    deliveries = await count_rows(
+        session_factory,
+        Delivery,
+        Delivery.status == DeliveryStatus.PENDING,
+        Delivery.claimed_until > utcnow(),
+    )
+    return versions, deliveries
 
 
 async def test_sigterm_mid_batch_exits_within_10_s_and_a_restart_finishes_everything_once(
@@ -83,7 +73,10 @@ async def test_sigterm_mid_batch_exits_within_10_s_and_a_restart_finishes_everyt
     tmp_path: Path,
 ) -> None:
     smtp_server.clear()
-    people = await _seed(session_factory, people=8, files_each=30)  # 240 versions: 2 batches
+    # 240 versions: 2 batches.
+    people = await seed_people(
+        session_factory, FIRST_TELEGRAM_ID, people=8, each=30, source=SOURCE
+    )
     for telegram_id in people:
         fake_telegram.user(telegram_id, opened=True)
     environment = {
@@ -101,7 +94,7 @@ async def test_sigterm_mid_batch_exits_within_10_s_and_a_restart_finishes_everyt
     assert held != (0, 0), "nothing was claimed at SIGTERM: nothing to show"
     assert await _claims_left(session_factory) == (0, 0)  # finished or given back
     assert "stopping: no new work is claimed" in (first / "reviewbot-worker.log").read_text()
-    sent_before_restart = await _count(session_factory, Delivery.status == DeliveryStatus.SENT)
+    sent_before_restart = await sent_deliveries(session_factory)
     assert sent_before_restart < 2 * 240, "the batch was over before SIGTERM: nothing to show"
 
     async with reviewbot_process("worker", second, environment):
@@ -126,7 +119,7 @@ async def test_sigkill_mid_batch_and_a_restart_after_the_lease_repeats_at_most_o
     tmp_path: Path,
 ) -> None:
     smtp_server.clear()
-    people = await _seed(session_factory, people=4, files_each=5)
+    people = await seed_people(session_factory, FIRST_TELEGRAM_ID, people=4, each=5, source=SOURCE)
     for telegram_id in people:
         fake_telegram.user(telegram_id, opened=True)
     environment = reviewbot_environment(settings, fake_telegram)  # a chat gets one a second
@@ -137,7 +130,7 @@ async def test_sigkill_mid_batch_and_a_restart_after_the_lease_repeats_at_most_o
         await wait_until(lambda: len(chat_reviews(fake_telegram)) >= 4, "results being sent", 120)
         worker.kill()
         assert await asyncio.wait_for(worker.wait(), timeout=10) == KILLED
-    assert await _count(session_factory, Delivery.status == DeliveryStatus.SENT) < 2 * 20
+    assert await sent_deliveries(session_factory) < 2 * 20
     # The leases of the dead worker run out (instead of waiting minutes for them here).
     async with session_factory() as session:
         await session.execute(
