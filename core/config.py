@@ -110,6 +110,17 @@ class Settings(BaseSettings):
     webhook_host: str = "0.0.0.0"  # noqa: S104 - inside a container, behind the proxy
     webhook_port: int = Field(default=8080, ge=1, le=65535)
 
+    # The Mini App (docs/webapp.md) when WEBAPP_URL is set: its public https:// address; the
+    # app is served under that URL's path on WEBHOOK_HOST:WEBHOOK_PORT (in polling mode too).
+    webapp_url: str = ""
+    webapp_auth_max_age_seconds: int = Field(default=86_400, ge=1)
+    # Telegram's script that every Mini App page loads (tests serve a stand-in).
+    webapp_telegram_js_url: str = "https://telegram.org/js/telegram-web-app.js"
+    # Signed "open in browser" links to a report, in result emails: valid this many days,
+    # signed with REPORT_LINK_SECRET (empty: a key derived from BOT_TOKEN).
+    report_link_days: int = Field(default=30, ge=1)
+    report_link_secret: SecretStr = SecretStr("")
+
     # /healthz and /metrics of every process; 0 or empty (the default, as PRODUCT.md says)
     # turns them off. The container image sets 9100.
     metrics_host: str = "127.0.0.1"
@@ -161,6 +172,26 @@ class Settings(BaseSettings):
         if value and not value.startswith("https://"):
             raise ValueError("Telegram posts updates only to https:// addresses")
         return value
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _webapp_url_is_https(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError("Telegram opens Mini Apps only at https:// addresses")
+        return value.rstrip("/")
+
+    @field_validator("webapp_telegram_js_url")
+    @classmethod
+    def _telegram_js_is_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @property
+    def webapp_path(self) -> str:
+        """Where the Mini App is served: the path of WEBAPP_URL, without a trailing slash
+        ("" for an address without a path)."""
+        return urlsplit(self.webapp_url).path.rstrip("/")
 
     @property
     def webhook_path(self) -> str:
