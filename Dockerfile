@@ -29,6 +29,7 @@ COPY core ./core
 COPY infra ./infra
 COPY bot ./bot
 COPY checks ./checks
+COPY webapp ./webapp
 RUN /opt/uv/bin/uv sync --frozen --no-dev --python python3 --no-cache \
     && .venv/bin/python -m compileall -q reviewbot core infra bot checks migrations
 

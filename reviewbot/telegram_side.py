@@ -8,14 +8,18 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from aiogram import Bot
+from aiohttp import web
 
-from bot.app import set_commands
+from bot.app import Catalogues, set_commands
 from bot.connect import TelegramLink
 from bot.observe import TelegramErrorCounter
 from core.config import Settings
+from core.report_links import link_key
 from reviewbot.supervisor import cancel
 from reviewbot.web import serving
 from reviewbot.webhook import Webhook, leave_webhook, webhook_app
+from webapp.build import build_webapp
+from webapp.deps import WebappDeps
 
 if TYPE_CHECKING:
     from reviewbot.runtime import BotRuntime, Resources
@@ -37,15 +41,54 @@ async def telegram_side(
     """Long polling, or with WEBHOOK_URL the webhook, listening from here on (a port that
     cannot be bound stops the process at once: `CannotListenError`)."""
     settings = resources.settings
-    if not settings.webhook_url:
+    if not settings.webhook_url and not settings.webapp_url:
         yield Polling(runtime, link, resources)
         return
-    app = webhook_app(settings, runtime.dispatcher, runtime.bot)
-    what = f"the webhook at {settings.webhook_path} (WEBHOOK_HOST, WEBHOOK_PORT)"
+    served = []
+    if settings.webhook_url:
+        app = webhook_app(settings, runtime.dispatcher, runtime.bot)
+        served.append(f"the webhook at {settings.webhook_path}")
+    else:
+        app = web.Application()
+    if settings.webapp_url:
+        build_webapp(webapp_deps(runtime, resources)).install(app)
+        served.append(f"the Mini App at {settings.webapp_path}/")
+    what = " and ".join(served) + " (WEBHOOK_HOST, WEBHOOK_PORT)"
     async with serving(app, settings.webhook_host, settings.webhook_port, what) as address:
-        logger.info("webhook served at %s%s", address, settings.webhook_path)
+        if settings.webhook_url:
+            logger.info("webhook served at %s%s", address, settings.webhook_path)
+        if settings.webapp_url:
+            logger.info(
+                "Mini App served at %s%s/ (public address %s)",
+                address,
+                settings.webapp_path,
+                settings.webapp_url,
+            )
+        if not settings.webhook_url:
+            yield Polling(runtime, link, resources)
+            return
         announce_mail(settings)
         yield Webhook(runtime.bot, runtime.dispatcher, link, settings, resources.translations)
+
+
+def webapp_deps(runtime: "BotRuntime", resources: "Resources") -> WebappDeps:
+    """The Mini App shares the bot's parts: its token, ruff runner, fix gate and rule texts."""
+    workflow = runtime.dispatcher.workflow_data
+    settings = resources.settings
+    return WebappDeps(
+        settings=settings,
+        session_factory=resources.session_factory,
+        bot_token=runtime.bot.token,
+        link_key=link_key(settings.report_link_secret.get_secret_value(), runtime.bot.token),
+        translations=resources.translations,
+        i18n=Catalogues(resources.translations),
+        wakeup=resources.wakeup,
+        clock=resources.clock,
+        ruff_runner=workflow["ruff_runner"],
+        fixer=workflow["fixer"],
+        fix_gate=workflow["fix_gate"],
+        rule_catalog=workflow["rule_catalog"],
+    )
 
 
 class Polling:

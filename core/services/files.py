@@ -176,7 +176,9 @@ async def _active_file(
     return file
 
 
-async def list_files(session: AsyncSession, user_id: int, page: int) -> FilePage:
+async def list_files(
+    session: AsyncSession, user_id: int, page: int, page_size: int = PAGE_SIZE
+) -> FilePage:
     """One page of the user's active files, newest activity first. One query: the page's rows
     carry the total (a page past the end, which only old buttons ask for, counts apart)."""
     active = (File.user_id == user_id, File.status != FileStatus.DELETED)
@@ -192,20 +194,21 @@ async def list_files(session: AsyncSession, user_id: int, page: int) -> FilePage
             )
             .where(*active)
             .order_by(File.updated_at.desc(), File.id.desc())
-            .limit(PAGE_SIZE)
-            .offset(page * PAGE_SIZE)
+            .limit(page_size)
+            .offset(page * page_size)
         )
     ).all()
     if not rows and page > 0:  # past the end (files deleted since): the last page instead
         total = await session.scalar(select(func.count()).select_from(File).where(*active)) or 0
-        return await list_files(session, user_id, max(1, math.ceil(total / PAGE_SIZE)) - 1)
+        last = max(1, math.ceil(total / page_size)) - 1
+        return await list_files(session, user_id, last, page_size)
     total = rows[0].total if rows else 0
     items = [
         FileSummary(id=row.id, name=row.name, version=row.current_version, status=row.status)
         for row in rows
     ]
     return FilePage(
-        items=items, page=page, pages=max(1, math.ceil(total / PAGE_SIZE)), total=total
+        items=items, page=page, pages=max(1, math.ceil(total / page_size)), total=total
     )
 
 
