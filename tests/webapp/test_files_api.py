@@ -50,7 +50,7 @@ async def test_forged_or_stale_launch_data_is_refused(
     await ann.upload("alpha.py", b"import os\n")
 
     for suffix in ("/api/files", "/part/files"):
-        answer = await mini_app.get(suffix, headers=mini_app.headers(ann, **forgery))  # type: ignore[arg-type]
+        answer = await mini_app.get(suffix, headers=mini_app.headers(ann, **forgery))
         assert answer.status == 401, suffix
         assert "alpha" not in answer.text
 
