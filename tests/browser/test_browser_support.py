@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import struct
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from aiogram.utils.web_app import safe_parse_webapp_init_data
 from aiohttp import web
 
 from tests import conftest
-from tests.support.browser import PHONE_SCALE, PHONE_VIEWPORT, PhonePages
+from tests.support.browser import PHONE_SCALE, PHONE_VIEWPORT, TELEGRAM_JS_PUBLIC, PhonePages
 from tests.support.screenshots import save_screenshot
 from tests.support.webapp_launch import DARK_THEME, LIGHT_THEME, launch_url, signed_init_data
 
@@ -55,12 +56,12 @@ OUTSIDE_HTML = """<!doctype html>
 """
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def launch_site(telegram_js: str) -> AsyncIterator[str]:
-    """A small page on loopback that loads the stand-in under a strict Content Security Policy
-    allowing only its own origin and the stand-in's; yields the page's URL."""
-    telegram_origin = "{0.scheme}://{0.netloc}".format(urlsplit(telegram_js))
-    policy = f"default-src 'self'; script-src 'self' {telegram_origin}"
+@asynccontextmanager
+async def launch_page_server(script_url: str) -> AsyncIterator[str]:
+    """A small page on loopback that loads Telegram's script from `script_url` under a strict
+    Content Security Policy allowing only its own origin and the script's; yields its URL."""
+    script_origin = "{0.scheme}://{0.netloc}".format(urlsplit(script_url))
+    policy = f"default-src 'self'; script-src 'self' {script_origin}"
 
     def reply(body: str, content_type: str) -> web.Response:
         return web.Response(
@@ -68,7 +69,7 @@ async def launch_site(telegram_js: str) -> AsyncIterator[str]:
         )
 
     async def show(_: web.Request) -> web.Response:
-        return reply(SHOW_HTML.format(telegram_js=telegram_js), "text/html")
+        return reply(SHOW_HTML.format(telegram_js=script_url), "text/html")
 
     async def show_js(_: web.Request) -> web.Response:
         return reply(SHOW_JS, "text/javascript")
@@ -79,12 +80,18 @@ async def launch_site(telegram_js: str) -> AsyncIterator[str]:
     async def outside(_: web.Request) -> web.Response:
         return web.Response(text=OUTSIDE_HTML, content_type="text/html")
 
+    async def echo(request: web.Request) -> web.Response:
+        body = await request.text()
+        said = f"{request.method} {request.headers.get('Authorization', '')} {body}"
+        return web.Response(text=said)
+
     app = web.Application()
     app.router.add_get("/", show)
     app.router.add_get("/next", show)
     app.router.add_get("/show.js", show_js)
     app.router.add_get("/show.css", show_css)
     app.router.add_get("/outside", outside)
+    app.router.add_post("/echo", echo)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -94,6 +101,13 @@ async def launch_site(telegram_js: str) -> AsyncIterator[str]:
         yield f"http://{host}:{port}/"
     finally:
         await runner.cleanup()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def launch_site(telegram_js: str) -> AsyncIterator[str]:
+    """The page loading the stand-in from its loopback address."""
+    async with launch_page_server(telegram_js) as url:
+        yield url
 
 
 async def launched(phone_page: PhonePages, launch_site: str, scheme: str) -> tuple[Page, str]:
@@ -248,3 +262,27 @@ async def test_confirm_and_back_button_are_played_by_the_test(
         None,
         {"is_visible": True},
     ]
+
+
+async def test_a_page_opens_at_its_public_address_served_from_loopback(
+    phone_page: PhonePages, telegram_js: str
+) -> None:
+    init_data = signed_init_data(TOKEN, user=ANNA, auth_date=AUTH_DATE)
+    phone_page.serve(TELEGRAM_JS_PUBLIC, at=telegram_js)
+    page = await phone_page()
+
+    async with launch_page_server(TELEGRAM_JS_PUBLIC) as site:
+        phone_page.serve("https://miniapp.test", at=site)
+        await page.goto(launch_url("https://miniapp.test/", init_data, LIGHT_THEME))
+        await page.locator("#next").click()
+        await page.wait_for_url("https://miniapp.test/next")
+
+        echoed = await page.evaluate(
+            "fetch('/echo', {method: 'POST', body: 'x',"
+            " headers: {Authorization: 'tma ' + Telegram.WebApp.initData}}).then(r => r.text())"
+        )
+
+        assert await page.evaluate("location.origin") == "https://miniapp.test"
+        assert await page.locator("#init-data").text_content() == init_data
+        assert echoed == f"POST tma {init_data} x"
+    assert (phone_page.errors, phone_page.console_errors, phone_page.blocked) == ([], [], [])

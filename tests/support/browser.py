@@ -49,6 +49,9 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 PHONE_SCALE = 2
 TELEGRAM_JS = Path(__file__).parent / "static" / "telegram-web-app.js"
+# Where pages load the real script from (WEBAPP_TELEGRAM_JS_URL's default): `telegram_js` serves
+# the stand-in at the same path, for `PhonePages.serve(TELEGRAM_JS_PUBLIC, at=telegram_js)`.
+TELEGRAM_JS_PUBLIC = "https://telegram.org/js/telegram-web-app.js"
 SKIP_PREFIX = "SKIPPED BROWSER"
 
 ColorScheme = Literal["light", "dark"]
@@ -60,6 +63,11 @@ def skip_or_fail_browser(reason: str) -> None:
     if services_required():
         pytest.fail(f"{reason} (REQUIRE_SERVICES is set, so this is a failure)", pytrace=False)
     pytest.skip(f"{SKIP_PREFIX}: {reason}")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def installed_chromium() -> Path:
@@ -107,6 +115,8 @@ class PhonePages:
     Policy refusals) in `console_errors`, for a test to assert on."""
 
     browser: Browser
+    # Public origin -> local origin whose server answers for it (see `serve`).
+    served: dict[str, str] = field(default_factory=dict)
     blocked: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
@@ -132,8 +142,25 @@ class PhonePages:
         page.on("console", self._on_console)
         return page
 
+    def serve(self, public: str, *, at: str) -> None:
+        """Requests to the origin of `public` (e.g. WEBAPP_URL's `https://miniapp.test`, or
+        `TELEGRAM_JS_PUBLIC`'s `https://telegram.org`) are answered by the server at the origin
+        of `at`, on loopback, the path kept: a page opens at its public address as Telegram
+        opens it (its origin, `location`, CSP `'self'`), served on this machine. Serve every
+        origin such a page loads from: Chromium refuses a public page's requests to loopback
+        (Local Network Access). Holds for every page of this factory, from the next request."""
+        if not is_loopback(at):
+            raise ValueError(f"{at} is not on loopback")
+        self.served[_origin(public)] = _origin(at)
+
     async def _only_loopback(self, route: Route, request: Request) -> None:
-        if is_loopback(request.url):
+        local = self.served.get(_origin(request.url))
+        if local is not None:
+            # Fetched by Playwright from the local server, redirects passed on to the page.
+            path = urlsplit(request.url)._replace(scheme="", netloc="", fragment="").geturl()
+            response = await route.fetch(url=local + path, max_redirects=0)
+            await route.fulfill(response=response)
+        elif is_loopback(request.url):
             await route.fallback()
         else:
             self.blocked.append(request.url)
@@ -177,9 +204,11 @@ async def _telegram_js(_: web.Request) -> web.FileResponse:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def telegram_js() -> AsyncIterator[str]:
     """The URL of the stand-in for telegram-web-app.js, served on 127.0.0.1 at a free port (the
-    app's WEBAPP_TELEGRAM_JS_URL points there in browser tests)."""
+    app's WEBAPP_TELEGRAM_JS_URL points there in browser tests that open pages on loopback).
+    It is also served at TELEGRAM_JS_PUBLIC's path, for pages opened at their public address."""
     app = web.Application()
     app.router.add_get("/telegram-web-app.js", _telegram_js)
+    app.router.add_get(urlsplit(TELEGRAM_JS_PUBLIC).path, _telegram_js)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
