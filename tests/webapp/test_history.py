@@ -80,8 +80,8 @@ async def test_the_comparison_names_exactly_the_fixed_and_new_issues(
     assert fixed < page.index(f"F401 v2 line 1 {OS_UNUSED}") < new
     assert new < page.index(f"F821 v3 line 8 {UNDEFINED}") < remaining
     # the diff marks them on their lines, in both its views
-    assert page.count("✔ fixed F401") == 2
-    assert page.count("🆕 new F821") == 2
+    assert page.count("✔ F401 fixed") == 2
+    assert page.count("🆕 F821 new") == 2
     assert "since v2: 1 fixed, 1 new, 2 remaining" in page  # the list of versions, as in chat
     assert "since v1: 0 fixed, 1 new, 2 remaining" in page
 
