@@ -1,8 +1,10 @@
 """The Mini App's autofix: the preview of ruff's fixes as a diff, the fixed file, and saving it
 as the next version, as the chat's Fix does them; through the JSON API and the HTML fragment."""
 
+from contextlib import AsyncExitStack
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from checks.worker import Worker
@@ -13,6 +15,7 @@ from tests.support.html_text import html_text
 from tests.support.people import seeded
 from tests.support.reports import ruff_diagnostics
 from tests.support.results import assert_result, issues
+from tests.support.stack import EMBEDDED
 from tests.support.webapp import Answer, MiniApp
 
 # 8 issues under ruff's defaults: F401 ×3, UP035 and F541 fixed safely; F841 ×2 (unsafe fixes
@@ -165,6 +168,28 @@ async def test_nothing_to_fix_and_a_fix_still_running(mini_app: MiniApp, worker:
     assert busy_part.status == 422
     assert "Still working on the last fix, one moment." in busy_part.text
     assert busy_part.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("stack", [EMBEDDED], indirect=True)  # a 5 s wait: one stack is enough
+async def test_while_every_fix_slot_is_taken_the_page_says_try_again(
+    mini_app: MiniApp, worker: Worker
+) -> None:
+    ann = await seeded(mini_app.bot_app, "ann@example.com")
+    check_id = await _checked(mini_app, ann, "calc.py", CALC)
+    gate = _gate(mini_app)
+    slots = mini_app.bot_app.settings.fix_runs_per_process
+
+    async with AsyncExitStack() as others:
+        for someone in range(slots):  # other people's fixes, running
+            await others.enter_async_context(gate.run(-1 - someone))
+        busy = await mini_app.api(f"/checks/{check_id}/fix", ann)
+
+    assert busy.status == 422
+    assert busy.json()["error"] == "FixesBusyError"
+    assert busy.json()["message"] == (
+        "Busy with other people's fixes right now: try again in a moment."
+    )
+    assert (await mini_app.api(f"/checks/{check_id}/fix", ann)).status == 200  # slots free
 
 
 async def test_another_persons_check_shows_and_changes_nothing(

@@ -2,6 +2,7 @@
 compared (their changed lines and the issues fixed, new and remaining between them), through
 the JSON API and the HTML fragment a person's Telegram loads."""
 
+import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from tests.support.people import seeded
 from tests.support.reports import ruff_diagnostics
 from tests.support.results import assert_result
 from tests.support.webapp import Answer, MiniApp
+from webapp.pages.history import PAGE_SIZE
 
 # v2 has the unused `os` and `sys` and an unused local; v3 drops `os` (fixed), keeps `sys` and
 # the local two lines lower down (moved: neither fixed nor new) and brings an undefined name.
@@ -180,3 +182,47 @@ async def test_a_deleted_files_history_is_gone_as_in_chat(mini_app: MiniApp) -> 
         answer = await mini_app.get(suffix, ann)
         assert answer.status == 404, suffix
         assert "File not found" in answer.text
+
+
+async def test_older_versions_load_as_the_list_goes_on(mini_app: MiniApp) -> None:
+    ann = await seeded(mini_app.bot_app, "ann@example.com")
+    for number in range(1, PAGE_SIZE + 3):
+        await ann.upload("long.py", f"x = {number}\n".encode())
+    file_id = await _file_id(mini_app, "long.py")
+
+    first = await mini_app.part(f"/files/{file_id}/history", ann)
+    listed = re.findall(r'<li class="version" id="version-(\d+)">', first.text)
+    assert listed == [str(n) for n in range(PAGE_SIZE + 2, 2, -1)]
+    more = f'href="/app/files/{file_id}/history?page=1"'
+    assert f'<div class="more" data-more-into="versions"><a data-more {more}>' in first.text
+
+    older = await mini_app.part(f"/files/{file_id}/history?page=1", ann)
+    assert older.status == 200
+    assert re.findall(r'id="version-(\d+)"', older.text) == ["2", "1"]
+    assert '<ol class="list versions" data-part>' in older.text
+    assert "data-more-into" not in older.text  # the last of them
+    assert "compare-form" not in older.text  # the list only
+    data = (await mini_app.api(f"/files/{file_id}/history?page=1", ann)).json()
+    assert [v["number"] for v in data["versions"]] == [2, 1]
+    assert data["comparison"] is None
+    assert all(v["result"] is None for v in data["versions"])  # no worker: not checked yet
+    assert "not checked yet" in older.text
+
+
+async def test_a_russian_person_reads_the_comparison_in_russian(
+    mini_app: MiniApp, worker: Worker
+) -> None:
+    ivan = await seeded(mini_app.bot_app, "ivan@example.com", language_code="ru")
+    for content in (V2, V3):
+        await ivan.upload("calc.py", content)
+        assert "Проверка файла calc.py" in (await ivan.chat.next_screen(timeout=30)).text
+    file_id = await _file_id(mini_app, "calc.py")
+
+    page = _shown(await mini_app.part(f"/files/{file_id}/history", ivan))
+
+    assert "История calc.py" in page
+    assert "исправлено 1, новых 1, осталось 2" in page
+    assert "Исправлено после v1 (1)" in page
+    assert "F401 исправлено" in page
+    assert "Новые в v2 (1)" in page
+    assert "с v1: исправлено 1, новых 1, осталось 2" in page  # the chat's words
