@@ -16,6 +16,7 @@ from tests.support.reports import ruff_diagnostics
 from tests.support.results import assert_result
 from tests.support.webapp import Answer, MiniApp
 from webapp.pages.history import PAGE_SIZE
+from webapp.text_diff import MOST_LINES
 
 # v2 has the unused `os` and `sys` and an unused local; v3 drops `os` (fixed), keeps `sys` and
 # the local two lines lower down (moved: neither fixed nor new) and brings an undefined name.
@@ -226,3 +227,22 @@ async def test_a_russian_person_reads_the_comparison_in_russian(
     assert "F401 исправлено" in page
     assert "Новые в v2 (1)" in page
     assert "с v1: исправлено 1, новых 1, осталось 2" in page  # the chat's words
+
+
+async def test_a_long_diff_is_cut_and_says_so(mini_app: MiniApp) -> None:
+    ann = await seeded(mini_app.bot_app, "ann@example.com")
+    lines = range(MOST_LINES + 500)
+    await ann.upload("big.py", "".join(f"a_{n} = {n}\n" for n in lines).encode())
+    await ann.upload("big.py", "".join(f"b_{n} = {n}\n" for n in lines).encode())
+    file_id = await _file_id(mini_app, "big.py")
+
+    data = (await mini_app.api(f"/files/{file_id}/history", ann)).json()
+    page = _shown(await mini_app.part(f"/files/{file_id}/history?view=unified", ann))
+
+    diff = data["comparison"]["diff"]
+    assert (diff["added"], diff["removed"], diff["truncated"]) == (len(lines), len(lines), True)
+    assert sum(len(hunk["lines"]) for hunk in diff["hunks"]) == MOST_LINES
+    assert f"{len(lines)} lines added, {len(lines)} lines removed" in page
+    assert "The diff is long: only its first lines are shown." in page
+    assert "a_0 = 0" in page
+    assert f"b_{len(lines) - 1} =" not in page

@@ -59,6 +59,7 @@ async def history(ctx: Ctx) -> Page:
     if found.page == 0:
         compared = await compare_versions(ctx.session, user_id, file_id, a, b)
         issues = compared.issues
+        await ctx.session.commit()  # no pooled connection waits on the diff (rows are loaded)
         diff = await asyncio.to_thread(
             text_diff,
             compared.before.content,
