@@ -185,6 +185,7 @@ async def open_worker(
                 per_second=settings.telegram_messages_per_second,
                 chat_interval=settings.telegram_chat_interval_seconds,
             ),
+            webapp_url=settings.webapp_url,
         ),
     }
     stopping = asyncio.Event()  # set by Worker.stop: the jobs claim nothing more
