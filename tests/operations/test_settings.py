@@ -69,3 +69,17 @@ def test_bot_token_is_checked_where_needed(token: str | None, problem: str) -> N
 def test_a_real_looking_token_passes() -> None:
     token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
     assert _settings(bot_token=token).require_bot_token() == token
+
+
+def test_the_mini_app_is_off_by_default_and_served_under_its_urls_path() -> None:
+    assert _settings().webapp_url == ""
+    settings = _settings(webapp_url="https://bot.example.com/review/app/")
+    assert settings.webapp_url == "https://bot.example.com/review/app"
+    assert settings.webapp_path == "/review/app"
+    assert _settings(webapp_url="https://bot.example.com").webapp_path == ""
+    assert (settings.webapp_auth_max_age_seconds, settings.report_link_days) == (86_400, 30)
+
+
+def test_the_mini_app_url_must_be_https() -> None:
+    with pytest.raises(ValidationError, match="Telegram opens Mini Apps only at https://"):
+        _settings(webapp_url="http://bot.example.com/app")

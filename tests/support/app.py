@@ -61,6 +61,7 @@ class BotApp:
     bot: Bot
     storage: BaseStorage  # the dispatcher's FSM storage
     handled: HandledUpdates
+    runtime: BotRuntime
     people: list["Person"] = field(default_factory=list)
 
     def person(
@@ -121,6 +122,7 @@ async def running_bot_app(
             bot=runtime.bot,
             storage=runtime.dispatcher.storage,
             handled=handled,
+            runtime=runtime,
         )
 
 
