@@ -133,7 +133,7 @@ async def test_the_log_lists_every_check_with_its_marks_and_filters_them(
     text = _text(part.text)
     assert "3 checks of your files, newest first." in text
     assert "Email: failed (the mail server refused this address)" in text
-    for label in ("File name contains", "Result", "Delivery"):
+    for label in ("File name contains", "Check result", "Email and chat delivery"):
         assert re.search(rf'<label for="log-\w+">{label}</label>', part.text), label
     filtered = _text((await mini_app.part("/log?delivery=failed", ann)).text)
     assert "1 of 3 checks matches, newest first." in filtered

@@ -76,8 +76,8 @@ async def test_choosing_a_preset_marks_it_and_the_next_check_uses_it(
     assert [choice["name"] for choice in rules.json()["presets"]] == ["default", "pep8", "strict"]
     assert _current(rules) == ["default"]
     part = await mini_app.part("/rules", ana)
-    assert "✅ In use" in _text(part.text)
-    assert 'aria-label="Use strict"' in part.text
+    assert "default ruff's own defaults ✅ In use pep8" in _text(part.text)
+    assert ">Use strict</button>" in part.text
 
     chosen = await _post(mini_app, "/rules/preset", ana, json={"preset": "strict"})
     assert chosen.status == 200
@@ -122,7 +122,7 @@ async def test_a_muted_rule_is_listed_and_unmuted_from_the_page(
     rules = await mini_app.api("/rules", ben)
     assert rules.json()["muted"] == ["F401"]
     part = await mini_app.part("/rules", ben)
-    assert 'aria-label="Unmute F401"' in part.text
+    assert ">🔊 Unmute F401</button>" in part.text
     assert "Your checks leave these rules out. F401" in _text(part.text)
 
     unmuted = await _post(mini_app, "/rules/unmute", ben, json={"rule": "F401"})
@@ -242,3 +242,17 @@ async def test_rules_are_each_persons_own_and_need_launch_data(mini_app: MiniApp
         assert '["S"]' not in answer.text
     assert (await _stored(mini_app, "eve@example.com"))[0] is RulePreset.CUSTOM
     assert (await _stored(mini_app, "fay@example.com"))[0] is RulePreset.STRICT
+
+
+async def test_a_russian_person_reads_both_pages_in_russian(mini_app: MiniApp) -> None:
+    ivan = await seeded(mini_app.bot_app, "ivan@example.com", language_code="ru")
+
+    log = _text((await mini_app.part("/log", ivan)).text)
+    assert "Журнал проверок Проверок пока нет." in log
+    rules = await mini_app.part("/rules?done=preset", ivan)
+    assert rules.headers["Content-Language"] == "ru"
+    shown = _text(rules.text)
+    assert "Правила проверки Ваши следующие проверки используют default." in shown
+    assert "Выбрать strict" in shown
+    refused = await _post(mini_app, "/rules/config", ivan, json={"text": "[lint\n"})
+    assert refused.json()["message"].startswith("Это не корректный TOML: ")
