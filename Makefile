@@ -10,8 +10,9 @@ WORKERS ?= 4
 # Bytecode is kept (PYTHONDONTWRITEBYTECODE set by the environment turns it off): each worker
 # and each started `reviewbot` process compiles less, and pytest keeps its rewritten tests.
 PYTEST := PYTHONDONTWRITEBYTECODE= $(UV) run pytest -n $(WORKERS) --maxschedchunk 1
-# The fast tier: no `reviewbot` processes, no PostgreSQL or Redis (see docs/testing.md).
-FAST := not processes and not services
+# The fast tier: no `reviewbot` processes, no PostgreSQL or Redis, no browser (see
+# docs/testing.md and docs/browser-tests.md).
+FAST := not processes and not services and not browser
 
 .DEFAULT_GOAL := help
 .PHONY: help install run migrate format lint test test-fast check locales bench docker-test
