@@ -1,10 +1,12 @@
 """The Mini App's check log (/log): every check of a person's files with its marks, filters,
 parts of a long log, and exports that are the chat's own documents."""
 
+from __future__ import annotations
+
 import io
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 from sqlalchemy import select
@@ -16,11 +18,16 @@ from core.services.files import Uploader, store_upload
 from infra.ruff.runner import RuffRunner
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
+from tests.support.browser import TELEGRAM_JS_PUBLIC, PhonePages
 from tests.support.html_text import html_text
 from tests.support.people import seeded
 from tests.support.pipeline import DEFAULT_LIMITS, wait_for_delivery
 from tests.support.results import PASSED, assert_result
+from tests.support.screenshots import SCREENSHOTS, save_screenshot, screenshots_wanted
 from tests.support.webapp import MiniApp
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
 
 MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
 CLEAN = b'"""A clean module."""\n\nVALUE = 1\n'
@@ -200,9 +207,11 @@ async def test_another_persons_log_never_shows_and_no_launch_data_is_refused(
     assert (await mini_app.api("/log/export.pdf", ann)).status == 404
 
 
-async def _seed_checked_files(app: BotApp, person: Person, count: int) -> None:
-    """Files stored as the bot stores uploads, then checked by one run of the check job (no
-    delivery job runs: every delivery waits)."""
+async def _seed_checked_files(
+    app: BotApp, person: Person, count: int, content: bytes | None = None
+) -> None:
+    """Files stored as the bot stores uploads (`content`, or a clean line each), then checked
+    by one run of the check job (no delivery job runs: every delivery waits)."""
     async with app.session_factory() as session:
         account = await session.scalar(
             select(TelegramAccount).where(TelegramAccount.telegram_id == person.chat.id)
@@ -212,7 +221,8 @@ async def _seed_checked_files(app: BotApp, person: Person, count: int) -> None:
         uploader = Uploader(account.user_id, account.id, person.chat.id)
         for index in range(count):
             await store_upload(
-                session, uploader, name=f"file{index:02d}.py", content=f"X = {index}\n".encode(),
+                session, uploader, name=f"file{index:02d}.py",
+                content=content or f"X = {index}\n".encode(),
                 telegram_file_id=None, limits=DEFAULT_LIMITS,
             )  # fmt: skip
     job = CheckJob(session_factory=app.session_factory, runner=RuffRunner(), worker_id="seed")
@@ -244,3 +254,54 @@ async def test_a_long_log_comes_in_parts(mini_app: MiniApp) -> None:
     )
     assert "Email: waiting" in _text(waiting.text)
     assert (await mini_app.api("/log?delivery=sent", kim)).json()["matching"] == 0
+
+
+async def _opened(mini_app: MiniApp, phone_page: PhonePages, telegram_js: str, person: Person,
+                  suffix: str) -> Page:  # fmt: skip
+    """The page as Telegram opens it for `person`, its fragment loaded."""
+    phone_page.serve(TELEGRAM_JS_PUBLIC, at=telegram_js)
+    page = await phone_page()
+    await page.goto(mini_app.launch_url(person, suffix))
+    await page.locator("h1").wait_for()
+    return page
+
+
+async def test_a_person_filters_the_log_and_downloads_an_export_in_the_browser(
+    mini_app: MiniApp, phone_page: PhonePages, telegram_js: str
+) -> None:
+    lea = await seeded(mini_app.bot_app, "lea@example.com")
+    await _seed_checked_files(mini_app.bot_app, lea, 2, content=b"import os\n")  # F401
+    await _seed_checked_files(mini_app.bot_app, lea, 1)  # clean: file00.py again, version 2
+    page = await _opened(mini_app, phone_page, telegram_js, lea, "/log")
+    rows = page.locator("#log-entries > li")
+    assert await rows.count() == 3
+    assert await page.locator("h1").text_content() == "Check log"
+
+    await page.get_by_label("Check result").select_option("issues")  # submits on change
+    await page.wait_for_url("**/log?*result=issues*")
+    await page.locator("main[aria-busy=false]").wait_for()
+    assert await rows.count() == 2
+    assert "2 of 3 checks match" in (await page.locator("main").inner_text())
+    await page.get_by_label("File name contains").fill("FILE01")
+    await page.get_by_label("File name contains").press("Enter")
+    await page.wait_for_url("**name=FILE01*")
+    await page.locator("main[aria-busy=false]").wait_for()
+    assert await rows.count() == 1
+    assert "file01.py" in await rows.first.inner_text()
+    if screenshots_wanted():
+        await save_screenshot(page, SCREENSHOTS / "log-filtered.png")
+
+    async with page.expect_download() as started:
+        await page.get_by_role("button", name="Download CSV").click()
+    download = await started.value
+    status, expected = await _download(mini_app, "/api/log/export.csv", lea)
+    assert status == 200
+    assert download.suggested_filename.startswith("checks-")
+    assert download.suggested_filename.endswith(".csv")
+    saved = await download.path()
+    assert saved.read_bytes() == expected  # the whole log, whatever the filters
+    assert expected.count(b"file0") == 3
+
+    await rows.first.locator("a").click()  # a row opens its check's report
+    await page.wait_for_url("**/checks/*")
+    assert (phone_page.errors, phone_page.blocked) == ([], [])

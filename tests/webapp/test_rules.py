@@ -1,8 +1,10 @@
 """The Mini App's rules (/rules): the presets, the muted rules and a person's own ruff
 configuration, changed from the page as the chat's /rules changes them."""
 
+from __future__ import annotations
+
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from sqlalchemy import select
@@ -11,10 +13,15 @@ from checks.worker import Worker
 from core.models import Check, File, FileVersion, RulePreset, User
 from core.services.rules import mute_rule
 from tests.support.app import Person
+from tests.support.browser import TELEGRAM_JS_PUBLIC, PhonePages
 from tests.support.html_text import html_text
 from tests.support.people import seeded
 from tests.support.results import assert_result
+from tests.support.screenshots import SCREENSHOTS, save_screenshot, screenshots_wanted
 from tests.support.webapp import Answer, MiniApp
+
+if TYPE_CHECKING:
+    from playwright.async_api import FilePayload, Page
 
 # Under ruff's defaults: I001 and F401; strict adds E711 and more.
 SOURCE = b"import os\nimport sys\nvalue = sys.argv\nif value == None:\n    pass\n"
@@ -256,3 +263,56 @@ async def test_a_russian_person_reads_both_pages_in_russian(mini_app: MiniApp) -
     assert "Выбрать strict" in shown
     refused = await _post(mini_app, "/rules/config", ivan, json={"text": "[lint\n"})
     assert refused.json()["message"].startswith("Это не корректный TOML: ")
+
+
+async def _opened(mini_app: MiniApp, phone_page: PhonePages, telegram_js: str, person: Person,
+                  suffix: str) -> Page:  # fmt: skip
+    """The page as Telegram opens it for `person`, its fragment loaded."""
+    phone_page.serve(TELEGRAM_JS_PUBLIC, at=telegram_js)
+    page = await phone_page()
+    await page.goto(mini_app.launch_url(person, suffix))
+    await page.locator("h1").wait_for()
+    return page
+
+
+async def test_a_person_chooses_a_preset_and_saves_a_configuration_in_the_browser(
+    mini_app: MiniApp, phone_page: PhonePages, telegram_js: str
+) -> None:
+    gil = await seeded(mini_app.bot_app, "gil@example.com")
+    page = await _opened(mini_app, phone_page, telegram_js, gil, "/rules")
+    current = page.locator(".rules-preset[aria-current=true] .name")
+    assert await current.text_content() == "default"
+
+    await page.get_by_role("button", name="Use strict").click()
+    await page.get_by_role("status").filter(has_text="Your next checks use strict.").wait_for()
+    assert await current.text_content() == "strict"
+    assert await page.get_by_role("button", name="Use strict").count() == 0
+    assert await page.get_by_role("button", name="Use default").count() == 1
+    assert (await _stored(mini_app, "gil@example.com"))[0] is RulePreset.STRICT
+
+    # A refused configuration: the reason under the form, nothing saved.
+    await page.get_by_label("Paste a configuration").fill('extend = "/etc/passwd"\n')
+    await page.get_by_role("button", name="Check and save").click()
+    refusal = page.locator(".rules-config-form .form-message")
+    await refusal.filter(has_text="These settings name files or paths").wait_for()
+    assert (await _stored(mini_app, "gil@example.com"))[:2] == (RulePreset.STRICT, None)
+
+    picked: FilePayload = {
+        "name": "pyproject.toml",
+        "mimeType": "application/toml",
+        "buffer": OWN_PYPROJECT,
+    }
+    await page.get_by_label("or pick a file").set_input_files(files=[picked])
+    await page.get_by_label("Paste a configuration").fill("")
+    await page.get_by_role("button", name="Check and save").click()
+    label = f"custom {hashlib.sha256(STORED).hexdigest()[:8]}"
+    await (
+        page.get_by_role("status")
+        .filter(has_text=f"Your configuration {label} is saved")
+        .wait_for()
+    )
+    assert await current.text_content() == label
+    assert 'select = [\n    "E",' in (await page.locator(".rules-config-text").inner_text())
+    if screenshots_wanted():
+        await save_screenshot(page, SCREENSHOTS / "rules-custom.png")
+    assert (phone_page.errors, phone_page.blocked) == ([], [])
