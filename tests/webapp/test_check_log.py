@@ -103,7 +103,11 @@ async def test_the_log_lists_every_check_with_its_marks_and_filters_them(
     assert (hostile["result"], hostile["result_label"]) == ("passed", "no issues")
     assert messy["result"] == "failed"
     assert messy["result_label"] == f"{messy['issue_count']} issues"
-    assert (refused["result_label"], refused["preset"]) == ("1 issue", "default")
+    assert (refused["result_label"], refused["preset"], refused["preset_label"]) == (
+        "1 issue",
+        "default",
+        "default",
+    )
     assert refused["email"]["status"] == "failed"
     assert refused["email"]["label"] == "failed"
     assert refused["email"]["reason"] == "the mail server refused this address"

@@ -13,7 +13,7 @@ from bot.features.check_log import texts as check_log_texts
 from bot.features.reports.texts import MAX_SHOWN_REASON, preset_name, shorten
 from bot.shared.delivery_reason_texts import delivery_reason
 from core import exports
-from core.models import CheckResult, DeliveryChannel, DeliveryStatus
+from core.models import CheckResult, DeliveryChannel, DeliveryStatus, RulePreset
 from core.services import check_log
 from core.services.check_log import DeliveryFilter, LogDelivery, LogEntry, LogFilter
 from webapp.app import Ctx, Page, WebApp
@@ -48,7 +48,9 @@ class LogRow:
     file_name: str
     file_deleted: bool
     version: int
-    preset: str  # "strict", "custom 1a2b3c4d"
+    preset: RulePreset
+    config_hash: str | None  # the own configuration's, with preset `custom`
+    preset_label: str  # as shown: "strict", "custom 1a2b3c4d"
     muted_rules: tuple[str, ...]
     finished_at: datetime
     result: CheckResult
@@ -138,7 +140,9 @@ def _row(entry: LogEntry) -> LogRow:
         file_name=entry.file_name,
         file_deleted=entry.file_deleted,
         version=entry.version,
-        preset=preset_name(entry.preset, entry.config_hash),
+        preset=entry.preset,
+        config_hash=entry.config_hash,
+        preset_label=preset_name(entry.preset, entry.config_hash),
         muted_rules=entry.muted_rules,
         finished_at=entry.finished_at,
         result=entry.result,
