@@ -128,6 +128,8 @@ async def test_a_muted_rule_is_listed_and_unmuted_from_the_page(
 
     rules = await mini_app.api("/rules", ben)
     assert rules.json()["muted"] == ["F401"]
+    early = _text((await mini_app.part("/rules?done=unmute&rule=F401", ben)).text)
+    assert "is checked again" not in early  # still muted: no confirmation of what is not so
     part = await mini_app.part("/rules", ben)
     assert ">🔊 Unmute F401</button>" in part.text
     assert "Your checks leave these rules out. F401" in _text(part.text)

@@ -96,12 +96,13 @@ def _view(settings: RuleSettings) -> RulesView:
 
 
 def _notice(ctx: Ctx, settings: RuleSettings) -> str | None:
-    """The short confirmation shown after a change (the action's `data-then` names it)."""
+    """The short confirmation shown after a change (the action's `data-then` names it), only
+    when it is true now: it reads the settings, the URL only names the change."""
     rule = ctx.request.query.get("rule", "")
     match ctx.request.query.get("done"):
         case "preset":
             return rules_texts.preset_chosen(settings.preset, settings.own_config_hash)
-        case "unmute" if RULE_CODE.fullmatch(rule):
+        case "unmute" if RULE_CODE.fullmatch(rule) and rule not in settings.muted:
             return rules_texts.unmuted(rule)
         case "config" if settings.own_config_hash is not None:
             return plain(rules_texts.own_config_saved(settings.own_config_hash))
