@@ -1,9 +1,9 @@
 """The Mini App's pages, one module each; `register_all` adds every one to the app."""
 
 from webapp.app import WebApp
-from webapp.pages import files, fixes, history
+from webapp.pages import check_log, files, fixes, history, rules
 
 
 def register_all(webapp: WebApp) -> None:
-    for module in (files, history, fixes):
+    for module in (files, check_log, rules, history, fixes):
         module.register(webapp)
