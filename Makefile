@@ -10,11 +10,12 @@ WORKERS ?= 4
 # Bytecode is kept (PYTHONDONTWRITEBYTECODE set by the environment turns it off): each worker
 # and each started `reviewbot` process compiles less, and pytest keeps its rewritten tests.
 PYTEST := PYTHONDONTWRITEBYTECODE= $(UV) run pytest -n $(WORKERS) --maxschedchunk 1
-# The fast tier: no `reviewbot` processes, no PostgreSQL or Redis (see docs/testing.md).
-FAST := not processes and not services
+# The fast tier: no `reviewbot` processes, no PostgreSQL or Redis, no browser (see
+# docs/testing.md and docs/browser-tests.md).
+FAST := not processes and not services and not browser
 
 .DEFAULT_GOAL := help
-.PHONY: help install run migrate format lint test test-fast check locales bench docker-test
+.PHONY: help install run migrate format lint test test-fast check screenshots locales bench docker-test
 
 help:  ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' \
@@ -49,6 +50,10 @@ test-fast: install  ## The fast tier: embedded stack, no processes, no PostgreSQ
 	TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:9/postgres \
 	TEST_REDIS_URL=redis://127.0.0.1:9/15 BENCH_REDIS_URL=redis://127.0.0.1:9/14 \
 	REQUIRE_SERVICES=1 $(PYTEST) -m "$(FAST)"
+
+# The Mini App's pictures in docs/screenshots/ (light and dark, phone width), taken anew.
+screenshots: install  ## Write docs/screenshots/*.png from the browser tests
+	UPDATE_SCREENSHOTS=1 $(UV) run pytest -n 0 -m browser -k "theme or screenshot" tests/webapp
 
 check: lint test  ## lint, then every test (what CI runs before docker-test)
 

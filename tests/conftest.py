@@ -19,11 +19,13 @@ from reviewbot.runtime import Resources, open_resources, open_worker
 from tests.fake_telegram.fixtures import fake_telegram
 from tests.fake_telegram.server import FakeTelegram
 from tests.support.app import BotApp, running_bot_app
+from tests.support.browser import SKIP_PREFIX as BROWSER_SKIP
+from tests.support.browser import browser, phone_page, telegram_js
 from tests.support.databases import BENCH_TEST_REDIS_URL, empty_all_tables
 from tests.support.smtp import SmtpSink
 from tests.support.stack import EMBEDDED, SERVICES, Stack, flush_redis, open_stack
 
-__all__ = ["fake_telegram"]
+__all__ = ["browser", "fake_telegram", "phone_page", "telegram_js"]
 
 # Before any test module imports bench/: the benchmark smoke runs flush a Redis database of
 # this worker's own (see tests/support/databases.py).
@@ -135,6 +137,9 @@ async def worker(bot_app: BotApp) -> AsyncIterator[Worker]:
 SERVICE_PARAMETERS = {"stack": SERVICES, "backend": "postgresql"}
 # Tests in these folders start `reviewbot` processes: marked `processes` at collection.
 PROCESS_FOLDERS = {"processes"}
+# Tests that use this fixture (directly or through `phone_page`) drive Chromium: marked
+# `browser` at collection.
+BROWSER_FIXTURE = "browser"
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m` selects by them
@@ -147,6 +152,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.services)
         if PROCESS_FOLDERS & set(item.path.relative_to(item.config.rootpath).parts[:-1]):
             item.add_marker(pytest.mark.processes)
+        if BROWSER_FIXTURE in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 class _ProcessesFirst:
@@ -199,16 +206,41 @@ def _processes_are_marked(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say loudly when the PostgreSQL/Redis variants did not run."""
-    service_skips = [
-        report
+    """Say loudly when the PostgreSQL/Redis variants or the browser tests did not run."""
+    _banner_services(terminalreporter)
+    _banner_browser(terminalreporter)
+
+
+def _skip_reasons(terminalreporter: pytest.TerminalReporter, prefix: str) -> list[str]:
+    """The reason of each test skipped with `prefix` (one entry per test)."""
+    return [
+        str(report.longrepr[2])
         for report in terminalreporter.stats.get("skipped", [])
-        if "SKIPPED SERVICE" in str(report.longrepr)
+        if prefix in str(report.longrepr)
     ]
+
+
+def _banner_browser(terminalreporter: pytest.TerminalReporter) -> None:
+    browser_skips = _skip_reasons(terminalreporter, BROWSER_SKIP)
+    if not browser_skips:
+        return
+    terminalreporter.section("BROWSER NOT TESTED", sep="!", red=True, bold=True)
+    for reason in sorted(set(browser_skips)):
+        terminalreporter.write_line(reason, red=True, bold=True)
+    terminalreporter.write_line(
+        f"{len(browser_skips)} browser tests skipped: the Mini App's pages were not tried in "
+        "a browser. Install Debian's chromium, or run .ci/run, to test them.",
+        red=True,
+        bold=True,
+    )
+
+
+def _banner_services(terminalreporter: pytest.TerminalReporter) -> None:
+    service_skips = _skip_reasons(terminalreporter, "SKIPPED SERVICE")
     if not service_skips:
         return
     terminalreporter.section("SERVICES NOT TESTED", sep="!", red=True, bold=True)
-    for reason in sorted({str(report.longrepr[2]) for report in service_skips}):
+    for reason in sorted(set(service_skips)):
         terminalreporter.write_line(reason, red=True, bold=True)
     terminalreporter.write_line(
         f"{len(service_skips)} tests skipped for missing services: only the embedded (SQLite, "

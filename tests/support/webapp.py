@@ -5,7 +5,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -13,8 +13,12 @@ from aiohttp import web
 from reviewbot.telegram_side import webapp_deps
 from reviewbot.web import serving
 from tests.support.app import BotApp, Person
-from tests.support.webapp_launch import LIGHT_THEME, launch_url, signed_init_data
+from tests.support.browser import TELEGRAM_JS_PUBLIC, PhonePages
+from tests.support.webapp_launch import DARK_THEME, LIGHT_THEME, launch_url, signed_init_data
 from webapp.build import build_webapp
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
 
 # The public address the tests configure; the app is served under its path on loopback.
 WEBAPP_URL = "https://reviewbot.test/app"
@@ -75,6 +79,27 @@ class MiniApp:
         ) as got:
             return Answer(got.status, await got.text(), dict(got.headers))
 
+    async def open_in_telegram(
+        self,
+        phone_page: PhonePages,
+        telegram_js: str,
+        person: Person,
+        suffix: str = "/",
+        *,
+        theme: dict[str, str] = LIGHT_THEME,
+    ) -> "Page":
+        """A phone-sized page opened as Telegram opens a web_app button's URL: at the public
+        address (`WEBAPP_URL` + suffix, served from loopback) with the signed launch data and
+        the theme in the fragment, Telegram's script played by the stand-in; returned once the
+        page's content is shown."""
+        phone_page.serve(TELEGRAM_JS_PUBLIC, at=telegram_js)
+        phone_page.serve(self.bot_app.settings.webapp_url, at=self.base_url)
+        page = await phone_page(color_scheme="dark" if theme is DARK_THEME else "light")
+        public = self.bot_app.settings.webapp_url + suffix
+        await page.goto(launch_url(public, self.init_data(person), theme))
+        await shown(page)
+        return page
+
     async def get(self, suffix: str, person: Person | None = None, **kwargs: Any) -> Answer:
         return await self.request("GET", suffix, person, **kwargs)
 
@@ -96,3 +121,8 @@ async def serving_mini_app(bot_app: BotApp) -> AsyncIterator[MiniApp]:
         aiohttp.ClientSession() as http,
     ):
         yield MiniApp(bot_app=bot_app, base_url=address + settings.webapp_path, http=http)
+
+
+async def shown(page: "Page") -> None:
+    """Wait until the page's content has loaded (the shell marks it not busy)."""
+    await page.wait_for_selector("main[aria-busy=false]")

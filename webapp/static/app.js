@@ -218,7 +218,9 @@
 
   window.addEventListener("popstate", reload);
   if (tg && tg.BackButton) { tg.BackButton.onClick(function () { window.history.back(); }); }
-  if (tg) { try { tg.ready(); tg.expand(); } catch (e) { /* an older client */ } }
+  if (tg) {
+    try { tg.ready(); tg.expand(); tg.onEvent("themeChanged", applyTheme); } catch (e) { /* an older client */ }
+  }
   applyTheme();
   window.reviewbot = { load: load, reload: reload, authorized: authorized };
   reload();
