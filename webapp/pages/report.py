@@ -315,7 +315,8 @@ async def explain_page(ctx: Ctx) -> Page:
         explanation=rule.explanation,
         url=f"{RULES_PAGE}{rule.name}/" if docs_link(f"{RULES_PAGE}{rule.name}/") else "",
     )
-    return Page("report/explain.html", data, {"blocks": explanation_blocks(rule.explanation)})
+    blocks = explanation_blocks(rule.explanation)
+    return Page("report/explain.html", data, {"blocks": blocks, "syntax_error": False})
 
 
 def explanation_blocks(markdown: str) -> list[ExplanationBlock]:
