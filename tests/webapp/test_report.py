@@ -188,7 +188,7 @@ async def test_the_rule_filter_shows_its_issues_with_the_lines_around_them(
     assert only.text.count('class="gap"') == 3  # before, between and after
     assert [i["code"] for i in data["issues"]] == ["F401", "F401"]
     assert {r["code"] for r in data["rules"]} == {c for _, _, c in expected}  # all rules
-    assert "Show all" in only.text
+    assert "Show every rule" in only.text
 
 
 async def test_a_rule_explanation_is_ruffs_text_escaped(mini_app: MiniApp, worker: Worker) -> None:
@@ -202,7 +202,7 @@ async def test_a_rule_explanation_is_ruffs_text_escaped(mini_app: MiniApp, worke
     assert page.status == 200
     assert data["name"] == "unused-variable"
     text = html_text(page.text)
-    assert "F841 unused-variable" in text
+    assert "F841 unused-variable (Pyflakes)" in text
     assert "What it does" in text
     assert "<pre><code>" in page.text
     assert read_html(page.text.encode()).tags["h1"] == 1
