@@ -34,7 +34,7 @@ def test_a_line_inside_a_docstring_starts_lexing_at_its_opening() -> None:
     assert source.restart(4) == 2
     assert source.restart(5) == 5
     (line,) = highlight_lines(source, 3, 4)
-    assert line == Markup('<span class="sd">    it&#39;s &lt;b&gt;</span>')
+    assert line == Markup('<span class="sd">    it&#x27;s &lt;b&gt;</span>')
 
 
 def test_control_characters_are_made_visible() -> None:

@@ -32,7 +32,8 @@ from webapp.security import link_page_headers
 
 logger = logging.getLogger(__name__)
 
-PART_LINES = 300  # source lines in each part of the listing
+FIRST_LINES = 100  # source lines in the page's first answer: its first screens
+PART_LINES = 300  # source lines in each further part of the listing, loaded while scrolling
 CONTEXT_LINES = 2  # lines shown around each issue when the listing is filtered by rule
 _RULE_CODE = re.compile(r"[A-Za-z0-9-]{1,40}")
 
@@ -152,7 +153,7 @@ def _issue_view(issue: Issue) -> IssueView:
         end_line=issue.end_line,
         end_column=issue.end_column,
         code=issue.code,
-        message=visible(issue.message),
+        message=issue.message if issue.message.isprintable() else visible(issue.message),
         fixable=issue.fixable,
     )
 
@@ -255,7 +256,9 @@ def template_context(
     channel, ruff's pages of the rules."""
     report = owned.report
     return {
-        "code": code_part(owned.lines, data, start or 1),
+        "code": code_part(
+            owned.lines, data, start or 1, FIRST_LINES if start is None else PART_LINES
+        ),
         "continued": start is not None,
         "marks": {view.channel.value: view for view in data.deliveries},
         "docs": _docs_links(report.issues, data.rules),
