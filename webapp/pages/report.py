@@ -328,7 +328,9 @@ def explanation_blocks(markdown: str) -> list[ExplanationBlock]:
     blocks = []
     for block in markdown_blocks(markdown):
         if block.kind == "code":
-            blocks.append(ExplanationBlock("code", Markup.escape(block.text)))
+            lines = block.text.split("\n")
+            code = Markup("\n").join(highlight_lines(SourceMap(lines), 0, len(lines)))
+            blocks.append(ExplanationBlock("code", code))
         else:
             # `inline` escapes everything but the few tags it writes itself
             blocks.append(ExplanationBlock(block.kind, Markup(inline(block.text))))  # noqa: S704
