@@ -7,10 +7,18 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from checks.worker import Worker
-from core.models import User, utcnow
+from core.models import (
+    Check,
+    CheckResult,
+    Delivery,
+    DeliveryChannel,
+    DeliveryStatus,
+    User,
+    utcnow,
+)
 from core.report_links import link_key
 from core.services.privacy import forget_user
 from core.services.report_links import report_link
@@ -293,3 +301,68 @@ async def test_the_email_links_parts_are_plain_links(mini_app: MiniApp, worker: 
     assert listed_lines(rest.text) == list(range(101, 352))
     assert "from=" not in rest.text.replace(f'/r/{token}"', "")  # the last part: no next
     assert listed_issues(rest.text) == [(351, 8, "F401")]
+
+
+async def test_a_check_that_could_not_run_and_a_refused_email_say_why(
+    mini_app: MiniApp, worker: Worker
+) -> None:
+    ann = await seeded(mini_app.bot_app, "ann@example.com")
+    check_id = await checked(mini_app, ann, "app.py", b"import os\n")
+    async with mini_app.bot_app.session_factory() as session:
+        await session.execute(
+            update(Check)
+            .where(Check.id == check_id)
+            .values(
+                result=CheckResult.ERROR,
+                issues=[],
+                issue_count=0,
+                error="ruff: internal error <panic>",
+            )
+        )
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.check_id == check_id, Delivery.channel == DeliveryChannel.EMAIL)
+            .values(
+                status=DeliveryStatus.FAILED,
+                sent_at=None,
+                last_error="550 5.1.1 <ann@example.com>: Recipient address rejected (mx.internal)",
+            )
+        )
+        await session.commit()
+
+    fragment = await mini_app.part(f"/checks/{check_id}", ann)
+    data = (await mini_app.api(f"/checks/{check_id}", ann)).json()
+
+    text = html_text(fragment.text)
+    assert "The check could not run." in text
+    assert "ruff: internal error <panic>" in text
+    assert "<panic>" not in fragment.text
+    assert "Email: failed: the message could not be sent" in text
+    assert "mx.internal" not in fragment.text  # the server's answer is for admins
+    assert "Chat: sent" in text
+    assert data["result"] == "error"
+    assert data["issues"] == []
+    assert data["deliveries"][0]["reason"] == "the message could not be sent"
+    assert "/fix" not in fragment.text
+
+
+async def test_a_check_with_more_issues_than_kept_says_so(
+    mini_app: MiniApp, worker: Worker
+) -> None:
+    ann = await seeded(mini_app.bot_app, "ann@example.com")
+    check_id = await checked(mini_app, ann, "app.py", b"import os\nimport sys\n")
+    async with mini_app.bot_app.session_factory() as session:
+        await session.execute(
+            update(Check)
+            .where(Check.id == check_id)
+            .values(issue_count=12_000, issues_truncated=True)
+        )
+        await session.commit()
+
+    text = html_text((await mini_app.part(f"/checks/{check_id}", ann)).text)
+    data = (await mini_app.api(f"/checks/{check_id}", ann)).json()
+
+    assert "Showing the first 2 of 12000 issues." in text
+    assert data["issue_count"] == 12_000
+    assert data["issues_truncated"] is True
+    assert len(data["issues"]) == 2
