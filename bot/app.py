@@ -14,7 +14,14 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisStorage
-from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 from aiogram.utils.i18n import I18n
 from babel.support import Translations
 from redis.asyncio import Redis
@@ -47,6 +54,11 @@ from infra.mail.emails import EmailTemplates
 from infra.ruff.runner import RuffRunner
 
 logger = logging.getLogger(__name__)
+
+# The chat menu button's label. One default button serves every private chat, and Telegram has
+# no per-language variant of it (unlike the command menu), so it is in the bot's default
+# language.
+MENU_BUTTON_TEXT = "Open"
 
 
 class Catalogues(I18n):
@@ -178,3 +190,21 @@ async def set_commands(
 
 def _bot_commands(descriptions: dict[str, str]) -> list[BotCommand]:
     return [BotCommand(command=name, description=text) for name, text in descriptions.items()]
+
+
+async def set_menu_button(bot: Bot, webapp_url: str) -> None:
+    """The chat menu button of every private chat (the default, not one chat's): the Mini App
+    with WEBAPP_URL set. Without it, a Mini App button an earlier deployment left is put back
+    to Telegram's default (the command menu); otherwise nothing is changed."""
+    if webapp_url:
+        button = MenuButtonWebApp(text=MENU_BUTTON_TEXT, web_app=WebAppInfo(url=webapp_url + "/"))
+        await bot.set_chat_menu_button(menu_button=button)
+        return
+    current = await bot.get_chat_menu_button()
+    if isinstance(current, MenuButtonWebApp):
+        await bot.set_chat_menu_button(menu_button=MenuButtonDefault())
+        logger.info(
+            "the chat menu button opened the Mini App at %s; WEBAPP_URL is not set, so it "
+            "is the command menu again",
+            current.web_app.url,
+        )

@@ -30,10 +30,13 @@ UNREACHABLE_RETRY_SECONDS = 30.0
 
 
 class TelegramResultSender:
-    def __init__(self, bot: Bot, i18n: I18n, pacer: Pacer | None = None) -> None:
+    def __init__(
+        self, bot: Bot, i18n: I18n, pacer: Pacer | None = None, *, webapp_url: str = ""
+    ) -> None:
         self._bot = bot
         self._i18n = i18n
         self._pacer = pacer or Pacer()
+        self._webapp_url = webapp_url  # WEBAPP_URL: "🌐 Open" under each result ("": none)
 
     @asynccontextmanager
     async def opened(self) -> AsyncIterator[Send]:
@@ -44,7 +47,7 @@ class TelegramResultSender:
         assert target.chat_id is not None  # the delivery job fails chat-less targets itself
         with self._i18n.context(), self._i18n.use_locale(pick_locale(target.locale)):
             text = report_texts.check_result_message(target.report)
-            keyboard = build_result_kb(target.report.check_id)
+            keyboard = build_result_kb(target.report.check_id, self._webapp_url)
         try:
             # A 429 comes straight here: the outbox schedules the retry and the pacer holds.
             async with self._pacer.sending(target.chat_id):

@@ -166,6 +166,7 @@ async def delivery_targets(
                 Delivery.id,
                 Delivery.channel,
                 Delivery.check_id,
+                Check.started_at,
                 User.id.label("user_id"),
                 User.email,
                 FileVersion.uploaded_by,
@@ -204,6 +205,8 @@ async def delivery_targets(
                 email=row.email,
                 chat_id=account.chat_id if account is not None else None,
                 locale=account.language_code if account is not None else "en",
+                owner_id=row.user_id,
+                check_started_at=row.started_at,
             )
         )
     return targets

@@ -5,6 +5,7 @@ by the delivery job (checks/delivery_job.py)."""
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from core.models import DeliveryChannel
@@ -19,6 +20,10 @@ class DeliveryTarget:
     email: str
     chat_id: int | None
     locale: str
+    # What a signed link to the report is made of (core/report_links.py): the file's owner and
+    # when the check started.
+    owner_id: int
+    check_started_at: datetime
 
 
 # Sends one result; returns once the server accepted it (see `ResultSender`).

@@ -37,7 +37,7 @@ from core.ports import Mailer, Wakeup
 from infra.database import SessionFactory, build_engine, build_session_factory
 from infra.mail.emails import EmailTemplates
 from infra.mail.mailers import build_mailer
-from infra.mail.results import EmailResultSender
+from infra.mail.results import EmailResultSender, ReportLinks
 from infra.pacing import Pacer
 from infra.ruff.autofix import RuffFixer
 from infra.ruff.rules import RuleCatalog
@@ -177,7 +177,11 @@ async def open_worker(
     """The scheduler with the check and delivery jobs, started; stopped on exit."""
     settings = resources.settings
     senders: dict[DeliveryChannel, ResultSender] = {
-        DeliveryChannel.EMAIL: EmailResultSender(resources.mailer, resources.email_templates),
+        DeliveryChannel.EMAIL: EmailResultSender(
+            resources.mailer,
+            resources.email_templates,
+            links=ReportLinks.from_settings(settings, bot.token, resources.clock),
+        ),
         DeliveryChannel.TELEGRAM: TelegramResultSender(
             bot,
             Catalogues(resources.translations),
@@ -185,6 +189,7 @@ async def open_worker(
                 per_second=settings.telegram_messages_per_second,
                 chat_interval=settings.telegram_chat_interval_seconds,
             ),
+            webapp_url=settings.webapp_url,
         ),
     }
     stopping = asyncio.Event()  # set by Worker.stop: the jobs claim nothing more

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from aiogram import Bot
 from aiohttp import web
 
-from bot.app import Catalogues, set_commands
+from bot.app import Catalogues, set_commands, set_menu_button
 from bot.connect import TelegramLink
 from bot.observe import TelegramErrorCounter
 from core.config import Settings
@@ -105,6 +105,7 @@ class Polling:
         bot, dispatcher = self._runtime.bot, self._runtime.dispatcher
         me = await self._link.connect(bot)
         await set_commands(bot, self._resources.translations, self._resources.settings.admin_ids)
+        await set_menu_button(bot, self._resources.settings.webapp_url)
         logger.info(
             "reviewbot is running as @%s — open https://t.me/%s and send /start",
             me.username,

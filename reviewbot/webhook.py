@@ -12,7 +12,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from babel.support import Translations
 
-from bot.app import set_commands
+from bot.app import set_commands, set_menu_button
 from bot.connect import TelegramLink, TelegramRefusedError
 from core.config import Settings
 from reviewbot.supervisor import cancel
@@ -73,6 +73,7 @@ class Webhook:
         bot, settings = self._bot, self._settings
         me = await self._link.connect(bot)
         await set_commands(bot, self._translations, settings.admin_ids)
+        await set_menu_button(bot, settings.webapp_url)
         try:
             await bot.set_webhook(
                 settings.webhook_url,

@@ -23,6 +23,11 @@ def button_back() -> str:
     return _("« Back")
 
 
+def button_open_webapp() -> str:
+    """The button that opens the same screen in the Mini App (only with WEBAPP_URL set)."""
+    return _("🌐 Open")
+
+
 def something_went_wrong() -> str:
     return _("Something went wrong on my side. Please try again in a moment.")
 

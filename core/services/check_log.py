@@ -4,9 +4,10 @@ its two deliveries. Files the user deleted keep their checks in the log."""
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -33,6 +34,9 @@ class LogDelivery:
     attempts: int
     sent_at: datetime | None
     failing: bool  # the last try failed (a wait for Telegram's 429 counts no attempt)
+    # What the last try failed with, as stored (a mail server's reply may name its hosts: show
+    # a person `bot.shared.delivery_reason_texts.delivery_reason` of it, never this).
+    last_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,11 +91,11 @@ def _log_query(user_id: int) -> Select[*tuple[Any, ...]]:
             _Email.status,
             _Email.attempts,
             _Email.sent_at,
-            _Email.last_error.is_not(None),
+            _Email.last_error,
             _Chat.status,
             _Chat.attempts,
             _Chat.sent_at,
-            _Chat.last_error.is_not(None),
+            _Chat.last_error,
             Check.issues_truncated,
         )
         .join(FileVersion, FileVersion.id == Check.version_id)
@@ -108,10 +112,12 @@ def _log_query(user_id: int) -> Select[*tuple[Any, ...]]:
 
 
 def _delivery(
-    status: DeliveryStatus | None, attempts: int, sent_at: datetime | None, failing: bool
+    status: DeliveryStatus | None, attempts: int, sent_at: datetime | None, error: str | None
 ) -> LogDelivery | None:
     """None when the outer join found no delivery row."""
-    return None if status is None else LogDelivery(status, attempts, sent_at, bool(failing))
+    if status is None:
+        return None
+    return LogDelivery(status, attempts, sent_at, failing=error is not None, last_error=error)
 
 
 def _entry(row: Any) -> LogEntry:
@@ -158,3 +164,68 @@ async def check_log_entries(session: AsyncSession, user_id: int) -> list[LogEntr
     """The user's whole check log, newest first (for the exports)."""
     rows = await session.execute(_log_query(user_id))
     return [_entry(row) for row in rows]
+
+
+class DeliveryFilter(StrEnum):
+    """Which checks of the log to show by their two deliveries."""
+
+    SENT = "sent"  # both sent
+    PENDING = "pending"  # one or both still to be sent
+    FAILED = "failed"  # one or both given up
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    name: str = ""  # part of the file name, any case (SQLite folds ASCII letters only)
+    result: CheckResult | None = None
+    delivery: DeliveryFilter | None = None
+
+
+@dataclass(frozen=True)
+class LogSlice:
+    entries: list[LogEntry]
+    start: int  # the position of the first entry among those matching, from 0
+    matching: int  # checks that match the filter
+    total: int  # every check of the log
+
+
+def _matches(filters: LogFilter) -> ColumnElement[bool]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.name:
+        conditions.append(File.name.icontains(filters.name, autoescape=True))
+    if filters.result is not None:
+        conditions.append(Check.result == filters.result)
+    match filters.delivery:
+        case DeliveryFilter.SENT:
+            conditions.append(
+                and_(_Email.status == DeliveryStatus.SENT, _Chat.status == DeliveryStatus.SENT)
+            )
+        case DeliveryFilter.PENDING:
+            conditions.append(
+                or_(
+                    _Email.status == DeliveryStatus.PENDING, _Chat.status == DeliveryStatus.PENDING
+                )
+            )
+        case DeliveryFilter.FAILED:
+            conditions.append(
+                or_(_Email.status == DeliveryStatus.FAILED, _Chat.status == DeliveryStatus.FAILED)
+            )
+    return and_(true(), *conditions)
+
+
+async def filtered_log(
+    session: AsyncSession, user_id: int, filters: LogFilter, start: int, size: int
+) -> LogSlice:
+    """`size` checks of the user's log that match `filters`, from the `start`-th (newest
+    first), with how many match and how many there are in all."""
+    query = _log_query(user_id).where(_matches(filters))
+    matching = await session.scalar(select(func.count()).select_from(query.subquery()))
+    total = await session.scalar(select(func.count()).select_from(_log_query(user_id).subquery()))
+    start = max(start, 0)
+    rows = await session.execute(query.offset(start).limit(size))
+    return LogSlice(
+        entries=[_entry(row) for row in rows],
+        start=start,
+        matching=matching or 0,
+        total=total or 0,
+    )

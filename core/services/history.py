@@ -60,24 +60,19 @@ class _CheckRow:
 
 
 async def file_history(
-    session: AsyncSession, user_id: int, file_id: int, page: int
+    session: AsyncSession,
+    user_id: int,
+    file_id: int,
+    page: int,
+    page_size: int = HISTORY_PAGE_SIZE,
 ) -> FileHistory:
     """One page of the versions of the user's active file, newest first, each with its latest
     check and the diff from the version before."""
-    found = (
-        await session.execute(
-            select(File.name, File.current_version).where(
-                File.id == file_id, File.user_id == user_id, File.status != FileStatus.DELETED
-            )
-        )
-    ).one_or_none()
-    if found is None:
-        raise FileNotFoundForUserError
-    name, total = found
-    pages = max(1, math.ceil(total / HISTORY_PAGE_SIZE))
+    name, total = await _active_file(session, user_id, file_id)
+    pages = max(1, math.ceil(total / page_size))
     page = min(max(page, 0), pages - 1)
-    newest = total - page * HISTORY_PAGE_SIZE
-    oldest = max(1, newest - HISTORY_PAGE_SIZE + 1)
+    newest = total - page * page_size
+    oldest = max(1, newest - page_size + 1)
 
     versions = (
         await session.execute(
@@ -118,6 +113,81 @@ async def file_history(
     )
 
 
+@dataclass(frozen=True)
+class ComparedVersion:
+    """One side of a comparison: a version, its source and its latest check."""
+
+    number: int
+    uploaded_at: datetime
+    content: bytes
+    check_id: int | None  # the version's latest check; None before the first
+    result: CheckResult | None
+    issue_count: int
+
+
+@dataclass(frozen=True)
+class VersionComparison:
+    """Two versions of a file side by side; `issues` is what changed from `before` to `after`
+    when both have a finished check (passed or found issues), else None."""
+
+    file_id: int
+    name: str
+    total: int  # versions in all
+    before: ComparedVersion
+    after: ComparedVersion
+    issues: IssueDiff | None
+
+
+async def compare_versions(
+    session: AsyncSession, user_id: int, file_id: int, before: int, after: int
+) -> VersionComparison:
+    """Versions `before` and `after` (numbers, any two, either order) of the user's active file
+    with the issues fixed, new and remaining from one to the other, matched as `diff_issues`
+    does (moved code is neither fixed nor new). A number the file does not have is no file of
+    theirs (`FileNotFoundForUserError`)."""
+    name, total = await _active_file(session, user_id, file_id)
+    if not (1 <= before <= total and 1 <= after <= total):
+        raise FileNotFoundForUserError
+    rows = (
+        await session.execute(
+            select(
+                FileVersion.id, FileVersion.number, FileVersion.uploaded_at, FileVersion.content
+            ).where(FileVersion.file_id == file_id, FileVersion.number.in_({before, after}))
+        )
+    ).all()
+    by_number = {row.number: row for row in rows}
+    latest = await _latest_checks(session, [row.id for row in rows])
+    sides = {
+        number: ComparedVersion(
+            number=number,
+            uploaded_at=row.uploaded_at,
+            content=row.content,
+            check_id=check.id if check else None,
+            result=check.result if check else None,
+            issue_count=check.issue_count if check else 0,
+        )
+        for number, row in by_number.items()
+        for check in [latest.get(row.id)]
+    }
+    first, second = sides[before], sides[after]
+    issues = None
+    if first.check_id and second.check_id and _finished(first) and _finished(second):
+        reviewed = await _reviewed(session, [first.check_id, second.check_id])
+        issues = diff_issues(reviewed[first.check_id], reviewed[second.check_id])
+    return VersionComparison(
+        file_id=file_id,
+        name=name,
+        total=total,
+        before=first,
+        after=second,
+        issues=issues,
+    )
+
+
+def _finished(version: ComparedVersion) -> bool:
+    return version.result is not None and version.result is not CheckResult.ERROR
+
+
 async def diff_since_previous(session: AsyncSession, check: Check) -> VersionDiff | None:
     """What a finished check found changed since the nearest earlier version with a finished
     check; None for the first, for a check that could not run, or when no earlier one finished."""
@@ -154,6 +224,21 @@ async def _diffs(
         )
         for (earlier, earlier_check), (later, later_check) in pairwise(chain)
     }
+
+
+async def _active_file(session: AsyncSession, user_id: int, file_id: int) -> tuple[str, int]:
+    """The name and the number of versions of the user's active file."""
+    found = (
+        await session.execute(
+            select(File.name, File.current_version).where(
+                File.id == file_id, File.user_id == user_id, File.status != FileStatus.DELETED
+            )
+        )
+    ).one_or_none()
+    if found is None:
+        raise FileNotFoundForUserError
+    name, total = found
+    return name, total
 
 
 async def _latest_checks(session: AsyncSession, version_ids: list[int]) -> dict[int, _CheckRow]:

@@ -30,6 +30,7 @@ class RuleSettings:
     muted: tuple[str, ...]
     own_config_hash: str | None  # kept when they go back to a built-in preset
     own_config: ConfigSummary | None
+    own_config_text: str | None = None  # as stored: the normalized ruff.toml text
 
 
 async def _user(session: AsyncSession, user_id: int, *, for_update: bool = False) -> User:
@@ -42,7 +43,7 @@ async def _user(session: AsyncSession, user_id: int, *, for_update: bool = False
 
 async def rule_settings(session: AsyncSession, user_id: int) -> RuleSettings:
     user = await _user(session, user_id)
-    summary = None
+    summary = text = None
     if user.ruff_config_hash is not None:
         text = await session.scalar(
             select(ReviewConfigText.text).where(ReviewConfigText.hash == user.ruff_config_hash)
@@ -53,6 +54,7 @@ async def rule_settings(session: AsyncSession, user_id: int) -> RuleSettings:
         muted=tuple(user.muted_rules or ()),
         own_config_hash=user.ruff_config_hash,
         own_config=summary,
+        own_config_text=text,
     )
 
 

@@ -1,7 +1,7 @@
 """Email bodies rendered from templates (plain text and HTML) in the person's language."""
 
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,15 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 # stays far below 5 MB, which mail servers accept.
 MAX_EMAIL_ISSUES = 500
 MAX_EMAIL_MESSAGE = 1000
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    """A signed "open in browser" link to a check's report (`WEBAPP_URL/r/<token>`) and the
+    moment it stops working."""
+
+    url: str
+    expires: datetime
 
 
 def _one_line(subject: str) -> str:
@@ -59,16 +68,25 @@ class EmailTemplates:
         html = environment.get_template(f"{name}.html").render(context)
         return _one_line(subject), text, html
 
-    def check_report(self, *, locale: str, recipient: str, report: CheckReport) -> EmailMessage:
+    def check_report(
+        self,
+        *,
+        locale: str,
+        recipient: str,
+        report: CheckReport,
+        link: ReportLink | None = None,
+    ) -> EmailMessage:
         """The result of a check in text and HTML: its first `MAX_EMAIL_ISSUES` issues (the
-        new ones first, after a diff) and how many more there are."""
-        subject, text, html = self.render(locale, "check_report", _report_context(report))
+        new ones first, after a diff) and how many more there are; with `link`, the address
+        that opens the report in a browser and until when it does."""
+        context = _report_context(report, link)
+        subject, text, html = self.render(locale, "check_report", context)
         return compose(
             sender=self.sender, recipient=recipient, subject=subject, text=text, html=html
         )
 
 
-def _report_context(report: CheckReport) -> dict[str, Any]:
+def _report_context(report: CheckReport, link: ReportLink | None) -> dict[str, Any]:
     if report.diff is not None and report.diff.issues.new:
         new = list(report.diff.issues.new[:MAX_EMAIL_ISSUES])
         remaining = list(report.diff.issues.remaining[: MAX_EMAIL_ISSUES - len(new)])
@@ -85,6 +103,8 @@ def _report_context(report: CheckReport) -> dict[str, Any]:
         "issues": _cut(issues),
         "unlisted": max(report.issue_count - listed, 0),
         "kept": len(report.issues) if report.issues_truncated else None,
+        "link": link,
+        "link_until": None if link is None else link.expires.strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 

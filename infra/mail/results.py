@@ -13,12 +13,16 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from core.clock import SYSTEM_CLOCK, Clock
+from core.config import Settings
 from core.delivery import ChannelUnavailable, DeliveryError, DeliveryTarget, Send
 from core.i18n import pick_locale
 from core.ports import Mailer, MailFailure, MailSendError
+from core.report_links import link_key, read_link, sign_link
 from infra import metrics
-from infra.mail.emails import EmailTemplates
+from infra.mail.emails import EmailTemplates, ReportLink
 
 logger = logging.getLogger(__name__)
 
@@ -80,14 +84,56 @@ class MailOutage:
             self._next_try = 0.0
 
 
+@dataclass(frozen=True)
+class ReportLinks:
+    """Signed "open in browser" links (core/report_links.py) put in result emails:
+    `WEBAPP_URL/r/<token>`, valid `days` days from the moment the email is written."""
+
+    webapp_url: str
+    key: bytes
+    days: int
+    clock: Clock = SYSTEM_CLOCK
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, bot_token: str, clock: Clock = SYSTEM_CLOCK
+    ) -> "ReportLinks | None":
+        """The links WEBAPP_URL, REPORT_LINK_DAYS and REPORT_LINK_SECRET (else a key derived
+        from the bot token) make; None without WEBAPP_URL (no link in the emails)."""
+        if not settings.webapp_url:
+            return None
+        key = link_key(settings.report_link_secret.get_secret_value(), bot_token)
+        return cls(settings.webapp_url, key, settings.report_link_days, clock)
+
+    def link(self, target: DeliveryTarget) -> ReportLink:
+        token = sign_link(
+            self.key,
+            check_id=target.report.check_id,
+            owner_id=target.owner_id,
+            started=target.check_started_at,
+            now=self.clock.now(),
+            days=self.days,
+        )
+        claim = read_link(token)
+        assert claim is not None  # a token just signed reads back
+        expires = datetime.fromtimestamp(claim.expires, UTC)
+        return ReportLink(url=f"{self.webapp_url}/r/{token}", expires=expires)
+
+
 class EmailResultSender:
     def __init__(
-        self, mailer: Mailer, templates: EmailTemplates, outage: MailOutage | None = None
+        self,
+        mailer: Mailer,
+        templates: EmailTemplates,
+        outage: MailOutage | None = None,
+        *,
+        links: ReportLinks | None = None,
     ) -> None:
         self._mailer = mailer
         self._templates = templates
         # Kept across the delivery job's runs: an outage is reported once, not once a run.
         self.outage = outage or MailOutage()
+        self._links = links  # None: no "open in browser" link (WEBAPP_URL not set)
 
     @asynccontextmanager
     async def opened(self) -> AsyncIterator[Send]:
@@ -111,6 +157,7 @@ class EmailResultSender:
             locale=pick_locale(target.locale),
             recipient=target.email,
             report=target.report,
+            link=None if self._links is None else self._links.link(target),
         )
         try:
             await mailer.send(message)

@@ -15,11 +15,15 @@ from tests.fake_telegram.links import LinkError, check_link, link_error
 from tests.fake_telegram.models import ApiError, JsonDict
 
 MAX_CALLBACK_DATA = 64
-# Inline button kinds besides url and callback_data (not used by our bot; only accepted).
+# Inline button kinds besides url, callback_data and web_app (not used by our bot; only
+# accepted).
 OTHER_INLINE_ACTIONS = (
     "callback_game", "pay", "switch_inline_query", "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat", "login_url", "web_app", "copy_text",
+    "switch_inline_query_chosen_chat", "login_url", "copy_text",
 )  # fmt: skip
+# Telegram's answer to a web_app button outside a private chat (or any button kind the chat
+# does not allow).
+BUTTON_TYPE_INVALID = "BUTTON_TYPE_INVALID"
 KEYBOARD_BUTTON_FLAGS = ("request_phone_number", "request_contact", "request_location")
 KEYBOARD_BUTTON_OBJECTS = ("request_poll", "web_app", "request_users", "request_user")
 MARKUP_FLAGS = (
@@ -42,21 +46,29 @@ def _button_text(text: str, what: str) -> str:
     return text
 
 
-def _read_inline_button(button: object) -> tuple[JsonDict, str, str, str]:
-    """The Bot API's reading: (button, text, url, callback_data), or FieldError."""
+def _read_inline_button(button: object) -> tuple[JsonDict, str, str, str, str | None]:
+    """The Bot API's reading: (button, text, url, callback_data, web_app url), or
+    FieldError."""
     if not isinstance(button, dict):
         raise fields.FieldError("InlineKeyboardButton must be an Object")
     text = fields.string(button, "text", required=True)
     url = fields.string(button, "url")
     data = fields.string(button, "callback_data")
-    if not url and not data and not any(key in button for key in OTHER_INLINE_ACTIONS):
+    web_app = fields.typed(button, "web_app", dict)
+    web_app_url = None if web_app is None else fields.string(web_app, "url", required=True)
+    if (
+        not url
+        and not data
+        and web_app is None
+        and not any(key in button for key in OTHER_INLINE_ACTIONS)
+    ):
         raise fields.FieldError("Text buttons are unallowed in the inline keyboard")
-    return button, text, url, data
+    return button, text, url, data, web_app_url
 
 
 def _inline_button(value: object) -> JsonDict:
     try:
-        button, text, url, data = _read_inline_button(value)
+        button, text, url, data, web_app_url = _read_inline_button(value)
     except fields.FieldError as err:
         raise refuse(f"Can't parse inline keyboard button: {err}") from None
     result: JsonDict = {**button, "text": _button_text(text, "Inline keyboard button")}
@@ -66,11 +78,22 @@ def _inline_button(value: object) -> JsonDict:
         except LinkError as err:
             raise refuse(f"Inline keyboard button {link_error(url, err)}") from None
         result["url"] = url
+    elif web_app_url is not None:
+        result["web_app"] = {"url": web_app_link(web_app_url, "Inline keyboard button Web App")}
     elif data:
         if len(data.encode()) > MAX_CALLBACK_DATA:
             raise refuse("BUTTON_DATA_INVALID")
         result["callback_data"] = data
     return result
+
+
+def web_app_link(url: str, what: str) -> str:
+    """A Web App's address as Telegram keeps it: https only (tdlib's ``check_link`` with
+    ``https_only``); refused with ``what`` in front of tdlib's reason."""
+    try:
+        return check_link(url, https_only=True)
+    except LinkError as err:
+        raise refuse(f"{what} {link_error(url, err)}") from None
 
 
 def _read_keyboard_button(button: object) -> JsonDict:
@@ -130,8 +153,11 @@ def _read(markup: object) -> JsonDict | None:
     return None
 
 
-def parse_reply_markup(value: object, *, inline_only: bool = False) -> JsonDict | None:
-    """The markup Telegram keeps (None for none), or the ApiError it answers."""
+def parse_reply_markup(
+    value: object, *, inline_only: bool = False, private_chat: bool = True
+) -> JsonDict | None:
+    """The markup Telegram keeps (None for none), or the ApiError it answers. ``web_app``
+    buttons of an inline keyboard are allowed only in a private chat (``private_chat``)."""
     if value is None:
         return None
     try:
@@ -140,4 +166,8 @@ def parse_reply_markup(value: object, *, inline_only: bool = False) -> JsonDict 
         raise refuse(str(err)) from None
     if inline_only and markup is not None and "inline_keyboard" not in markup:
         raise refuse("Inline keyboard expected")
+    if not private_chat and markup is not None:
+        buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
+        if any("web_app" in button for button in buttons):
+            raise refuse(BUTTON_TYPE_INVALID)
     return markup

@@ -107,13 +107,20 @@ def parse_url(url: str) -> HttpUrl:
     return HttpUrl(https, userinfo, host, is_ipv6, port, query)
 
 
-def check_link(link: str) -> str:
-    """The link as Telegram keeps it; raises LinkError when Telegram refuses it."""
+def check_link(link: str, *, https_only: bool = False) -> str:
+    """The link as Telegram keeps it; raises LinkError when Telegram refuses it.
+
+    ``https_only``: a Web App's address (inline ``web_app`` buttons, the menu button), which
+    Telegram opens only over https; checked right after the URL parses, so ``example`` (read
+    as ``http://example``) is refused for that, not as a host without a dot.
+    """
     scheme = next((s for s in INTERNAL_SCHEMES if link.lower().startswith(s)), None)
     rest = link[len(scheme) :] if scheme else link
     if scheme and rest.startswith("//"):
         rest = rest[2:]
     parsed = parse_url(rest)
+    if https_only and (scheme is not None or not parsed.https):
+        raise LinkError("Only HTTPS links are allowed")
     if scheme is not None:
         if (
             rest.lower().startswith("http://")

@@ -73,7 +73,7 @@ async def send_message(world: World, params: Params) -> JsonDict:
     check_reply_target(chat, params)
     raw, plain, entities = _text(world, params, "text")
     check_text(plain)
-    markup = parse_reply_markup(params.get_json("reply_markup"))
+    markup = parse_reply_markup(params.get_json("reply_markup"), private_chat=chat.private)
     message = StoredMessage(
         message_id=chat.new_message_id(),
         chat_id=chat.chat_id,
@@ -133,7 +133,9 @@ async def send_document(world: World, params: Params) -> JsonDict:
         html=raw,
         parse_mode=params.get_str("parse_mode") if raw else None,
         entities=entities,
-        reply_markup=parse_reply_markup(params.get_json("reply_markup")),
+        reply_markup=parse_reply_markup(
+            params.get_json("reply_markup"), private_chat=chat.private
+        ),
         document=stored,
     )
     chat.messages[message.message_id] = message
@@ -166,7 +168,9 @@ async def edit_message_text(world: World, params: Params) -> JsonDict:
         raise bad_request("there is no text in the message to edit")
     raw, plain, entities = _text(world, params, "text")
     check_text(plain)
-    markup = parse_reply_markup(params.get_json("reply_markup"), inline_only=True)
+    markup = parse_reply_markup(
+        params.get_json("reply_markup"), inline_only=True, private_chat=chat.private
+    )
     if (plain, entities, markup) == (message.text, message.entities, message.reply_markup):
         raise bad_request(NOT_MODIFIED)
     message.text, message.html, message.entities = plain, raw, entities
@@ -178,7 +182,9 @@ async def edit_message_text(world: World, params: Params) -> JsonDict:
 @method("editMessageReplyMarkup")
 async def edit_message_reply_markup(world: World, params: Params) -> JsonDict:
     chat, message = _message_to_edit(world, params)
-    markup = parse_reply_markup(params.get_json("reply_markup"), inline_only=True)
+    markup = parse_reply_markup(
+        params.get_json("reply_markup"), inline_only=True, private_chat=chat.private
+    )
     if markup == message.reply_markup:
         raise bad_request(NOT_MODIFIED)
     message.reply_markup = markup

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from tests.fake_telegram import json_fields as fields
+from tests.fake_telegram.keyboards import web_app_link
 from tests.fake_telegram.methods import HANDLERS, method, sendable_chat
 from tests.fake_telegram.models import ApiError, JsonDict, bad_request
 from tests.fake_telegram.params import Params
@@ -157,6 +159,90 @@ async def get_my_commands(world: World, params: Params) -> list[JsonDict]:
 async def delete_my_commands(world: World, params: Params) -> bool:
     world.commands.pop(_commands_key(world, params), None)
     return True
+
+
+# What getChatMenuButton answers while nothing was set ("no specific value", as Telegram says).
+DEFAULT_MENU_BUTTON: JsonDict = {"type": "default"}
+
+
+def _menu_button_fields(raw: object) -> JsonDict:
+    """The Bot API's reading of a MenuButton object, or FieldError."""
+    if not isinstance(raw, dict):
+        raise fields.FieldError("MenuButton must be an Object")
+    kind = fields.string(raw, "type", required=True)
+    if kind in {"default", "commands"}:
+        return {"type": kind}
+    if kind != "web_app":
+        raise fields.FieldError("MenuButton has unsupported type")
+    text = fields.string(raw, "text", required=True)
+    web_app = fields.typed(raw, "web_app", dict, required=True)
+    return {
+        "type": kind,
+        "text": text,
+        "web_app": {"url": fields.string(web_app, "url", required=True)},
+    }
+
+
+def _read_menu_button(params: Params) -> JsonDict:
+    """``menu_button`` as the Bot API reads it (``Client::get_bot_menu_button``; absent: the
+    default), then tdlib's checks of a web_app one (non-empty text, an https address)."""
+    raw = params.raw.get("menu_button")
+    if raw is None or raw == "":
+        return dict(DEFAULT_MENU_BUTTON)
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raise bad_request("can't parse menu button JSON object") from None
+    try:
+        button = _menu_button_fields(raw)
+    except fields.FieldError as err:
+        raise bad_request(f"can't parse menu button: {err}") from None
+    if button["type"] != "web_app":
+        return button
+    if not button["text"]:
+        raise bad_request("menu button text must be non-empty")
+    button["web_app"]["url"] = web_app_link(button["web_app"]["url"], "menu button web app")
+    return button
+
+
+def _menu_button_chat(world: World, params: Params) -> int | None:
+    """The private chat of ``chat_id`` (its user's id; None without one: the default button).
+    As the Bot API: a user id (``get_user_id``) the bot knows (``check_user``)."""
+    if "chat_id" not in params:
+        return None
+    value = params.get_str("chat_id") or ""
+    user_id = int(value) if value.lstrip("-").isdigit() else 0
+    if user_id <= 0:
+        raise bad_request("invalid chat_id specified")
+    state = world.chats.get(user_id)
+    if state is None or not state.opened:
+        raise bad_request("user not found")
+    return user_id
+
+
+@method("setChatMenuButton")
+async def set_chat_menu_button(world: World, params: Params) -> bool:
+    """The default menu button of every private chat, or (with ``chat_id``) one chat's; a
+    chat's own button set to "default" falls back to the bot's default button again."""
+    button = _read_menu_button(params)  # read before the chat, as the Bot API does
+    chat = _menu_button_chat(world, params)
+    if chat is not None and button["type"] == "default":
+        world.menu_buttons.pop(chat, None)
+    elif chat is None and button["type"] == "default":
+        world.menu_buttons.pop(None, None)
+    else:
+        world.menu_buttons[chat] = button
+    return True
+
+
+@method("getChatMenuButton")
+async def get_chat_menu_button(world: World, params: Params) -> JsonDict:
+    """The chat's own button, else the default one."""
+    chat = _menu_button_chat(world, params)
+    if chat is not None and chat in world.menu_buttons:
+        return dict(world.menu_buttons[chat])
+    return dict(world.menu_buttons.get(None, DEFAULT_MENU_BUTTON))
 
 
 ALL_HANDLERS = HANDLERS  # every method, registered by this module and by methods.py

@@ -40,6 +40,7 @@ class Button:
     text: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None  # the Mini App address a web_app button opens
 
 
 @dataclass
@@ -150,7 +151,15 @@ class StoredMessage:
         if self.reply_markup is None:
             return []
         return [
-            [Button(str(b["text"]), b.get("callback_data"), b.get("url")) for b in row]
+            [
+                Button(
+                    str(b["text"]),
+                    b.get("callback_data"),
+                    b.get("url"),
+                    b["web_app"]["url"] if "web_app" in b else None,
+                )
+                for b in row
+            ]
             for row in self.reply_markup.get("inline_keyboard", [])
         ]
 

@@ -11,7 +11,7 @@ from tests.fake_telegram.models import JsonDict, bad_request
 JSON_FIELDS = frozenset(
     {
         "reply_markup", "entities", "caption_entities", "commands", "scope",
-        "allowed_updates", "link_preview_options", "reply_parameters",
+        "allowed_updates", "link_preview_options", "reply_parameters", "menu_button",
     }
 )  # fmt: skip
 INT_FIELDS = frozenset(

@@ -77,6 +77,10 @@ class ChatState:
     def chat_id(self) -> int:
         return int(self.chat["id"])
 
+    @property
+    def private(self) -> bool:
+        return self.chat.get("type") == "private"
+
     def new_message_id(self) -> int:
         message_id = self.next_message_id
         self.next_message_id += 1
@@ -141,6 +145,8 @@ class World:
         self.queries_changed = Signal()
         self.dropped_links: list[str] = []
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
+        # The chat menu button: the default one (key None) and those of single private chats.
+        self.menu_buttons: dict[int | None, JsonDict] = {}
         self.blocked: set[int] = set()
         self.updates: list[JsonDict] = []
         # update_id -> when getUpdates handed it to the bot (time.monotonic(), the first time)

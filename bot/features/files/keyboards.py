@@ -13,13 +13,15 @@ from bot.callbacks import (
 )
 from bot.features.files import texts as file_texts
 from bot.shared import texts as shared_texts
+from bot.shared.webapp import webapp_button
 from core.services.files import FilePage
 
 
-def build_file_list_kb(page: FilePage) -> InlineKeyboardMarkup:
-    """A file per row, then « Previous / Next » in one row. Built as plain rows (like the
-    card): `InlineKeyboardBuilder` deep-copies every button it holds on each `button()`, which
-    made these two keyboards a tenth of the time `/files` and a card took (bench/bot.py)."""
+def build_file_list_kb(page: FilePage, webapp_url: str = "") -> InlineKeyboardMarkup:
+    """A file per row, then « Previous / Next » in one row, then "🌐 Open" (the list in the
+    Mini App, with WEBAPP_URL set). Built as plain rows (like the card):
+    `InlineKeyboardBuilder` deep-copies every button it holds on each `button()`, which made
+    these two keyboards a tenth of the time `/files` and a card took (bench/bot.py)."""
     rows = [
         [
             _button(
@@ -40,14 +42,18 @@ def build_file_list_kb(page: FilePage) -> InlineKeyboardMarkup:
         )
     if navigation:
         rows.append(navigation)
+    webapp = webapp_button(webapp_url, "/")
+    if webapp is not None:
+        rows.append([webapp])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def build_file_card_kb(
-    file_id: int, page: int, last_check_id: int | None = None
+    file_id: int, page: int, last_check_id: int | None = None, webapp_url: str = ""
 ) -> InlineKeyboardMarkup:
     """The card's buttons; Report opens the report of the file's latest check (a note that no
-    check has run yet before the first)."""
+    check has run yet before the first). With WEBAPP_URL, "🌐 Open" beside History opens the
+    card in the Mini App."""
     report: CallbackData = (
         ReportCallback(action=ReportAction.OPEN, check_id=last_check_id)
         if last_check_id is not None
@@ -57,13 +63,17 @@ def build_file_card_kb(
     def file_button(text: str, action: FileAction) -> InlineKeyboardButton:
         return _button(text, FileCallback(action=action, file_id=file_id, page=page))
 
+    history = [file_button(file_texts.button_history(), FileAction.HISTORY)]
+    webapp = webapp_button(webapp_url, f"/files/{file_id}")
+    if webapp is not None:
+        history.append(webapp)
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [_button(file_texts.button_report(), report),
              file_button(file_texts.button_replace(), FileAction.REPLACE)],
             [file_button(file_texts.button_delete(), FileAction.DELETE),
              file_button(file_texts.button_download(), FileAction.DOWNLOAD)],
-            [file_button(file_texts.button_history(), FileAction.HISTORY)],
+            history,
             [_button(shared_texts.button_back(), FilesPageCallback(page=page))],
         ]
     )  # fmt: skip

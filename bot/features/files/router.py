@@ -19,14 +19,19 @@ from bot.middlewares import registered_only
 from bot.screens import show
 from bot.shared import texts as shared_texts
 from bot.states import ReplaceFlow
+from core.config import Settings
 from core.ports import RuleCatalog
 from core.services import files, reports
 from core.services.accounts import AccountView
 
 
-async def cmd_files(message: Message, session: AsyncSession, user_id: int) -> None:
+async def cmd_files(
+    message: Message, session: AsyncSession, user_id: int, settings: Settings
+) -> None:
     page = await files.list_files(session, user_id, page=0)
-    await message.answer(file_texts.file_list(page), reply_markup=build_file_list_kb(page))
+    await message.answer(
+        file_texts.file_list(page), reply_markup=build_file_list_kb(page, settings.webapp_url)
+    )
 
 
 async def on_files_page(
@@ -34,9 +39,10 @@ async def on_files_page(
     callback_data: FilesPageCallback,
     session: AsyncSession,
     user_id: int,
+    settings: Settings,
 ) -> None:
     page = await files.list_files(session, user_id, page=callback_data.page)
-    await show(callback, file_texts.file_list(page), build_file_list_kb(page))
+    await show(callback, file_texts.file_list(page), build_file_list_kb(page, settings.webapp_url))
 
 
 async def on_file_open(
@@ -44,6 +50,7 @@ async def on_file_open(
     callback_data: FileCallback,
     session: AsyncSession,
     user_id: int,
+    settings: Settings,
 ) -> None:
     card = await files.get_file_card(session, user_id, callback_data.file_id)
     last_check = await reports.latest_check_summary(session, user_id, card.id)
@@ -51,7 +58,10 @@ async def on_file_open(
         callback,
         file_texts.file_card(card, last_check),
         build_file_card_kb(
-            card.id, callback_data.page, last_check.check_id if last_check else None
+            card.id,
+            callback_data.page,
+            last_check.check_id if last_check else None,
+            settings.webapp_url,
         ),
     )
 
@@ -62,13 +72,15 @@ async def on_file_report(
     session: AsyncSession,
     user_id: int,
     rule_catalog: RuleCatalog,
+    settings: Settings,
 ) -> None:
     """Before the first check: a note. A card shown before the check finished leads to the
     same report screen as the card's button now does (see `bot/features/reports/router.py`)."""
     check_id = await reports.latest_check_id(session, user_id, callback_data.file_id)
     if check_id is not None:
         check = await reports.own_check_report(session, user_id, check_id)
-        await show(callback, *report_screen(check, await rule_catalog.rules(), 0))
+        rules = await rule_catalog.rules()
+        await show(callback, *report_screen(check, rules, 0, settings.webapp_url))
         return
     card = await files.get_file_card(session, user_id, callback_data.file_id)
     text = file_texts.report_pending(card.name, card.version)
@@ -128,6 +140,7 @@ async def on_file_delete_confirmed(
     session: AsyncSession,
     account: AccountView,
     user_id: int,
+    settings: Settings,
 ) -> None:
     name = await files.delete_file(
         session, user_id, callback_data.file_id, telegram_id=account.telegram_id
@@ -136,7 +149,7 @@ async def on_file_delete_confirmed(
     await show(
         callback,
         file_texts.file_list(page, notice=file_texts.deleted(name)),
-        build_file_list_kb(page),
+        build_file_list_kb(page, settings.webapp_url),
     )
 
 

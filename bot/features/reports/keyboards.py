@@ -20,12 +20,17 @@ from bot.features.reports import texts as report_texts
 from bot.features.reports.pages import ReportPage, report_page
 from bot.features.rules import texts as rules_texts
 from bot.shared import texts as shared_texts
+from bot.shared.webapp import webapp_button
 from core.ports import Rule
 from core.review import SYNTAX_ERROR_CODE
 from core.services.reports import OwnedCheck
 
 
-def build_report_kb(check: OwnedCheck, page: ReportPage) -> InlineKeyboardMarkup:
+def build_report_kb(
+    check: OwnedCheck, page: ReportPage, webapp_url: str = ""
+) -> InlineKeyboardMarkup:
+    """Per rule its card and Mute/Unmute, the pages, Fix and the HTML document, then « Back
+    (with WEBAPP_URL, "🌐 Open" beside it: the report in the Mini App)."""
     check_id = check.report.check_id
     builder = InlineKeyboardBuilder()
     for code in page.rules:
@@ -80,7 +85,11 @@ def build_report_kb(check: OwnedCheck, page: ReportPage) -> InlineKeyboardMarkup
             ),
         )
         builder.attach(document)
-    builder.attach(_back(check))
+    back = _back(check)
+    webapp = webapp_button(webapp_url, f"/checks/{check_id}")
+    if webapp is not None:
+        back.add(webapp)
+    builder.attach(back)
     return builder.as_markup()
 
 
@@ -107,18 +116,22 @@ def _back(check: OwnedCheck) -> InlineKeyboardBuilder:
 
 
 def report_screen(
-    check: OwnedCheck, rules: Mapping[str, Rule], number: int
+    check: OwnedCheck, rules: Mapping[str, Rule], number: int, webapp_url: str = ""
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Page `number` of the check's report with its keyboard."""
     page = report_page(check, rules, number)
-    return page.text, build_report_kb(check, page)
+    return page.text, build_report_kb(check, page, webapp_url)
 
 
-def build_result_kb(check_id: int) -> InlineKeyboardMarkup:
-    """Under a check's result in the chat: the report of that very check."""
+def build_result_kb(check_id: int, webapp_url: str = "") -> InlineKeyboardMarkup:
+    """Under a check's result in the chat: the report of that very check (and, with
+    WEBAPP_URL, "🌐 Open" beside it: the same report in the Mini App)."""
     builder = InlineKeyboardBuilder()
     builder.button(
         text=report_texts.button_full_report(),
         callback_data=ReportCallback(action=ReportAction.OPEN, check_id=check_id),
     )
+    webapp = webapp_button(webapp_url, f"/checks/{check_id}")
+    if webapp is not None:
+        builder.add(webapp)
     return builder.as_markup()

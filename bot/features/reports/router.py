@@ -14,6 +14,7 @@ from bot.features.reports.keyboards import build_rule_card_kb, report_screen
 from bot.features.rules import texts as rules_texts
 from bot.middlewares import registered_only
 from bot.screens import show
+from core.config import Settings
 from core.ports import RuleCatalog
 from core.report_document import render_report_document
 from core.services import reports, rules
@@ -26,8 +27,9 @@ async def on_report_open(
     session: AsyncSession,
     user_id: int,
     rule_catalog: RuleCatalog,
+    settings: Settings,
 ) -> None:
-    await _show_page(callback, callback_data, session, user_id, rule_catalog)
+    await _show_page(callback, callback_data, session, user_id, rule_catalog, settings)
 
 
 async def on_rule_mute(
@@ -36,10 +38,11 @@ async def on_rule_mute(
     session: AsyncSession,
     user_id: int,
     rule_catalog: RuleCatalog,
+    settings: Settings,
 ) -> None:
     await rules.mute_rule(session, user_id, callback_data.check_id, callback_data.rule)
     notice = rules_texts.muted(callback_data.rule)
-    await _show_page(callback, callback_data, session, user_id, rule_catalog, notice)
+    await _show_page(callback, callback_data, session, user_id, rule_catalog, settings, notice)
 
 
 async def on_rule_unmute(
@@ -48,12 +51,13 @@ async def on_rule_unmute(
     session: AsyncSession,
     user_id: int,
     rule_catalog: RuleCatalog,
+    settings: Settings,
 ) -> None:
     await rules.unmute_rule(
         session, user_id, callback_data.rule, from_check=callback_data.check_id
     )
     notice = rules_texts.unmuted(callback_data.rule)
-    await _show_page(callback, callback_data, session, user_id, rule_catalog, notice)
+    await _show_page(callback, callback_data, session, user_id, rule_catalog, settings, notice)
 
 
 async def _show_page(
@@ -62,12 +66,15 @@ async def _show_page(
     session: AsyncSession,
     user_id: int,
     rule_catalog: RuleCatalog,
+    settings: Settings,
     notice: str | None = None,
 ) -> None:
     """Page `callback_data.page` of the check's report; after Mute or Unmute (its buttons
     changed) with a notice on the button's answer."""
     check = await reports.own_check_report(session, user_id, callback_data.check_id)
-    text, keyboard = report_screen(check, await rule_catalog.rules(), callback_data.page)
+    text, keyboard = report_screen(
+        check, await rule_catalog.rules(), callback_data.page, settings.webapp_url
+    )
     await show(callback, text, keyboard, notice=notice)
 
 
@@ -77,11 +84,14 @@ async def on_rule_card(
     session: AsyncSession,
     user_id: int,
     rule_catalog: RuleCatalog,
+    settings: Settings,
 ) -> None:
     check = await reports.own_check_report(session, user_id, callback_data.check_id)
     found = [issue for issue in check.report.issues if issue.code == callback_data.rule]
     if not found:  # not a rule of this check: its report instead
-        text, keyboard = report_screen(check, await rule_catalog.rules(), callback_data.page)
+        text, keyboard = report_screen(
+            check, await rule_catalog.rules(), callback_data.page, settings.webapp_url
+        )
         await show(callback, text, keyboard)
         return
     url = next((issue.url for issue in found if issue.url), None)
