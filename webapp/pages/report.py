@@ -277,7 +277,9 @@ def _docs_links(issues: Sequence[Issue], rules: Sequence[RuleCount]) -> dict[str
 
 # --- the pages ------------------------------------------------------------------------------
 async def report_page(ctx: Ctx) -> Page:
-    owned = await own_check_report(ctx.session, ctx.viewer.user_id, ctx.match_id("check_id"))
+    owned = await own_check_report(
+        ctx.session, ctx.viewer.user_id, ctx.match_id("check_id"), with_diff=False
+    )
     query = ctx.request.query
     data = report_data(owned, await ctx.deps.rule_catalog.rules(), rule_filter(query.get("rule")))
     start = _start(query.get("from"))
@@ -367,7 +369,7 @@ def public_handler(webapp: WebApp) -> Any:
             try:
                 async with deps.session_factory() as session:
                     owned = await report_by_link(
-                        session, deps.link_key, token, now=deps.clock.now()
+                        session, deps.link_key, token, now=deps.clock.now(), with_diff=False
                     )
                     rules = await deps.rule_catalog.rules()
                 data = report_data(owned, rules, rule_filter(request.query.get("rule")))
