@@ -11,6 +11,7 @@ import bisect
 import html
 import re
 from collections.abc import Sequence
+from itertools import accumulate
 
 from markupsafe import Markup
 from pygments.lexers.python import PythonLexer
@@ -28,15 +29,17 @@ _TRIPLE_END = {"'''": re.compile(r"\\.|'''", re.S), '"""': re.compile(r'\\.|"""'
 class SourceMap:
     """Where the triple-quoted strings of a source are, to find where lexing may start."""
 
-    def __init__(self, lines: Sequence[str]) -> None:
+    def __init__(self, lines: Sequence[str], until: int | None = None) -> None:
+        """The strings that begin before line `until` (0-based; None: all of them) are found:
+        enough for `restart` and `finish` of lines before it (a part need not scan the rest)."""
         self.lines = lines
         text = "\n".join(lines)
-        self._starts = [0]  # offset of each line's start
-        for line in lines[:-1]:
-            self._starts.append(self._starts[-1] + len(line) + 1)
+        # the offset of each line's start
+        self._starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        limit = len(text) if until is None or until >= len(lines) else self._starts[until]
         self._spans: list[tuple[int, int]] = []  # (opening quote, after the closing one)
         position = 0
-        while match := _OUTSIDE.search(text, position):
+        while (match := _OUTSIDE.search(text, position)) and match.start() < limit:
             position = match.end()
             quote = match.group()
             if quote in _TRIPLE_END:

@@ -47,17 +47,6 @@ class RuleCount:
 
 
 @dataclass(frozen=True)
-class IssueView:
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    code: str
-    message: str
-    fixable: bool
-
-
-@dataclass(frozen=True)
 class DeliveryView:
     channel: DeliveryChannel
     status: DeliveryStatus
@@ -87,7 +76,7 @@ class ReportData:
     line_count: int
     rule: str | None  # the filter: only this rule's issues
     rules: list[RuleCount]
-    issues: list[IssueView]
+    issues: list[Issue]  # ruff's messages as ruff wrote them (pages show them `visible`)
     deliveries: list[DeliveryView]
 
     @property
@@ -99,7 +88,7 @@ class ReportData:
 class CodeLine:
     number: int
     html: Markup  # the highlighted, escaped source
-    issues: list[IssueView]
+    issues: list[Issue]
     skipped: int  # lines left out just before this one (a filtered listing)
 
 
@@ -141,20 +130,8 @@ def report_data(owned: OwnedCheck, rules: Mapping[str, Rule], rule: str | None) 
             )
             for code, found in group_by_rule(report.issues)
         ],
-        issues=[_issue_view(issue) for issue in issues],
+        issues=issues,
         deliveries=_deliveries(report),
-    )
-
-
-def _issue_view(issue: Issue) -> IssueView:
-    return IssueView(
-        line=issue.line,
-        column=issue.column,
-        end_line=issue.end_line,
-        end_column=issue.end_column,
-        code=issue.code,
-        message=issue.message if issue.message.isprintable() else visible(issue.message),
-        fixable=issue.fixable,
     )
 
 
@@ -199,10 +176,12 @@ def code_part(
     shown = shown_lines(data)
     at = bisect.bisect_left(shown, start)
     numbers = shown[at : at + size]
-    by_line: dict[int, list[IssueView]] = defaultdict(list)
+    by_line: dict[int, list[Issue]] = defaultdict(list)
+    low, high = (numbers[0], numbers[-1]) if numbers else (0, -1)
     for issue in data.issues:
-        by_line[issue.line].append(issue)
-    source = SourceMap(lines)
+        if low <= issue.line <= high:
+            by_line[issue.line].append(issue)
+    source = SourceMap(lines, until=numbers[-1] if numbers else 0)
     html: dict[int, Markup] = {}
     for run in _runs(numbers):
         first, last = run[0], min(run[-1], len(lines))
@@ -263,7 +242,12 @@ def template_context(
         "marks": {view.channel.value: view for view in data.deliveries},
         "docs": _docs_links(report.issues, data.rules),
         "self_url": self_url,
+        "visible": _visible,
     }
+
+
+def _visible(text: str) -> str:
+    return text if text.isprintable() else visible(text)
 
 
 def _docs_links(issues: Sequence[Issue], rules: Sequence[RuleCount]) -> dict[str, str]:
