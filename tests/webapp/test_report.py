@@ -366,3 +366,20 @@ async def test_a_check_with_more_issues_than_kept_says_so(
     assert data["issue_count"] == 12_000
     assert data["issues_truncated"] is True
     assert len(data["issues"]) == 2
+
+
+async def test_the_report_of_a_deleted_file_stays_readable_without_its_actions(
+    mini_app: MiniApp, worker: Worker
+) -> None:
+    ann = await seeded(mini_app.bot_app, "ann@example.com")
+    check_id = await checked(mini_app, ann, "gone.py", b"import os\n")
+    file_id = (await mini_app.api(f"/checks/{check_id}", ann)).json()["file_id"]
+    assert (await mini_app.request("DELETE", f"/api/files/{file_id}", ann)).status == 200
+
+    fragment = await mini_app.part(f"/checks/{check_id}", ann)
+
+    assert fragment.status == 200
+    assert "Report for gone.py, version 1" in html_text(fragment.text)
+    assert f"/files/{file_id}" not in fragment.text  # no card, no History
+    assert "/fix" not in fragment.text
+    assert listed_issues(fragment.text) == [(1, 8, "F401")]
