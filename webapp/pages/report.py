@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 FIRST_LINES = 100  # source lines in the page's first answer: its first screens
 PART_LINES = 300  # source lines in each further part of the listing, loaded while scrolling
 CONTEXT_LINES = 2  # lines shown around each issue when the listing is filtered by rule
+LONG_LINE = 500  # characters: a longer line scrolls in a box of a few rows (phones)
 _RULE_CODE = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 
@@ -90,6 +91,7 @@ class CodeLine:
     html: Markup  # the highlighted, escaped source
     issues: list[Issue]
     skipped: int  # lines left out just before this one (a filtered listing)
+    long: bool  # longer than LONG_LINE
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,7 @@ def code_part(
                 html=html.get(number, Markup("")),
                 issues=by_line.get(number, []),
                 skipped=number - previous - 1,
+                long=number <= len(lines) and len(lines[number - 1]) > LONG_LINE,
             )
         )
         previous = number
