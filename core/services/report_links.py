@@ -41,7 +41,7 @@ async def report_link(
 
 
 async def report_by_link(
-    session: AsyncSession, key: bytes, token: str, *, now: datetime
+    session: AsyncSession, key: bytes, token: str, *, now: datetime, with_diff: bool = True
 ) -> OwnedCheck:
     """The check a valid link names; `FileNotFoundForUserError` for a malformed, changed or
     expired token, or a check that is gone (its person forgotten)."""
@@ -52,4 +52,4 @@ async def report_by_link(
     owner_id, started = found
     if not link_is_valid(key, claim, owner_id=owner_id, started=started, now=now):
         raise FileNotFoundForUserError
-    return await own_check_report(session, owner_id, claim.check_id)
+    return await own_check_report(session, owner_id, claim.check_id, with_diff=with_diff)

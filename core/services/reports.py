@@ -95,10 +95,10 @@ async def check_reports(
 
 
 async def _reports(
-    session: AsyncSession, rows: Sequence[tuple[Check, int, int, str]]
+    session: AsyncSession, rows: Sequence[tuple[Check, int, int, str]], *, with_diff: bool = True
 ) -> dict[int, CheckReport]:
     """The reports of loaded checks, each with (version number, file id, file name): one query
-    for the delivery marks of all, then the diff of each version after the first."""
+    for the delivery marks of all, then (`with_diff`) the diff of each version after the first."""
     ids = {check.id for check, _number, _file_id, _name in rows}
     marks: dict[int, dict[DeliveryChannel, DeliveryMark]] = defaultdict(dict)
     for d in await session.scalars(select(Delivery).where(Delivery.check_id.in_(ids))):
@@ -128,7 +128,7 @@ async def _reports(
             # A truncated list would show every issue past the cap as fixed or new.
             diff=(
                 await diff_since_previous(session, check)
-                if number > 1 and not check.issues_truncated
+                if with_diff and number > 1 and not check.issues_truncated
                 else None
             ),
             found_count=check.issue_count if check.issues_truncated else None,
@@ -254,14 +254,17 @@ async def check_config(session: AsyncSession, check: Check) -> ReviewConfig:
     return ReviewConfig.stored(check.preset, check.muted_rules, custom)
 
 
-async def own_check_report(session: AsyncSession, user_id: int, check_id: int) -> OwnedCheck:
+async def own_check_report(
+    session: AsyncSession, user_id: int, check_id: int, *, with_diff: bool = True
+) -> OwnedCheck:
     """The check `check_id` if it is of one of the user's files (active or deleted); anyone
-    else's, or one that does not exist, raises `FileNotFoundForUserError`."""
+    else's, or one that does not exist, raises `FileNotFoundForUserError`. Without `with_diff`
+    the report's `diff` is None (the Mini App's report shows none: no earlier version read)."""
     owned = await own_check(session, user_id, check_id)
     muted = await session.scalar(select(User.muted_rules).where(User.id == user_id))
     loaded = (owned.check, owned.version.number, owned.file.id, owned.file.name)
     return OwnedCheck(
-        report=(await _reports(session, [loaded]))[check_id],
+        report=(await _reports(session, [loaded], with_diff=with_diff))[check_id],
         file_active=owned.file.status != FileStatus.DELETED,
         lines=tuple(source_lines(owned.version.content)),
         muted_now=tuple(muted or ()),
