@@ -72,6 +72,7 @@ bench: install  ## The benchmarks against their baselines (needs PostgreSQL and 
 	$(UV) run python -m bench.latency
 	$(UV) run python -m bench.bot
 	$(UV) run python -m bench.bot_api
+	$(UV) run python -m bench.webapp_report
 	$(UV) run python -m bench.memory
 
 # The image built on a local Debian base and run as migrate, bot and worker containers against
