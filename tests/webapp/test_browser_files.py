@@ -133,9 +133,9 @@ async def test_the_page_follows_telegrams_theme_and_language(
     scheme = "dark" if theme is DARK_THEME else "light"
     assert await page.evaluate("document.documentElement.dataset.scheme") == scheme
     if screenshots_wanted():
-        await save_screenshot(page, SCREENSHOTS / f"files-{scheme}.png")
+        await save_screenshot(page, SCREENSHOTS / f"files-ru-{scheme}.png")
         card = page.get_by_role("link", name="privet.py")
         await card.click()
         await shown(page)
         await expect(page.locator("h1")).to_have_text("privet.py")
-        await save_screenshot(page, SCREENSHOTS / f"file-card-{scheme}.png")
+        await save_screenshot(page, SCREENSHOTS / f"file-card-ru-{scheme}.png")
