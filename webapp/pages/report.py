@@ -1,6 +1,6 @@
 """A check's report (`/checks/{id}`): the checked source, highlighted, each issue under its
-line, in parts of `PART_LINES` lines; the rule explanations (`/explain/{code}`); and the same
-report read-only from a result email's signed link (`/r/{token}`), without Telegram."""
+line, in parts of `PART_LINES` lines. The rule explanations it links to are in `explain.py`,
+the same report read-only from a result email's signed link in `report_link.py`."""
 
 import bisect
 import logging
@@ -11,24 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aiohttp import web
 from markupsafe import Markup
 
-from bot.features.reports.rule_cards import RULES_PAGE, inline, markdown_blocks
+from bot.features.reports.rule_cards import RULES_PAGE
 from bot.features.reports.texts import docs_link, preset_name
 from bot.shared.delivery_reason_texts import delivery_reason
-from core.errors import FileNotFoundForUserError
-from core.i18n import DEFAULT_LOCALE
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus
 from core.ports import Rule
-from core.review import SYNTAX_ERROR_CODE, Issue, group_by_rule
-from core.services.report_links import report_by_link
+from core.review import Issue, group_by_rule
 from core.services.reports import CheckReport, OwnedCheck, own_check_report
 from core.source_excerpts import visible
-from infra.database import DatabaseUnavailableError
 from webapp.app import Ctx, Page, WebApp
 from webapp.highlight import SourceMap, highlight_lines
-from webapp.security import link_page_headers
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +30,7 @@ FIRST_LINES = 100  # source lines in the page's first answer: its first screens
 PART_LINES = 300  # source lines in each further part of the listing, loaded while scrolling
 CONTEXT_LINES = 2  # lines shown around each issue when the listing is filtered by rule
 LONG_LINE = 500  # characters: a longer line scrolls in a box of a few rows (phones)
-_RULE_CODE = re.compile(r"[A-Za-z0-9-]{1,40}")
+RULE_CODE = re.compile(r"[A-Za-z0-9-]{1,40}")
 
 
 @dataclass(frozen=True)
@@ -224,10 +218,10 @@ def _runs(numbers: list[int]) -> list[list[int]]:
 
 
 def rule_filter(raw: str | None) -> str | None:
-    return raw if raw and _RULE_CODE.fullmatch(raw) else None
+    return raw if raw and RULE_CODE.fullmatch(raw) else None
 
 
-def _start(raw: str | None) -> int | None:
+def start_line(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and len(raw) <= 9 else None
 
 
@@ -269,119 +263,11 @@ async def report_page(ctx: Ctx) -> Page:
     )
     query = ctx.request.query
     data = report_data(owned, await ctx.deps.rule_catalog.rules(), rule_filter(query.get("rule")))
-    start = _start(query.get("from"))
+    start = start_line(query.get("from"))
     template = "report/part.html" if start is not None else "report/page.html"
     self_url = ctx.url(f"/checks/{data.check_id}")
     return Page(template, data, template_context(owned, data, start, self_url))
 
 
-@dataclass(frozen=True)
-class RuleExplanation:
-    code: str
-    name: str
-    linter: str
-    fix: str
-    explanation: str  # ruff's Markdown
-    url: str
-
-
-@dataclass(frozen=True)
-class ExplanationBlock:
-    kind: str  # heading, paragraph, item or code
-    html: Markup
-
-
-async def explain_page(ctx: Ctx) -> Page:
-    code = ctx.request.match_info.get("rule_code", "")
-    if code == SYNTAX_ERROR_CODE:
-        data = RuleExplanation(code, "", "", "", "", "")
-        return Page("report/explain.html", data, {"blocks": [], "syntax_error": True})
-    rule = await ctx.deps.rule_catalog.rule(code) if _RULE_CODE.fullmatch(code) else None
-    if rule is None:
-        raise FileNotFoundForUserError  # 404: no such rule in this ruff
-    data = RuleExplanation(
-        code=rule.code,
-        name=rule.name,
-        linter=rule.linter,
-        fix=rule.fix,
-        explanation=rule.explanation,
-        url=f"{RULES_PAGE}{rule.name}/" if docs_link(f"{RULES_PAGE}{rule.name}/") else "",
-    )
-    blocks = explanation_blocks(rule.explanation)
-    return Page("report/explain.html", data, {"blocks": blocks, "syntax_error": False})
-
-
-def explanation_blocks(markdown: str) -> list[ExplanationBlock]:
-    """ruff's Markdown as safe HTML: headings, paragraphs, list items and code blocks; inline
-    code, bold and emphasis; everything else escaped (link targets left out)."""
-    blocks = []
-    for block in markdown_blocks(markdown):
-        if block.kind == "code":
-            lines = block.text.split("\n")
-            code = Markup("\n").join(highlight_lines(SourceMap(lines), 0, len(lines)))
-            blocks.append(ExplanationBlock("code", code))
-        else:
-            # `inline` escapes everything but the few tags it writes itself
-            blocks.append(ExplanationBlock(block.kind, Markup(inline(block.text))))  # noqa: S704
-    return blocks
-
-
-# --- the email link's page ------------------------------------------------------------------
-def accepted_locale(header: str | None, locales: Sequence[str]) -> str:
-    """The language of `Accept-Language` we have a catalogue for, by preference (q)."""
-    best, best_q = DEFAULT_LOCALE, 0.0
-    for position, entry in enumerate((header or "").split(",")[:20]):
-        tag, _, params = entry.strip().partition(";")
-        language = tag.strip().lower().split("-")[0]
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                continue
-        quality -= position / 1000  # earlier wins a tie
-        if language in locales and quality > best_q:
-            best, best_q = language, quality
-    return best
-
-
-def public_handler(webapp: WebApp) -> Any:
-    deps = webapp.deps
-
-    async def public_report(request: web.Request) -> web.StreamResponse:
-        token = request.match_info["token"]
-        locale = accepted_locale(request.headers.get("Accept-Language"), list(deps.translations))
-        headers = {**link_page_headers(), "Content-Language": locale}
-        with deps.i18n.context(), deps.i18n.use_locale(locale):
-            try:
-                async with deps.session_factory() as session:
-                    owned = await report_by_link(
-                        session, deps.link_key, token, now=deps.clock.now(), with_diff=False
-                    )
-                    rules = await deps.rule_catalog.rules()
-                data = report_data(owned, rules, rule_filter(request.query.get("rule")))
-                start = _start(request.query.get("from"))
-                body = webapp.templates.render(
-                    locale,
-                    "report/public.html",
-                    page=data,
-                    public=True,
-                    token=token,
-                    **template_context(owned, data, start, f"{webapp.prefix}/r/{token}"),
-                )
-                status = 200
-            except FileNotFoundForUserError:
-                body = webapp.templates.render(locale, "report/invalid_link.html")
-                status = 404
-            except DatabaseUnavailableError:
-                body = webapp.templates.render("en", "unavailable.html")
-                status = 503
-        return web.Response(status=status, text=body, content_type="text/html", headers=headers)
-
-    return public_report
-
-
 def register(webapp: WebApp) -> None:
     webapp.page("/checks/{check_id}", report_page)
-    webapp.page("/explain/{rule_code}", explain_page)
-    webapp.public("/r/{token}", public_handler(webapp))
