@@ -113,9 +113,12 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
 
 
 @asynccontextmanager
-async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime]:
+async def open_bot(
+    resources: Resources, token: str, *, grace: float = UPDATES_GRACE_SECONDS
+) -> AsyncIterator[BotRuntime]:
     """The Bot and its Dispatcher with every handler; no request is made yet (the command menu
-    is set once Telegram answers: see `Polling`)."""
+    is set once Telegram answers: see `Polling`). On leaving, the updates being handled get
+    up to `grace` seconds to finish before the bot's HTTP session closes."""
     bot = build_bot(resources.settings, token)
     # Validates people's own configurations and computes autofix previews; the worker's
     # runner, which stores checks, is built in `open_worker` with the issue limit.
@@ -143,7 +146,7 @@ async def open_bot(resources: Resources, token: str) -> AsyncIterator[BotRuntime
     finally:
         # Polling has stopped (or the webhook is no longer served): what was taken is finished
         # before the session (and then the database) closes under it.
-        await in_flight.finish(UPDATES_GRACE_SECONDS)
+        await in_flight.finish(grace)
         await bot.session.close()
 
 

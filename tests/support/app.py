@@ -13,7 +13,7 @@ from aiogram.types import TelegramObject, Update
 
 from core.config import Settings
 from infra.database import SessionFactory
-from reviewbot.runtime import BotRuntime, Resources, open_bot
+from reviewbot.runtime import UPDATES_GRACE_SECONDS, BotRuntime, Resources, open_bot
 from tests.fake_telegram import BotOutput, FakeTelegram, TelegramUser
 from tests.support.smtp import SmtpSink, code_in
 
@@ -85,11 +85,15 @@ class BotApp:
 
 @asynccontextmanager
 async def polling_bot(
-    resources: Resources, token: str, handled: HandledUpdates | None = None
+    resources: Resources,
+    token: str,
+    handled: HandledUpdates | None = None,
+    *,
+    grace: float = UPDATES_GRACE_SECONDS,
 ) -> AsyncIterator[BotRuntime]:
     """The real dispatcher polling the Bot API server at `resources.settings.telegram_api_url`
     (as a bot process does), stopped on leaving the block."""
-    async with open_bot(resources, token) as runtime:
+    async with open_bot(resources, token, grace=grace) as runtime:
         if handled is not None:
             runtime.dispatcher.update.outer_middleware(handled)
         polling = asyncio.create_task(
@@ -108,11 +112,14 @@ async def running_bot_app(
     session_factory: SessionFactory,
     telegram: FakeTelegram,
     smtp: SmtpSink,
+    *,
+    grace: float = UPDATES_GRACE_SECONDS,
 ) -> AsyncIterator[BotApp]:
-    """The bot polling the fake Bot API server over HTTP, as the `bot_app` fixture gives it."""
+    """The bot polling the fake Bot API server over HTTP, as the `bot_app` fixture gives it
+    (`grace`: how long updates being handled may finish when it stops)."""
     smtp.clear()
     handled = HandledUpdates()
-    async with polling_bot(resources, telegram.token, handled) as runtime:
+    async with polling_bot(resources, telegram.token, handled, grace=grace) as runtime:
         yield BotApp(
             telegram=telegram,
             smtp=smtp,
