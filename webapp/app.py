@@ -28,6 +28,10 @@ from webapp.security import app_headers
 logger = logging.getLogger(__name__)
 
 
+class PageNotFoundError(Exception):
+    """A page that does not exist for anyone (an unknown rule's explanation): 404."""
+
+
 @dataclass
 class Ctx:
     """One request of a signed-in person: who, the database session, the app's parts."""
@@ -175,6 +179,11 @@ class WebApp:
                         return await answer(ctx)
                     except DomainError as error:
                         return self._refusal(ctx, error, as_json=as_json)
+                    except PageNotFoundError:
+                        if as_json:
+                            return web.json_response({"error": "not_found"}, status=404)
+                        body = self.templates.render(viewer.locale, "not_found.html")
+                        return web.Response(status=404, text=body, content_type="text/html")
         except NotSignedInError as error:
             logger.info("Mini App request refused (401): %s", error)
             return self._error(401, "not_signed_in", "signed_out.html", as_json=as_json)

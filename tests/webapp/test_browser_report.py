@@ -46,6 +46,13 @@ async def test_the_report_shows_each_issue_at_its_line_and_explains_its_rule(
     await shown(page)
     await expect(page.locator("h1")).to_contain_text("F841 unused-variable")
     assert page.url.endswith("/app/explain/F841")
+    await page.get_by_role("link", name="The rule on ruff's site").click()
+    opened = await page.evaluate(
+        "Telegram.WebView.posted.filter(e => e.eventType === 'web_app_open_link')"
+        ".map(e => e.eventData.url)"
+    )
+    assert opened == ["https://docs.astral.sh/ruff/rules/unused-variable/"]  # by Telegram
+    assert page.url.endswith("/app/explain/F841")  # the app stays where it was
     await page.go_back()
     await expect(page.locator("h1")).to_contain_text("Report for many.py")
     assert phone_page.errors == []

@@ -219,6 +219,7 @@ async def test_a_rule_explanation_is_ruffs_text_escaped(mini_app: MiniApp, worke
     assert read_html(page.text.encode()).tags["h1"] == 1
     assert 'href="https://docs.astral.sh/ruff/rules/unused-variable/"' in page.text
     assert unknown.status == 404
+    assert "Nothing here" in unknown.text
     assert syntax.status == 200
     assert "Not a ruff rule" in syntax.text
     assert (await mini_app.part("/explain/F841")).status == 401

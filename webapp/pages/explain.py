@@ -6,9 +6,8 @@ from markupsafe import Markup
 
 from bot.features.reports.rule_cards import RULES_PAGE, inline, markdown_blocks
 from bot.features.reports.texts import docs_link
-from core.errors import FileNotFoundForUserError
 from core.review import SYNTAX_ERROR_CODE
-from webapp.app import Ctx, Page, WebApp
+from webapp.app import Ctx, Page, PageNotFoundError, WebApp
 from webapp.highlight import SourceMap, highlight_lines
 from webapp.pages.report import RULE_CODE
 
@@ -36,7 +35,7 @@ async def explain_page(ctx: Ctx) -> Page:
         return Page("report/explain.html", data, {"blocks": [], "syntax_error": True})
     rule = await ctx.deps.rule_catalog.rule(code) if RULE_CODE.fullmatch(code) else None
     if rule is None:
-        raise FileNotFoundForUserError  # 404: no such rule in this ruff
+        raise PageNotFoundError  # 404: no such rule in this ruff
     data = RuleExplanation(
         code=rule.code,
         name=rule.name,

@@ -195,6 +195,11 @@
       return;
     }
     if (element.dataset.download) { event.preventDefault(); download(element); return; }
+    if (element.tagName === "A" && element.origin !== window.location.origin && tg && tg.openLink) {
+      event.preventDefault();  // another site (ruff's docs): Telegram opens it outside the app
+      tg.openLink(element.href);
+      return;
+    }
     if (element.tagName === "A" && ours(element) && !event.ctrlKey && !event.metaKey) {
       event.preventDefault();
       load(element.href, true);
