@@ -97,7 +97,11 @@ async def polling_bot(
         if handled is not None:
             runtime.dispatcher.update.outer_middleware(handled)
         polling = asyncio.create_task(
-            runtime.dispatcher.start_polling(runtime.bot, handle_signals=False)
+            # As `Polling.run` does: open_bot closes the session, once the updates it took
+            # have finished (or their grace is over).
+            runtime.dispatcher.start_polling(
+                runtime.bot, handle_signals=False, close_bot_session=False
+            )
         )
         try:
             yield runtime
