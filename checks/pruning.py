@@ -89,6 +89,11 @@ class PruningJob:
         confirmations = 0
         try:
             confirmations = await prune_confirmations(self._session_factory, before)
+        except asyncio.CancelledError:
+            # The process is stopping (a SIGTERM right after start, when pruning runs first):
+            # nothing is lost, the next start prunes again. Not a traceback in the log.
+            logger.info("pruning stopped: the process is stopping")
+            return Pruned(0, 0)
         except Exception as error:
             if not is_outage(error):
                 raise
