@@ -14,23 +14,9 @@ from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.reports import ruff_diagnostics
 from tests.support.results import assert_result, issues
+from tests.support.sources import CALC
 
 PREVIEW_BUTTONS = ["⬇️ Get fixed file", "💾 Save as version 2"]
-# 8 issues under ruff's defaults: F401 ×3, UP035 (gone with its import) and F541 fixed safely;
-# F841 ×2 (unsafe fixes only) and F821 (no fix) remain. Badly formatted on top of that.
-CALC = b"""import os
-import sys
-from typing import List
-
-greeting = f"hello"
-def add( a,b ):
-    total = a+b
-    return a + b
-def ratio(a, b):
-    unused = 1
-    return a / b
-print(undefined_name, greeting)
-"""
 # Formatted already; its only issue (F841) has an unsafe fix and no safe one.
 ONLY_UNSAFE = b"def f():\n    unused = 5\n    return 1\n"
 

@@ -20,6 +20,7 @@ from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.pipeline import counting_ruff
 from tests.support.results import assert_result, read_result
+from tests.support.sources import OWN_PYPROJECT
 
 # Under ruff's defaults: I001 and F401; strict adds E711, E501 and more.
 SOURCE = (
@@ -29,17 +30,6 @@ SOURCE = (
     b"if value == None:\n"
     b"    print('a line that is long enough to be too long for a line length of 88 c')\n"
 )
-OWN_PYPROJECT = b"""\
-[project]
-name = "team-app"
-
-[tool.ruff]
-line-length = 79
-
-[tool.ruff.lint]
-select = ["E", "F"]
-ignore = ["E501"]
-"""
 
 
 def _oracle(source: bytes, folder: Path, *options: str) -> Counter[tuple[str, int, int]]:

@@ -11,6 +11,7 @@ from tests.support.browser import PhonePages
 from tests.support.people import seeded
 from tests.support.results import assert_result, issues
 from tests.support.screenshots import SCREENSHOTS, save_screenshot, screenshots_wanted
+from tests.support.sources import CALC
 from tests.support.stack import SERVICES
 from tests.support.webapp import MiniApp, shown
 
@@ -20,19 +21,6 @@ pytestmark = pytest.mark.parametrize("stack", [SERVICES], indirect=True)
 V1 = b"import os\n\n\ndef f():\n    unused = 1\n"
 V2 = b"import os\nimport sys\n\n\ndef f():\n    unused = 1\n"
 V3 = b"import sys\n\nVALUE = 1\n\n\ndef f():\n    unused = 1\n    return undefined_name\n"
-CALC = b"""import os
-import sys
-from typing import List
-
-greeting = f"hello"
-def add( a,b ):
-    total = a+b
-    return a + b
-def ratio(a, b):
-    unused = 1
-    return a / b
-print(undefined_name, greeting)
-"""
 
 
 async def _checked(person: Person, name: str, content: bytes) -> None:

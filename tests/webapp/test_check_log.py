@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import openpyxl
+from playwright.async_api import expect
 from sqlalchemy import select
 
 from checks.check_job import CheckJob
@@ -18,7 +19,7 @@ from core.services.files import Uploader, store_upload
 from infra.ruff.runner import RuffRunner
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
-from tests.support.browser import TELEGRAM_JS_PUBLIC, PhonePages
+from tests.support.browser import PhonePages
 from tests.support.html_text import html_text
 from tests.support.people import seeded
 from tests.support.pipeline import DEFAULT_LIMITS, wait_for_delivery
@@ -27,7 +28,7 @@ from tests.support.screenshots import SCREENSHOTS, save_screenshot, screenshots_
 from tests.support.webapp import MiniApp
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page
+    pass
 
 MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
 CLEAN = b'"""A clean module."""\n\nVALUE = 1\n'
@@ -260,23 +261,13 @@ async def test_a_long_log_comes_in_parts(mini_app: MiniApp) -> None:
     assert (await mini_app.api("/log?delivery=sent", kim)).json()["matching"] == 0
 
 
-async def _opened(mini_app: MiniApp, phone_page: PhonePages, telegram_js: str, person: Person,
-                  suffix: str) -> Page:  # fmt: skip
-    """The page as Telegram opens it for `person`, its fragment loaded."""
-    phone_page.serve(TELEGRAM_JS_PUBLIC, at=telegram_js)
-    page = await phone_page()
-    await page.goto(mini_app.launch_url(person, suffix))
-    await page.locator("h1").wait_for()
-    return page
-
-
 async def test_a_person_filters_the_log_and_downloads_an_export_in_the_browser(
     mini_app: MiniApp, phone_page: PhonePages, telegram_js: str
 ) -> None:
     lea = await seeded(mini_app.bot_app, "lea@example.com")
     await _seed_checked_files(mini_app.bot_app, lea, 2, content=b"import os\n")  # F401
     await _seed_checked_files(mini_app.bot_app, lea, 1)  # clean: file00.py again, version 2
-    page = await _opened(mini_app, phone_page, telegram_js, lea, "/log")
+    page = await mini_app.open_in_telegram(phone_page, telegram_js, lea, "/log")
     rows = page.locator("#log-entries > li")
     assert await rows.count() == 3
     assert await page.locator("h1").text_content() == "Check log"
@@ -308,4 +299,5 @@ async def test_a_person_filters_the_log_and_downloads_an_export_in_the_browser(
 
     await rows.first.locator("a").click()  # a row opens its check's report
     await page.wait_for_url("**/checks/*")
+    await expect(page.locator("h1")).to_contain_text("Report for file01.py")
     assert (phone_page.errors, phone_page.blocked) == ([], [])

@@ -15,24 +15,10 @@ from tests.support.html_text import html_text
 from tests.support.people import seeded
 from tests.support.reports import ruff_diagnostics
 from tests.support.results import assert_result, issues
+from tests.support.sources import CALC
 from tests.support.stack import EMBEDDED
 from tests.support.webapp import Answer, MiniApp
 
-# 8 issues under ruff's defaults: F401 ×3, UP035 and F541 fixed safely; F841 ×2 (unsafe fixes
-# only) and F821 (no fix) remain (tests/features/test_autofix.py reads the same file).
-CALC = b"""import os
-import sys
-from typing import List
-
-greeting = f"hello"
-def add( a,b ):
-    total = a+b
-    return a + b
-def ratio(a, b):
-    unused = 1
-    return a / b
-print(undefined_name, greeting)
-"""
 CLEAN = b"x = 1\n"
 
 

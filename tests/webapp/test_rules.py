@@ -13,29 +13,19 @@ from checks.worker import Worker
 from core.models import Check, File, FileVersion, RulePreset, User
 from core.services.rules import mute_rule
 from tests.support.app import Person
-from tests.support.browser import TELEGRAM_JS_PUBLIC, PhonePages
+from tests.support.browser import PhonePages
 from tests.support.html_text import html_text
 from tests.support.people import seeded
 from tests.support.results import assert_result
 from tests.support.screenshots import SCREENSHOTS, save_screenshot, screenshots_wanted
+from tests.support.sources import OWN_PYPROJECT
 from tests.support.webapp import Answer, MiniApp
 
 if TYPE_CHECKING:
-    from playwright.async_api import FilePayload, Page
+    from playwright.async_api import FilePayload
 
 # Under ruff's defaults: I001 and F401; strict adds E711 and more.
 SOURCE = b"import os\nimport sys\nvalue = sys.argv\nif value == None:\n    pass\n"
-OWN_PYPROJECT = b"""\
-[project]
-name = "team-app"
-
-[tool.ruff]
-line-length = 79
-
-[tool.ruff.lint]
-select = ["E", "F"]
-ignore = ["E501"]
-"""
 STORED = (
     b'line-length = 79\n\n[lint]\nignore = [\n    "E501",\n]\nselect = [\n    "E",\n    "F",\n]\n'
 )
@@ -267,21 +257,11 @@ async def test_a_russian_person_reads_both_pages_in_russian(mini_app: MiniApp) -
     assert refused.json()["message"].startswith("Это не корректный TOML: ")
 
 
-async def _opened(mini_app: MiniApp, phone_page: PhonePages, telegram_js: str, person: Person,
-                  suffix: str) -> Page:  # fmt: skip
-    """The page as Telegram opens it for `person`, its fragment loaded."""
-    phone_page.serve(TELEGRAM_JS_PUBLIC, at=telegram_js)
-    page = await phone_page()
-    await page.goto(mini_app.launch_url(person, suffix))
-    await page.locator("h1").wait_for()
-    return page
-
-
 async def test_a_person_chooses_a_preset_and_saves_a_configuration_in_the_browser(
     mini_app: MiniApp, phone_page: PhonePages, telegram_js: str
 ) -> None:
     gil = await seeded(mini_app.bot_app, "gil@example.com")
-    page = await _opened(mini_app, phone_page, telegram_js, gil, "/rules")
+    page = await mini_app.open_in_telegram(phone_page, telegram_js, gil, "/rules")
     current = page.locator(".rules-preset[aria-current=true] .name")
     assert await current.text_content() == "default"
 
