@@ -42,7 +42,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-def _enum(enum_class: type[StrEnum], name: str) -> Enum:
+def enum_column(enum_class: type[StrEnum], name: str) -> Enum:
     """A portable enum column: VARCHAR plus a CHECK constraint, storing the values."""
     return Enum(
         enum_class,
@@ -124,7 +124,7 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _created_at() -> Mapped[datetime]:
+def created_at_column() -> Mapped[datetime]:
     return mapped_column(UtcDateTime(), default=utcnow, server_default=func.now())
 
 
@@ -137,7 +137,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     email_confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     rule_preset: Mapped[RulePreset] = mapped_column(
-        _enum(RulePreset, "rule_preset"), default=RulePreset.DEFAULT
+        enum_column(RulePreset, "rule_preset"), default=RulePreset.DEFAULT
     )
     # The person's own configuration (used while the preset is `custom`; kept when they go
     # back to a built-in preset) and the rules left out of their checks.
@@ -145,7 +145,7 @@ class User(Base):
         ForeignKey("review_configs.hash", ondelete="RESTRICT")
     )
     muted_rules: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
-    created_at: Mapped[datetime] = _created_at()
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class ReviewConfigText(Base):
@@ -156,7 +156,7 @@ class ReviewConfigText(Base):
 
     hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = _created_at()
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class TelegramAccount(Base):
@@ -172,7 +172,7 @@ class TelegramAccount(Base):
     )
     language_code: Mapped[str] = mapped_column(String(16), default="en")
     linked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    created_at: Mapped[datetime] = _created_at()
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class EmailConfirmation(Base):
@@ -184,7 +184,7 @@ class EmailConfirmation(Base):
     telegram_id: Mapped[int] = mapped_column(BigInteger, index=True)
     email: Mapped[str] = mapped_column(String(320))
     purpose: Mapped[ConfirmationPurpose] = mapped_column(
-        _enum(ConfirmationPurpose, "confirmation_purpose")
+        enum_column(ConfirmationPurpose, "confirmation_purpose")
     )
     code_hash: Mapped[bytes] = mapped_column(LargeBinary(64))
     code_salt: Mapped[bytes] = mapped_column(LargeBinary(32))
@@ -212,9 +212,9 @@ class File(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(255))
-    status: Mapped[FileStatus] = mapped_column(_enum(FileStatus, "file_status"))
+    status: Mapped[FileStatus] = mapped_column(enum_column(FileStatus, "file_status"))
     current_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = _created_at()
+    created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = mapped_column(
         UtcDateTime(), default=utcnow, server_default=func.now(), onupdate=utcnow
     )
@@ -236,9 +236,9 @@ class FileVersion(Base):
     uploaded_by: Mapped[int | None] = mapped_column(
         ForeignKey("telegram_accounts.id", ondelete="SET NULL")
     )
-    uploaded_at: Mapped[datetime] = _created_at()
+    uploaded_at: Mapped[datetime] = created_at_column()
     check_state: Mapped[CheckState] = mapped_column(
-        _enum(CheckState, "check_state"),
+        enum_column(CheckState, "check_state"),
         default=CheckState.PENDING,
         server_default=CheckState.PENDING.value,
         index=True,
@@ -259,9 +259,9 @@ class FileEvent(Base):
     version_id: Mapped[int | None] = mapped_column(
         ForeignKey("file_versions.id", ondelete="SET NULL")
     )
-    kind: Mapped[FileEventKind] = mapped_column(_enum(FileEventKind, "file_event_kind"))
+    kind: Mapped[FileEventKind] = mapped_column(enum_column(FileEventKind, "file_event_kind"))
     telegram_id: Mapped[int | None] = mapped_column(BigInteger)
-    created_at: Mapped[datetime] = _created_at()
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class Check(Base):
@@ -273,7 +273,7 @@ class Check(Base):
     version_id: Mapped[int] = mapped_column(
         ForeignKey("file_versions.id", ondelete="CASCADE"), index=True
     )
-    preset: Mapped[RulePreset] = mapped_column(_enum(RulePreset, "check_preset"))
+    preset: Mapped[RulePreset] = mapped_column(enum_column(RulePreset, "check_preset"))
     # With preset `custom`: the configuration it ran with. Rules muted at the time, left out.
     config_hash: Mapped[str | None] = mapped_column(
         ForeignKey("review_configs.hash", ondelete="RESTRICT")
@@ -282,12 +282,17 @@ class Check(Base):
     ruff_version: Mapped[str] = mapped_column(String(32))
     started_at: Mapped[datetime] = mapped_column(UtcDateTime())
     finished_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    result: Mapped[CheckResult] = mapped_column(_enum(CheckResult, "check_result"))
+    result: Mapped[CheckResult] = mapped_column(enum_column(CheckResult, "check_result"))
     issue_count: Mapped[int] = mapped_column(Integer)  # exact, even when `issues` is cut
     issues: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     # True when `issues` holds only the first MAX_ISSUES_PER_CHECK of them, in file order.
     issues_truncated: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     error: Mapped[str | None] = mapped_column(Text)
+    # A check of a version under a team's rules before it goes to review (core/services/
+    # gate.py): logged like every check, but never a file's "latest check" (that is the
+    # person's own rules). `team_id` is cleared when the team is deleted; `gate` stays.
+    gate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
 
 
 class Delivery(Base):
@@ -301,9 +306,11 @@ class Delivery(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     check_id: Mapped[int] = mapped_column(ForeignKey("checks.id", ondelete="CASCADE"))
-    channel: Mapped[DeliveryChannel] = mapped_column(_enum(DeliveryChannel, "delivery_channel"))
+    channel: Mapped[DeliveryChannel] = mapped_column(
+        enum_column(DeliveryChannel, "delivery_channel")
+    )
     status: Mapped[DeliveryStatus] = mapped_column(
-        _enum(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
+        enum_column(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -313,4 +320,9 @@ class Delivery(Base):
     # delivery sent, failed or released while `claimed_until` has not passed.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    created_at: Mapped[datetime] = _created_at()
+    created_at: Mapped[datetime] = created_at_column()
+
+
+# The teams' tables (review by people) live in their own module; imported here so that the
+# metadata always holds them.
+from core import team_models as _team_models  # noqa: E402, F401 - registers the tables

@@ -245,7 +245,7 @@ async def _latest_checks(session: AsyncSession, version_ids: list[int]) -> dict[
     """The newest check of each version (a version retried after errors has several)."""
     rows = await session.execute(
         select(Check.id, Check.version_id, Check.result, Check.issue_count)
-        .where(Check.version_id.in_(version_ids))
+        .where(Check.version_id.in_(version_ids), Check.gate.is_(False))
         .order_by(Check.id)
     )
     return {row.version_id: _CheckRow(*row) for row in rows}
@@ -263,6 +263,7 @@ async def _finished_check_before(
                 FileVersion.file_id == file_id,
                 FileVersion.number < number,
                 Check.result != CheckResult.ERROR,
+                Check.gate.is_(False),
             )
             .order_by(FileVersion.number.desc(), Check.id.desc())
             .limit(1)

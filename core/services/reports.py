@@ -148,7 +148,7 @@ async def latest_check_id(session: AsyncSession, user_id: int, file_id: int) -> 
     return await session.scalar(
         select(Check.id)
         .join(FileVersion, FileVersion.id == Check.version_id)
-        .where(FileVersion.file_id == file_id)
+        .where(FileVersion.file_id == file_id, Check.gate.is_(False))
         .order_by(Check.finished_at.desc(), Check.id.desc())
         .limit(1)
     )
@@ -175,7 +175,7 @@ async def latest_check_summary(
             select(Check.id, FileVersion.number, Check.result, Check.issue_count, Check.error)
             .join(FileVersion, FileVersion.id == Check.version_id)
             .join(File, File.id == FileVersion.file_id)
-            .where(File.id == file_id, File.user_id == user_id)
+            .where(File.id == file_id, File.user_id == user_id, Check.gate.is_(False))
             .order_by(Check.finished_at.desc(), Check.id.desc())
             .limit(1)
         )

@@ -234,12 +234,235 @@ def _rows_0004() -> Rows:
     return rows
 
 
+def _rows_0005() -> Rows:
+    """A team of three (user 3 submits file 2, reviewed by user 2) with a submission at each
+    step: its history, a gate check of its own, comments (one by a forgotten reviewer, one
+    general), and notices sent, pending and failed, one to the group chat."""
+    rows = _rows_0004()
+    for check in rows["checks"]:
+        check |= {"gate": False, "team_id": None}
+    rows["checks"].append(
+        rows["checks"][2]
+        | {"id": 7, "gate": True, "team_id": 1, "preset": "custom", "config_hash": CONFIG_HASH}
+    )
+    rows["teams"] = [
+        {
+            "id": 1,
+            "name": "Группа ü «1»",
+            "preset": "custom",
+            "config_hash": CONFIG_HASH,
+            "gate_max_issues": 3,
+            "invite_token": "Ab-_0123456789abcdefghijklmnopqr",
+            "group_chat_id": -(10**12) - 5,
+            "created_at": _at(80),
+        },
+        {
+            "id": 2,
+            "name": "x",
+            "preset": "strict",
+            "config_hash": None,
+            "gate_max_issues": 0,
+            "invite_token": "t2",
+            "group_chat_id": None,
+            "created_at": _at(81),
+        },
+    ]
+    rows["team_members"] = [
+        {"id": 1, "team_id": 1, "user_id": 1, "role": "owner", "joined_at": _at(80)},
+        {"id": 2, "team_id": 1, "user_id": 2, "role": "reviewer", "joined_at": _at(82)},
+        {"id": 3, "team_id": 1, "user_id": 3, "role": "member", "joined_at": _at(83)},
+        {"id": 4, "team_id": 2, "user_id": 3, "role": "owner", "joined_at": _at(84)},
+    ]
+    rows["submissions"] = [
+        {
+            "id": 1,
+            "team_id": 1,
+            "file_id": 2,
+            "member_id": 3,
+            "version_id": 3,
+            "status": "changes",
+            "reviewer_id": 2,
+            "created_at": _at(85),
+            "updated_at": _at(90),
+        },
+        {
+            "id": 2,
+            "team_id": 1,
+            "file_id": 2,
+            "member_id": 3,
+            "version_id": 2,
+            "status": "withdrawn",
+            "reviewer_id": None,
+            "created_at": _at(84),
+            "updated_at": _at(84),
+        },
+    ]
+    events = [(1, "submitted", 2, 3), (1, "in_review", 2, 2), (1, "changes", 3, None)]
+    events.append((2, "withdrawn", 2, 3))
+    rows["submission_events"] = [
+        {
+            "id": number,
+            "submission_id": submission,
+            "status": status,
+            "version_id": version,
+            "actor_id": actor,
+            "created_at": _at(85 + number),
+        }
+        for number, (submission, status, version, actor) in enumerate(events, start=1)
+    ]
+    rows["gate_runs"] = [
+        {
+            "id": 1,
+            "team_id": 1,
+            "member_id": 3,
+            "file_id": 2,
+            "version_id": 3,
+            "submission_id": 1,
+            "check_id": 7,
+            "passed": True,
+            "issue_count": 2,
+            "created_at": _at(86),
+        },
+        {
+            "id": 2,
+            "team_id": 1,
+            "member_id": 3,
+            "file_id": 2,
+            "version_id": 2,
+            "submission_id": None,
+            "check_id": None,
+            "passed": False,
+            "issue_count": 40,
+            "created_at": _at(85),
+        },
+    ]
+    comment = {
+        "submission_id": 1,
+        "version_id": 2,
+        "state": "open",
+        "at_version_id": 3,
+        "resolved_at": None,
+        "resolved_by": None,
+    }
+    rows["review_comments"] = [
+        comment
+        | {
+            "id": 1,
+            "author_id": 2,
+            "first_line": 3,
+            "last_line": 5,
+            "line_text": "x = 1\r\n\tif ü:\n",
+            "body": "<b>не</b> так & \u2028",
+            "at_first_line": 8,
+            "at_last_line": 10,
+            "created_at": _at(87),
+        },
+        comment
+        | {
+            "id": 2,
+            "author_id": None,
+            "first_line": None,
+            "last_line": None,
+            "line_text": "",
+            "body": "general 😀",
+            "state": "outdated",
+            "at_first_line": None,
+            "at_last_line": None,
+            "created_at": _at(88),
+        },
+        comment
+        | {
+            "id": 3,
+            "author_id": 1,
+            "first_line": 1,
+            "last_line": 1,
+            "line_text": "",
+            "body": "ok",
+            "state": "resolved",
+            "at_version_id": None,
+            "at_first_line": None,
+            "at_last_line": None,
+            "created_at": _at(89),
+            "resolved_at": _at(91),
+            "resolved_by": 2,
+        },
+    ]
+    notice = {
+        "submission_id": 1,
+        "gate_run_id": None,
+        "attempts": 0,
+        "last_error": None,
+        "claimed_until": None,
+        "claimed_by": None,
+        "sent_at": None,
+        "chat_id": None,
+        "message_id": None,
+    }
+    rows["review_notices"] = [
+        notice
+        | {
+            "id": 1,
+            "event_id": 1,
+            "kind": "submitted",
+            "recipient_id": 2,
+            "channel": "telegram",
+            "status": "sent",
+            "attempts": 1,
+            "next_attempt_at": _at(86),
+            "sent_at": _at(86),
+            "chat_id": 1003,
+            "message_id": 2**40,
+            "created_at": _at(86),
+        },
+        notice
+        | {
+            "id": 2,
+            "event_id": 3,
+            "kind": "changes",
+            "recipient_id": 3,
+            "channel": "email",
+            "status": "failed",
+            "attempts": 8,
+            "last_error": "550 «нет»",
+            "next_attempt_at": _at(95),
+            "created_at": _at(88),
+        },
+        notice
+        | {
+            "id": 3,
+            "event_id": 3,
+            "kind": "changes",
+            "recipient_id": None,
+            "channel": "telegram",
+            "status": "pending",
+            "next_attempt_at": _at(96),
+            "claimed_until": _at(97),
+            "claimed_by": "w-1",
+            "created_at": _at(88),
+        },
+        notice
+        | {
+            "id": 4,
+            "event_id": None,
+            "gate_run_id": 2,
+            "kind": "blocked",
+            "recipient_id": 3,
+            "channel": "telegram",
+            "status": "pending",
+            "next_attempt_at": _at(85),
+            "created_at": _at(85),
+        },
+    ]
+    return rows
+
+
 # Revision → the rows a database at that revision holds. A new migration adds its entry.
 FIXTURES: dict[str, Callable[[], Rows]] = {
     "0001": _rows_0001,
     "0002": _rows_0002,
     "0003": _rows_0003,
     "0004": _rows_0004,
+    "0005": _rows_0005,
 }
 
 # Columns added after a revision: what rows written before it read at head.
@@ -255,6 +478,8 @@ NEW_COLUMN_DEFAULTS: dict[tuple[str, str], Any] = {
     ("checks", "muted_rules"): [],
     ("checks", "issues_truncated"): False,
     ("deliveries", "claimed_by"): None,
+    ("checks", "gate"): False,
+    ("checks", "team_id"): None,
 }
 
 
