@@ -105,6 +105,8 @@ class TeamMember(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[TeamRole] = mapped_column(enum_column(TeamRole, "team_role"))
+    # How the team sees the person (their Telegram name when they joined; never the email).
+    display_name: Mapped[str] = mapped_column(String(64))
     joined_at: Mapped[datetime] = created_at_column()
 
 

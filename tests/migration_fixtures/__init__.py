@@ -268,10 +268,38 @@ def _rows_0005() -> Rows:
         },
     ]
     rows["team_members"] = [
-        {"id": 1, "team_id": 1, "user_id": 1, "role": "owner", "joined_at": _at(80)},
-        {"id": 2, "team_id": 1, "user_id": 2, "role": "reviewer", "joined_at": _at(82)},
-        {"id": 3, "team_id": 1, "user_id": 3, "role": "member", "joined_at": _at(83)},
-        {"id": 4, "team_id": 2, "user_id": 3, "role": "owner", "joined_at": _at(84)},
+        {
+            "id": 1,
+            "team_id": 1,
+            "user_id": 1,
+            "role": "owner",
+            "joined_at": _at(80),
+            "display_name": "Анна 😀",
+        },
+        {
+            "id": 2,
+            "team_id": 1,
+            "user_id": 2,
+            "role": "reviewer",
+            "joined_at": _at(82),
+            "display_name": "<b>J</b>",
+        },
+        {
+            "id": 3,
+            "team_id": 1,
+            "user_id": 3,
+            "role": "member",
+            "joined_at": _at(83),
+            "display_name": "Zoë",
+        },
+        {
+            "id": 4,
+            "team_id": 2,
+            "user_id": 3,
+            "role": "owner",
+            "joined_at": _at(84),
+            "display_name": "Z",
+        },
     ]
     rows["submissions"] = [
         {
