@@ -140,3 +140,29 @@ class AccountAction(StrEnum):
 class AccountCallback(CallbackData, prefix="a"):
     action: AccountAction
     account_id: DbInt
+
+
+class ReviewAction(StrEnum):
+    OPEN = "o"  # the submission's screen in chat (its code's issues and comments)
+    TAKE = "t"
+    APPROVE = "a"
+    CHANGES = "c"  # request changes: the member gets the comments by line
+    WITHDRAW = "w"  # the member takes it back
+    RESOLVE = "r"  # resolve comment `comment_id`
+    COMMENTS = "m"  # the comments by line
+
+
+class ReviewCallback(CallbackData, prefix="rv"):
+    """A step of a submission; every handler checks who may take it (forged ids read as not
+    found)."""
+
+    action: ReviewAction
+    submission_id: DbInt
+    comment_id: DbInt = 0
+
+
+class SubmitCallback(CallbackData, prefix="sb"):
+    """ "📤 Send for review" of a file to a team (`team_id` 0: choose among several)."""
+
+    file_id: DbInt
+    team_id: DbInt = 0
