@@ -166,3 +166,16 @@ class SubmitCallback(CallbackData, prefix="sb"):
 
     file_id: DbInt
     team_id: DbInt = 0
+
+
+class DashboardAction(StrEnum):
+    OPEN = "o"
+    CSV = "c"  # submissions, comments and statuses as CSV documents
+    XLSX = "x"  # the same as one workbook
+
+
+class DashboardCallback(CallbackData, prefix="db"):
+    """A team's dashboard (owners and reviewers only)."""
+
+    action: DashboardAction
+    team_id: DbInt
