@@ -24,6 +24,8 @@ from core.models import (
     TelegramAccount,
     User,
 )
+from core.services.team_privacy import forget_in_teams
+from core.team_models import Team
 
 # Stands for "a Telegram account that was forgotten" where a row outlives its link.
 FORGOTTEN_TELEGRAM_ID = 0
@@ -48,10 +50,11 @@ class ForgottenUser:
 
 async def forget_user(session: AsyncSession, user_id: int) -> ForgottenUser:
     """Delete the user, their files, versions, events, checks, deliveries (sent or pending),
-    the email confirmations of their address, the review configurations only they used, and
-    their Telegram accounts (signed out: the next message from one is a new person's); their
-    Telegram ids are wiped from whatever rows stay. NotRegisteredError when the user is gone
-    already."""
+    their place in teams with their submissions and the comments on them (see
+    core/services/team_privacy.py), the email confirmations of their address, the review
+    configurations only they used, and their Telegram accounts (signed out: the next message
+    from one is a new person's); their Telegram ids are wiped from whatever rows stay.
+    NotRegisteredError when the user is gone already."""
     user = await session.get(User, user_id, with_for_update=True)
     if user is None:
         await session.rollback()
@@ -94,6 +97,7 @@ async def forget_user(session: AsyncSession, user_id: int) -> ForgottenUser:
     files = await session.scalar(select(func.count(File.id)).where(File.user_id == user_id))
     checks = await session.scalar(select(func.count(Check.id)).where(Check.id.in_(check_ids)))
 
+    configs |= await forget_in_teams(session, user_id)
     await session.execute(delete(Delivery).where(Delivery.check_id.in_(check_ids)))
     await session.execute(delete(Check).where(Check.version_id.in_(version_ids)))
     await session.execute(delete(FileEvent).where(FileEvent.file_id.in_(file_ids)))
@@ -142,6 +146,7 @@ async def _delete_unused_configs(session: AsyncSession, hashes: set[str]) -> Non
                     ReviewConfigText.hash.in_(hashes),
                     ~exists().where(User.ruff_config_hash == ReviewConfigText.hash),
                     ~exists().where(Check.config_hash == ReviewConfigText.hash),
+                    ~exists().where(Team.config_hash == ReviewConfigText.hash),
                 )
             )
     except IntegrityError:

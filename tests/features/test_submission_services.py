@@ -14,6 +14,7 @@ from core.models import (
     utcnow,
 )
 from core.services import files as file_service
+from core.services.privacy import forget_user
 from core.services.quotas import StorageLimits
 from core.services.reports import latest_check_summary
 from core.services.resubmissions import judge_next_version, waiting_versions
@@ -43,7 +44,10 @@ from core.team_models import (
     CommentState,
     GateRun,
     NoticeKind,
+    ReviewComment,
     ReviewNotice,
+    Submission,
+    SubmissionEvent,
     SubmissionStatus,
     Team,
     TeamMember,
@@ -280,3 +284,33 @@ def test_a_reply_names_a_line_a_range_or_nothing() -> None:
     assert parse_comment(" 12-14 :  three lines") == CommentDraft(12, 14, "three lines")
     assert parse_comment("12\u201314: dash") == CommentDraft(12, 14, "dash")
     assert parse_comment("Looks good overall") == CommentDraft(None, None, "Looks good overall")
+
+
+async def test_forget_takes_the_members_reviews_and_keeps_others_comments_nameless(
+    session_factory: SessionFactory, checker: RuffGateChecker
+) -> None:
+    ids = await _people(session_factory)
+    file_id = await _upload(session_factory, ids, V2)
+    async with session_factory() as session:
+        sent = await submit_for_review(
+            session, checker, user_id=ids["member"], file_id=file_id, team_id=ids["team"]
+        )
+        assert sent.submission_id is not None
+        await take(session, ids["reviewer"], sent.submission_id)
+        await add_comment(session, ids["reviewer"], sent.submission_id, parse_comment("3: hm"))
+    async with session_factory() as session:
+        await forget_user(session, ids["reviewer"])
+    async with session_factory() as session:
+        view = await submission_view(session, ids["member"], sent.submission_id)
+        assert [c.author for c in view.comments] == [None]  # "a former reviewer"
+        assert view.reviewer is None
+        await forget_user(session, ids["member"])
+    async with session_factory() as session:
+        for table in (Submission, ReviewComment, SubmissionEvent, GateRun, ReviewNotice):
+            assert await session.scalar(select(func.count()).select_from(table)) == 0, table
+        members = await session.scalars(select(TeamMember.user_id))
+        assert sorted(members) == [ids["owner"]]
+        await forget_user(session, ids["owner"])
+    async with session_factory() as session:
+        # The last one out: the team goes with them, its gate checks' rows stay unowned.
+        assert await session.scalar(select(func.count()).select_from(Team)) == 0
