@@ -70,11 +70,8 @@ class MemberFigures:
     versions_to_approval: float | None
     gate_runs: int
     gate_passed: int
+    pass_rate: float | None  # gate_passed / gate_runs; None without a run
     top_rules: list[RuleCount]  # at most MEMBER_TOP_RULES, most issues first
-
-    @property
-    def pass_rate(self) -> float | None:
-        return self.gate_passed / self.gate_runs if self.gate_runs else None
 
 
 @dataclass(frozen=True)
@@ -97,11 +94,8 @@ class Totals:
     withdrawn: int
     gate_runs: int
     gate_passed: int
+    pass_rate: float | None  # gate_passed / gate_runs; None without a run
     versions_to_approval: float | None  # over every approved submission of the team
-
-    @property
-    def pass_rate(self) -> float | None:
-        return self.gate_passed / self.gate_runs if self.gate_runs else None
 
 
 @dataclass(frozen=True)
@@ -171,6 +165,7 @@ async def team_dashboard(session: AsyncSession, viewer_id: int, team_id: int) ->
             withdrawn=sum(line.status is SubmissionStatus.WITHDRAWN for line in lines),
             gate_runs=len(every_run),
             gate_passed=sum(run.passed for run in every_run),
+            pass_rate=_pass_rate(every_run),
             versions_to_approval=_average_rounds(lines, rounds),
         ),
     )
@@ -264,6 +259,7 @@ def _member(
         versions_to_approval=_average_rounds(lines, rounds),
         gate_runs=len(runs),
         gate_passed=sum(run.passed for run in runs),
+        pass_rate=_pass_rate(runs),
         top_rules=_top(_rule_counts(runs), MEMBER_TOP_RULES),
     )
 
@@ -275,6 +271,10 @@ def _average_rounds(lines: Iterable[MemberSubmission], rounds: dict[int, int]) -
         if line.status is SubmissionStatus.APPROVED
     ]
     return sum(approved) / len(approved) if approved else None
+
+
+def _pass_rate(runs: list[_Run]) -> float | None:
+    return sum(run.passed for run in runs) / len(runs) if runs else None
 
 
 def _rule_counts(runs: Iterable[_Run]) -> Counter[str]:

@@ -4,7 +4,7 @@ equal to what the database holds; exports hold the same rows; anyone else sees n
 
 import csv
 import io
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,23 +12,20 @@ import openpyxl
 from sqlalchemy import select
 
 from bot.callbacks import DashboardAction, DashboardCallback
-from core.models import Check, File, FileStatus, FileVersion, User
+from core.models import File, FileStatus, FileVersion, User
 from core.team_models import (
-    GateRun,
-    ReviewComment,
     Submission,
-    SubmissionEvent,
     SubmissionStatus,
     TeamMember,
     TeamRole,
 )
 from infra.database import SessionFactory
 from tests.fake_telegram import BotOutput
+from tests.support import dashboard_oracle as oracle
 from tests.support.app import BotApp, Person
 from tests.support.dashboard_seed import (
     FORMULA_COMMENT,
     HOSTILE_FILE,
-    SeededTeam,
     seed_team,
 )
 from tests.support.people import seeded
@@ -42,7 +39,7 @@ LABELS = {
     SubmissionStatus.APPROVED: "✅ {file} v{version}: approved",
     SubmissionStatus.WITHDRAWN: "↩️ {file} v{version}: withdrawn",
 }
-FORMER = "a former reviewer"
+FORMER = oracle.FORMER
 SUBMISSION_HEADERS = [
     "Submission no.", "Team", "Member", "File name", "Version no.", "Status", "Reviewer",
     "Submitted (UTC)", "Updated (UTC)",
@@ -58,106 +55,42 @@ def _data(action: DashboardAction, team_id: int) -> str:
     return DashboardCallback(action=action, team_id=team_id).pack()
 
 
-def _rate(passed: int, runs: int) -> str:
-    return f"{round(passed / runs * 100)}%" if runs else "—"
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100)}%"
 
 
-def _average(values: list[int]) -> str:
-    return f"{sum(values) / len(values):.1f}" if values else "—"
+def _one_decimal(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
 
 
 def _rules(counts: Counter[str], most: int) -> str:
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:most]
-    return ", ".join(f"{code} ×{count}" for code, count in ordered)
-
-
-def _iso(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-# --- the figures as the test reads them from the database (not through the service) ---
+    return ", ".join(f"{code} ×{count}" for code, count in oracle.ranked(counts, most))
 
 
 async def expected_lines(session_factory: SessionFactory, team_id: int) -> list[str]:
-    """Every line the dashboard must show, computed from the tables."""
-    async with session_factory() as session:
-        names = dict(
-            (
-                await session.execute(
-                    select(TeamMember.user_id, TeamMember.display_name).where(
-                        TeamMember.team_id == team_id
-                    )
-                )
-            ).all()
-        )
-        submissions = (
-            await session.execute(
-                select(Submission, File.name, FileVersion.number)
-                .join(File, File.id == Submission.file_id)
-                .join(FileVersion, FileVersion.id == Submission.version_id)
-                .where(Submission.team_id == team_id)
-            )
-        ).all()
-        rounds = Counter(
-            (
-                await session.scalars(
-                    select(SubmissionEvent.submission_id).where(
-                        SubmissionEvent.status.in_(
-                            [SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED]
-                        )
-                    )
-                )
-            ).all()
-        )
-        runs = (
-            await session.execute(
-                select(GateRun, File.name, FileVersion.number, Check.issues)
-                .join(File, File.id == GateRun.file_id)
-                .join(FileVersion, FileVersion.id == GateRun.version_id)
-                .join(Check, Check.id == GateRun.check_id)
-                .where(GateRun.team_id == team_id)
-            )
-        ).all()
-    statuses = Counter(submission.status for submission, _n, _v in submissions)
-    open_count = sum(n for status, n in statuses.items() if status.open)
-    approved_rounds = [
-        rounds[s.id] for s, _n, _v in submissions if s.status is SubmissionStatus.APPROVED
-    ]
-    team_rules: Counter[str] = Counter(i["code"] for *_r, issues in runs for i in issues)
+    """Every line the dashboard must show, from the figures the test reads in the tables."""
+    found = await oracle.figures(session_factory, team_id)
     lines = [
-        f"Submissions: {open_count} open · {statuses[SubmissionStatus.APPROVED]} approved · "
-        f"{statuses[SubmissionStatus.WITHDRAWN]} withdrawn",
-        f"Gate: {sum(r.passed for r, *_x in runs)} of {len(runs)} passed "
-        f"({_rate(sum(r.passed for r, *_x in runs), len(runs))})",
-        f"Versions until approval: {_average(approved_rounds)} on average",
-        f"Most frequent rules: {_rules(team_rules, 5)}",
+        f"Submissions: {found.open} open · {found.approved} approved · "
+        f"{found.withdrawn} withdrawn",
+        f"Gate: {found.gate_passed} of {found.gate_runs} passed "
+        f"({_percent(oracle.rate(found.gate_passed, found.gate_runs))})",
+        f"Versions until approval: {_one_decimal(oracle.average(found.rounds))} on average",
+        f"Most frequent rules: {_rules(found.rules, 5)}",
     ]
-    for member_id in {s.member_id for s, _n, _v in submissions}:
-        mine = [(s, n, v) for s, n, v in submissions if s.member_id == member_id]
-        my_runs = [(r, issues) for r, _n, _v, issues in runs if r.member_id == member_id]
-        passed = sum(r.passed for r, _i in my_runs)
-        approved = [rounds[s.id] for s, _n, _v in mine if s.status is SubmissionStatus.APPROVED]
+    for member in found.members.values():
         lines += [
-            f"👤 {names[member_id]}: {sum(s.status.open for s, _n, _v in mine)} open · "
-            f"{len(approved)} approved",
-            f"Gate: {passed} of {len(my_runs)} passed ({_rate(passed, len(my_runs))}) · "
-            f"versions until approval: {_average(approved)}",
-            f"Rules: {_rules(Counter(i['code'] for _r, issues in my_runs for i in issues), 3)}",
+            f"👤 {member.name}: {member.open} open · {member.approved} approved",
+            f"Gate: {member.gate_passed} of {member.gate_runs} passed "
+            f"({_percent(oracle.rate(member.gate_passed, member.gate_runs))}) · "
+            f"versions until approval: {_one_decimal(oracle.average(member.rounds))}",
+            f"Rules: {_rules(member.rules, 3)}",
         ]
-        lines += [LABELS[s.status].format(file=n, version=v) for s, n, v in mine]
-    # Stuck: a rule in the gate checks of three or more gated versions of a file in a row.
-    by_file: dict[tuple[int, str], dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for run, name, number, issues in runs:
-        by_file[run.member_id, name][number] |= {i["code"] for i in issues}
-    for (member_id, name), versions in by_file.items():
-        numbers = sorted(versions)
-        for rule in set().union(*versions.values()):
-            best = streak = 0
-            for number in numbers:
-                streak = streak + 1 if rule in versions[number] else 0
-                best = max(best, streak)
-            if best >= 3:
-                lines.append(f"• {names[member_id]}, {name}: {rule} in {best} versions in a row")
+        lines += [LABELS[status].format(file=f, version=v) for f, status, v in member.submissions]
+    lines += [
+        f"• {member}, {file}: {rule} in {count} versions in a row"
+        for member, file, rule, count in found.stuck
+    ]
     return lines
 
 
@@ -216,80 +149,6 @@ async def test_a_member_an_outsider_and_forged_ids_see_nothing(bot_app: BotApp) 
 # --- exports ---
 
 
-async def expected_tables(
-    session_factory: SessionFactory, team: SeededTeam
-) -> dict[str, list[list[str]]]:
-    """The three tables as CSV text (every cell a string), from the database."""
-    async with session_factory() as session:
-        names = dict(
-            (
-                await session.execute(
-                    select(TeamMember.user_id, TeamMember.display_name).where(
-                        TeamMember.team_id == team.team_id
-                    )
-                )
-            ).all()
-        )
-
-        def name(user_id: int | None) -> str:
-            return names.get(user_id, FORMER) if user_id is not None else FORMER
-
-        submitted = (
-            await session.execute(
-                select(Submission, File.name, FileVersion.number)
-                .join(File, File.id == Submission.file_id)
-                .join(FileVersion, FileVersion.id == Submission.version_id)
-                .where(Submission.team_id == team.team_id)
-                .order_by(Submission.id)
-            )
-        ).all()
-        files = {s.id: n for s, n, _v in submitted}
-        comments = (
-            await session.execute(
-                select(ReviewComment, FileVersion.number)
-                .join(FileVersion, FileVersion.id == ReviewComment.version_id)
-                .where(ReviewComment.submission_id.in_(files))
-                .order_by(ReviewComment.submission_id, ReviewComment.id)
-            )
-        ).all()
-        events = (
-            await session.execute(
-                select(SubmissionEvent, FileVersion.number)
-                .join(FileVersion, FileVersion.id == SubmissionEvent.version_id)
-                .where(SubmissionEvent.submission_id.in_(files))
-                .order_by(SubmissionEvent.submission_id, SubmissionEvent.id)
-            )
-        ).all()
-
-    def cell(value: object) -> str:
-        text = _iso(value) if isinstance(value, datetime) else "" if value is None else str(value)
-        return "'" + text if text.startswith(("=", "+", "-", "@")) else text
-
-    def lines(first: int | None, last: int | None) -> str:
-        return "" if first is None else str(first) if first == last else f"{first}-{last}"
-
-    submission_rows = [
-        (s.id, team.team_name, name(s.member_id), n, number, s.status.value,
-         None if s.reviewer_id is None else name(s.reviewer_id), s.created_at, s.updated_at)
-        for s, n, number in submitted
-    ]  # fmt: skip
-    comment_rows = [
-        (c.submission_id, files[c.submission_id], number, lines(c.first_line, c.last_line),
-         c.state.value, name(c.author_id), c.body, c.created_at, c.resolved_at)
-        for c, number in comments
-    ]  # fmt: skip
-    status_rows = [
-        (e.submission_id, files[e.submission_id], e.status.value, number, name(e.actor_id),
-         e.created_at)
-        for e, number in events
-    ]  # fmt: skip
-    return {
-        "submissions": [[cell(v) for v in row] for row in submission_rows],
-        "comments": [[cell(v) for v in row] for row in comment_rows],
-        "statuses": [[cell(v) for v in row] for row in status_rows],
-    }
-
-
 def _csv_rows(document: bytes) -> list[list[str]]:
     assert document.startswith("\ufeff".encode())  # spreadsheet programs read it as UTF-8
     return list(csv.reader(io.StringIO(document.decode("utf-8-sig"), newline="")))
@@ -307,7 +166,7 @@ async def _press_export(person: Person, team_id: int, action: DashboardAction) -
 
 async def test_the_exports_hold_the_rows_of_the_database(bot_app: BotApp) -> None:
     team = await seed_team(bot_app)
-    expected = await expected_tables(bot_app.session_factory, team)
+    expected = await oracle.tables(bot_app.session_factory, team.team_id, team.team_name)
     # The story: four submissions, four comments (one by a forgotten reviewer), 12 changes.
     assert [len(expected[t]) for t in ("submissions", "comments", "statuses")] == [4, 4, 12]
     assert any(row[5] == FORMER for row in expected["comments"])
@@ -340,15 +199,9 @@ async def test_the_exports_hold_the_rows_of_the_database(bot_app: BotApp) -> Non
         rows = [list(values) for values in sheet.iter_rows(values_only=True)]
         assert [str(v) for v in rows[0]] == header
         for row, want in zip(rows[1:], expected[table], strict=True):
-            assert [_xlsx_text(v) for v in row] == [w.removeprefix("'") for w in want]
+            assert [oracle.xlsx_text(v) for v in row] == [w.removeprefix("'") for w in want]
         formulas = [c for line in sheet.iter_rows() for c in line if c.data_type == "f"]
         assert formulas == [], table  # "=..." stays text
-
-
-def _xlsx_text(value: Any) -> str:
-    if isinstance(value, datetime):
-        return _iso(value.replace(tzinfo=UTC))
-    return "" if value is None else str(value)
 
 
 async def test_a_long_dashboard_fits_one_message(bot_app: BotApp) -> None:
