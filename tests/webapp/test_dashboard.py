@@ -106,8 +106,8 @@ async def test_the_exports_are_the_rows_of_the_database(mini_app: MiniApp) -> No
         status, body, disposition = await _download(mini_app, f"{base}/{table}.csv", team.owner)
         assert status == 200
         assert f'filename="team-{team.team_id}-{table}-' in disposition
-        rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
-        assert rows[1:] == expected[table], table
+        lines = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+        assert lines[1:] == expected[table], table
     status, body, disposition = await _download(mini_app, f"{base}.xlsx", team.reviewer)
     assert status == 200
     assert disposition.endswith('.xlsx"')
