@@ -254,3 +254,25 @@ async def _user(session: Any, person: Person) -> int:
     found = await session.scalar(select(User.id).where(User.email == person.email))
     assert isinstance(found, int)
     return found
+
+
+async def test_a_russian_reviewer_reads_the_dashboard_in_russian(bot_app: BotApp) -> None:
+    team = await seed_team(bot_app)
+    ivan = await seeded(bot_app, "ivan@example.com", language_code="ru")
+    async with bot_app.session_factory() as session:
+        session.add(
+            TeamMember(
+                team_id=team.team_id,
+                user_id=await _user(session, ivan),
+                role=TeamRole.REVIEWER,
+                display_name="Иван",
+            )
+        )
+        await session.commit()
+    screen = await _open(ivan, team.team_id)
+    lines = screen.text.splitlines()
+    assert lines[0] == "📊 Backend <crew>: сводка команды"
+    assert "Отправки: открыто 2 · одобрено 1 · отозвано 1" in lines
+    assert "Версий до одобрения: в среднем 2,0" in lines  # the decimal comma of Russian
+    assert "• Bob, loop.py: F401 в 3 версиях подряд" in lines
+    assert "✅ loop.py v3: одобрено" in lines

@@ -8,10 +8,12 @@ from typing import Any
 
 import openpyxl
 
+from bot.callbacks import DashboardAction, DashboardCallback
 from tests.support import dashboard_oracle as oracle
 from tests.support.dashboard_seed import FORMULA_COMMENT, HOSTILE_FILE, HOSTILE_NAME, seed_team
 from tests.support.html_text import html_text
-from tests.support.webapp import MiniApp
+from tests.support.presses import press_data
+from tests.support.webapp import WEBAPP_URL, MiniApp
 
 TABLES = ("submissions", "comments", "statuses")
 # What may name something of the team in a body.
@@ -139,3 +141,13 @@ async def test_a_member_an_outsider_and_forged_ids_see_nothing(mini_app: MiniApp
             assert not any(secret in answer.text for secret in SECRETS), route
     if_json = await mini_app.api(f"/teams/{team.team_id}/dashboard", team.bob)
     assert if_json.json()["error"] == "forbidden"
+
+
+async def test_the_chat_dashboard_opens_the_page_in_the_mini_app(mini_app: MiniApp) -> None:
+    team = await seed_team(mini_app.bot_app)
+    base = await team.owner.say("/help")
+    data = DashboardCallback(action=DashboardAction.OPEN, team_id=team.team_id).pack()
+    screen = await press_data(team.owner, data, on=base)
+    button = screen.find_button("🌐 Open")
+    assert button is not None, screen.describe()
+    assert button.web_app == f"{WEBAPP_URL}/teams/{team.team_id}/dashboard"
