@@ -5,7 +5,8 @@ What counts, everywhere below: the team's current members (a person who left tak
 figures along) and the team's own rows (submissions, their events, gate runs). The rule figures
 read the issues of the checks the gate runs point at (`GateRun.check_id` → `Check.issues`),
 one count per issue; a gate run whose check is gone (pruned) counts in the pass rate only.
-Five queries whatever the size of the team.
+A member is listed once they have sent anything for review: a submission, or a version the
+gate blocked. Five queries whatever the size of the team.
 """
 
 from collections import Counter, defaultdict
@@ -103,7 +104,8 @@ class Dashboard:
     team_id: int
     team_name: str
     viewer_role: TeamRole
-    members: list[MemberFigures]  # those who submitted anything, by name
+    # Those who sent anything for review (submitted, or blocked at the gate), by name.
+    members: list[MemberFigures]
     top_rules: list[RuleCount]  # at most TEAM_TOP_RULES
     stuck: list[Stuck]  # longest runs first
     totals: Totals
@@ -145,9 +147,9 @@ async def team_dashboard(session: AsyncSession, viewer_id: int, team_id: int) ->
     by_member: dict[int, list[MemberSubmission]] = defaultdict(list)
     for member_id, line in submissions:
         by_member[member_id].append(line)
-    figures = [
-        _member(members[user_id], lines, rounds, runs.get(user_id, []))
-        for user_id, lines in by_member.items()
+    figures = [  # a member blocked at the gate every time counts too: they tried
+        _member(members[user_id], by_member.get(user_id, []), rounds, runs.get(user_id, []))
+        for user_id in by_member.keys() | runs.keys()
     ]
     figures.sort(key=lambda member: (member.display_name.casefold(), member.display_name))
     every_run = [run for member_runs in runs.values() for run in member_runs]

@@ -3,7 +3,7 @@ members, the comments on them and every status change, as rows for `core.team_ex
 
 Names are the team's display names; a person no longer in the team (or forgotten) reads as
 the `former` label the caller gives ("a former reviewer"). Times are UTC, to the second.
-Four queries whatever the size of the team.
+Five queries whatever the size of the team.
 """
 
 from collections.abc import Callable

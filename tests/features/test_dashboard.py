@@ -104,9 +104,11 @@ async def test_the_owner_and_a_reviewer_see_what_the_database_holds(bot_app: Bot
     expected = await expected_lines(bot_app.session_factory, team.team_id)
     # The story's figures, so that the oracle above is not vacuous.
     assert "Submissions: 2 open · 1 approved · 1 withdrawn" in expected
-    assert "Gate: 5 of 7 passed (71%)" in expected
-    assert "Most frequent rules: F401 ×4, E501 ×3, E711 ×1, F841 ×1" in expected
+    assert "Gate: 5 of 10 passed (50%)" in expected
+    assert "Most frequent rules: F401 ×4, E501 ×3, E722 ×3, E711 ×1, F841 ×1" in expected
     assert "• Bob, loop.py: F401 in 3 versions in a row" in expected
+    assert "• Dan, dan.py: E722 in 3 versions in a row" in expected  # never reached review
+    assert "Gate: 0 of 3 passed (0%) · versions until approval: —" in expected
 
     for viewer in (team.owner, team.reviewer):
         screen = await _open(viewer, team.team_id)
@@ -127,6 +129,7 @@ async def test_a_member_an_outsider_and_forged_ids_see_nothing(bot_app: BotApp) 
     refusals = [
         (team.bob, team.team_id, "Only the team's owner and reviewers see its dashboard."),
         (team.cat, team.team_id, "Only the team's owner and reviewers see its dashboard."),
+        (team.dan, team.team_id, "Only the team's owner and reviewers see its dashboard."),
         (team.outsider, team.team_id, "Team not found."),
         (team.owner, team.team_id + 1000, "Team not found."),  # no such team
         (team.owner, 2**63 - 1, "Team not found."),  # the largest id a button can carry
@@ -140,7 +143,7 @@ async def test_a_member_an_outsider_and_forged_ids_see_nothing(bot_app: BotApp) 
                 alert,
                 True,
             )
-    for person in (team.bob, team.cat, team.outsider):
+    for person in (team.bob, team.cat, team.dan, team.outsider):
         for output in person.chat.outputs:
             assert output.document is None, output.describe()
             assert not any(secret in output.text for secret in secrets), output.describe()
@@ -244,8 +247,8 @@ async def test_a_long_dashboard_fits_one_message(bot_app: BotApp) -> None:
     assert screen.kind == "edit", screen.describe()
     last = screen.text.splitlines()[-1]
     shown = screen.text.count("👤 ")
-    assert last == f"…and {42 - shown} more members", last
-    assert 2 <= shown < 42
+    assert last == f"…and {43 - shown} more members", last  # 40 and the story's three
+    assert 3 <= shown < 43
     assert "…and 1 more" in screen.text  # six submissions, five shown
     assert len(screen.text.encode("utf-16-le")) // 2 <= 4096
 
@@ -275,4 +278,5 @@ async def test_a_russian_reviewer_reads_the_dashboard_in_russian(bot_app: BotApp
     assert "Отправки: открыто 2 · одобрено 1 · отозвано 1" in lines
     assert "Версий до одобрения: в среднем 2,0" in lines  # the decimal comma of Russian
     assert "• Bob, loop.py: F401 в 3 версиях подряд" in lines
+    assert "👤 Dan: открыто 0 · одобрено 0" in lines
     assert "✅ loop.py v3: одобрено" in lines

@@ -43,7 +43,7 @@ class FiguresOracle:
     gate_passed: int
     rounds: list[int]
     rules: Counter[str]
-    members: dict[str, MemberOracle]  # by display name
+    members: dict[str, MemberOracle]  # by display name: those who submitted or were blocked
     stuck: list[tuple[str, str, str, int]]  # member, file, rule, versions
 
 
@@ -116,7 +116,8 @@ async def figures(session_factory: SessionFactory, team_id: int) -> FiguresOracl
     for run, name, number, issues in runs:
         codes = [issue["code"] for issue in issues]
         team_rules.update(codes)
-        member = members[names[run.member_id]]
+        name_of = names[run.member_id]
+        member = members.setdefault(name_of, MemberOracle(name_of))  # blocked, never submitted
         member.gate_runs += 1
         member.gate_passed += run.passed
         member.rules.update(codes)

@@ -1,5 +1,5 @@
 """A team with a history, written straight into the database (the dashboard's tests are about
-what it shows, not how the submissions came about): an owner, a reviewer, two members, files
+what it shows, not how the submissions came about): an owner, a reviewer, three members, files
 with versions, gate runs on checks whose issues repeat a rule, submissions in every state with
 their events, and comments (one by a reviewer since forgotten)."""
 
@@ -41,6 +41,7 @@ class SeededTeam:
     reviewer: Person
     bob: Person  # member: loop.py approved after three gated versions (F401 in each), util.py
     cat: Person  # member: a withdrawn and a changes-requested submission
+    dan: Person  # member: blocked at the gate three times by the same rule, never submitted
     outsider: Person
     ids: dict[str, int]  # user ids by role name
 
@@ -177,7 +178,7 @@ async def user_id(session_factory: SessionFactory, person: Person) -> int:
 async def seed_team(app: BotApp) -> SeededTeam:
     people = {
         role: await seeded(app, f"{role}@example.com")
-        for role in ("owner", "reviewer", "bob", "cat", "outsider", "gone")
+        for role in ("owner", "reviewer", "bob", "cat", "dan", "outsider", "gone")
     }
     ids = {role: await user_id(app.session_factory, person) for role, person in people.items()}
     s, ir, ch, rs, ap, wd = (
@@ -188,7 +189,9 @@ async def seed_team(app: BotApp) -> SeededTeam:
         SubmissionStatus.APPROVED,
         SubmissionStatus.WITHDRAWN,
     )
-    owner, reviewer, bob, cat, gone = (ids[r] for r in ("owner", "reviewer", "bob", "cat", "gone"))
+    owner, reviewer, bob, cat, dan, gone = (
+        ids[r] for r in ("owner", "reviewer", "bob", "cat", "dan", "gone")
+    )
     async with app.session_factory() as session:
         team = Team(name="Backend <crew>", invite_token="t" * 32, gate_max_issues=1)
         session.add(team)
@@ -198,6 +201,7 @@ async def seed_team(app: BotApp) -> SeededTeam:
             ("reviewer", "Rita", TeamRole.REVIEWER),
             ("bob", "Bob", TeamRole.MEMBER),
             ("cat", HOSTILE_NAME, TeamRole.MEMBER),
+            ("dan", "Dan", TeamRole.MEMBER),
         ):
             session.add(
                 TeamMember(team_id=team.id, user_id=ids[role], role=team_role, display_name=name)
@@ -231,6 +235,11 @@ async def seed_team(app: BotApp) -> SeededTeam:
             cat, second, [(s, c1, cat), (ir, c1, reviewer), (ch, c1, reviewer)], reviewer
         )
         await w.gate(cat, second, c1, ("F841",), passed=True, submission_id=changes.id)
+
+        # Dan's dan.py: three versions, each blocked by E722; nothing ever reached review.
+        dan_file, dan_versions = await w.file(dan, "dan.py", 3)
+        for version_id in dan_versions:
+            await w.gate(dan, dan_file, version_id, ("E722",), passed=False)
 
         # Comments on loop.py: a line (open), a range (resolved), a general one whose author
         # has since been forgotten, and a formula on cat2.py.
@@ -276,6 +285,7 @@ async def seed_team(app: BotApp) -> SeededTeam:
         reviewer=people["reviewer"],
         bob=people["bob"],
         cat=people["cat"],
+        dan=people["dan"],
         outsider=people["outsider"],
         ids=ids,
     )
