@@ -40,6 +40,7 @@ LABELS = {
     SubmissionStatus.WITHDRAWN: "↩️ {file} v{version}: withdrawn",
 }
 FORMER = oracle.FORMER
+STALE = "This button is out of date. Open /files again."  # data no screen of ours makes
 SUBMISSION_HEADERS = [
     "Submission no.", "Team", "Member", "File name", "Version no.", "Status", "Reviewer",
     "Submitted (UTC)", "Updated (UTC)",
@@ -143,6 +144,11 @@ async def test_a_member_an_outsider_and_forged_ids_see_nothing(bot_app: BotApp) 
                 alert,
                 True,
             )
+    base = await team.owner.say("/help")
+    for malformed in ("db:o:abc", "db:o:", "db:z:1", f"db:c:{team.team_id}:1"):
+        answer = await press_data(team.owner, malformed, on=base)
+        seen = (answer.kind, answer.text, answer.show_alert)
+        assert seen == ("callback_answer", STALE, True), malformed
     for person in (team.bob, team.cat, team.dan, team.outsider):
         for output in person.chat.outputs:
             assert output.document is None, output.describe()
