@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import Check, File, FileVersion
+from core.services import gate_rules
+from core.services.gate_rules import GatedRun, RuleCount, Stuck
 from core.team_errors import TeamNotFoundError, TeamRoleRequiredError
 from core.team_models import (
     GateRun,
@@ -32,7 +34,6 @@ from core.team_models import (
 
 MEMBER_TOP_RULES = 3
 TEAM_TOP_RULES = 5
-STUCK_VERSIONS = 3  # the same rule in this many gated versions in a row: stuck
 # Events that sent a version to the reviewers: one review round each.
 ROUND_STATUSES = (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED)
 
@@ -42,12 +43,6 @@ class TeamAccess:
     team_id: int
     team_name: str
     role: TeamRole  # the viewer's: OWNER or REVIEWER
-
-
-@dataclass(frozen=True)
-class RuleCount:
-    code: str
-    count: int  # issues of that rule in the gate's checks
 
 
 @dataclass(frozen=True)
@@ -73,19 +68,6 @@ class MemberFigures:
     gate_passed: int
     pass_rate: float | None  # gate_passed / gate_runs; None without a run
     top_rules: list[RuleCount]  # at most MEMBER_TOP_RULES, most issues first
-
-
-@dataclass(frozen=True)
-class Stuck:
-    """The same rule in the gate's checks of `versions` versions of one file in a row (in the
-    order of their numbers, among the versions that went through the gate): the longest such
-    run per member, file and rule, when it is at least STUCK_VERSIONS long."""
-
-    display_name: str
-    file_name: str
-    rule: str
-    versions: int
-    last_version: int  # the number of the last version of the run
 
 
 @dataclass(frozen=True)
@@ -159,27 +141,18 @@ async def team_dashboard(session: AsyncSession, viewer_id: int, team_id: int) ->
         team_name=access.team_name,
         viewer_role=access.role,
         members=figures,
-        top_rules=_top(_rule_counts(every_run), TEAM_TOP_RULES),
-        stuck=_stuck(members, runs),
+        top_rules=gate_rules.top_rules(gate_rules.rule_counts(every_run), TEAM_TOP_RULES),
+        stuck=gate_rules.stuck_runs({user: name for user, (name, _r) in members.items()}, runs),
         totals=Totals(
             open=sum(line.status.open for line in lines),
             approved=sum(line.status is SubmissionStatus.APPROVED for line in lines),
             withdrawn=sum(line.status is SubmissionStatus.WITHDRAWN for line in lines),
             gate_runs=len(every_run),
             gate_passed=sum(run.passed for run in every_run),
-            pass_rate=_pass_rate(every_run),
+            pass_rate=gate_rules.pass_rate(every_run),
             versions_to_approval=_average_rounds(lines, rounds),
         ),
     )
-
-
-@dataclass(frozen=True)
-class _Run:
-    file_id: int
-    file_name: str
-    version: int
-    passed: bool
-    rules: Counter[str]  # issues per rule of the run's check
 
 
 async def _submissions(
@@ -220,7 +193,7 @@ async def _rounds(session: AsyncSession, team_id: int) -> dict[int, int]:
 
 async def _gate_runs(
     session: AsyncSession, team_id: int, members: dict[int, Any]
-) -> dict[int, list[_Run]]:
+) -> dict[int, list[GatedRun]]:
     """The team's gate runs per current member, with the rules of their checks."""
     rows = await session.execute(
         select(
@@ -237,11 +210,11 @@ async def _gate_runs(
         .where(GateRun.team_id == team_id)
         .order_by(GateRun.id)
     )
-    runs: dict[int, list[_Run]] = defaultdict(list)
+    runs: dict[int, list[GatedRun]] = defaultdict(list)
     for member_id, file_id, name, number, passed, issues in rows:
         if member_id in members:
             rules = Counter(str(issue["code"]) for issue in issues or ())
-            runs[member_id].append(_Run(file_id, name, number, passed, rules))
+            runs[member_id].append(GatedRun(file_id, name, number, passed, rules))
     return runs
 
 
@@ -249,7 +222,7 @@ def _member(
     who: tuple[str, TeamRole],
     lines: list[MemberSubmission],
     rounds: dict[int, int],
-    runs: list[_Run],
+    runs: list[GatedRun],
 ) -> MemberFigures:
     name, role = who
     return MemberFigures(
@@ -261,8 +234,8 @@ def _member(
         versions_to_approval=_average_rounds(lines, rounds),
         gate_runs=len(runs),
         gate_passed=sum(run.passed for run in runs),
-        pass_rate=_pass_rate(runs),
-        top_rules=_top(_rule_counts(runs), MEMBER_TOP_RULES),
+        pass_rate=gate_rules.pass_rate(runs),
+        top_rules=gate_rules.top_rules(gate_rules.rule_counts(runs), MEMBER_TOP_RULES),
     )
 
 
@@ -273,49 +246,3 @@ def _average_rounds(lines: Iterable[MemberSubmission], rounds: dict[int, int]) -
         if line.status is SubmissionStatus.APPROVED
     ]
     return sum(approved) / len(approved) if approved else None
-
-
-def _pass_rate(runs: list[_Run]) -> float | None:
-    return sum(run.passed for run in runs) / len(runs) if runs else None
-
-
-def _rule_counts(runs: Iterable[_Run]) -> Counter[str]:
-    total: Counter[str] = Counter()
-    for run in runs:
-        total.update(run.rules)
-    return total
-
-
-def _top(counts: Counter[str], most: int) -> list[RuleCount]:
-    """The rules with most issues first, then by code (so ties read the same every time)."""
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [RuleCount(code, count) for code, count in ordered[:most]]
-
-
-def _stuck(members: dict[int, tuple[str, TeamRole]], runs: dict[int, list[_Run]]) -> list[Stuck]:
-    found = []
-    for member_id, member_runs in runs.items():
-        versions: dict[tuple[int, str], dict[int, set[str]]] = defaultdict(dict)
-        for run in member_runs:  # a version judged twice: the rules of both runs
-            versions[run.file_id, run.file_name].setdefault(run.version, set()).update(run.rules)
-        for (_file_id, file_name), rules_by_version in versions.items():
-            for rule, (length, last) in _longest_runs(rules_by_version).items():
-                if length >= STUCK_VERSIONS:
-                    name = members[member_id][0]
-                    found.append(Stuck(name, file_name, rule, length, last))
-    found.sort(key=lambda one: (-one.versions, one.display_name, one.file_name, one.rule))
-    return found
-
-
-def _longest_runs(rules_by_version: dict[int, set[str]]) -> dict[str, tuple[int, int]]:
-    """Per rule: the longest run of gated versions in a row that all have it, and the number
-    of the run's last version."""
-    longest: dict[str, tuple[int, int]] = {}
-    current: dict[str, int] = {}
-    for number in sorted(rules_by_version):
-        rules = rules_by_version[number]
-        current = {rule: current.get(rule, 0) + 1 for rule in rules}
-        for rule, length in current.items():
-            if length > longest.get(rule, (0, 0))[0]:
-                longest[rule] = (length, number)
-    return longest

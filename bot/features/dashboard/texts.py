@@ -7,7 +7,8 @@ from babel.numbers import format_decimal
 
 from bot.features.reports.texts import TELEGRAM_TEXT_LIMIT, shorten, telegram_length
 from bot.shared.formatting import quote
-from core.services.dashboard import Dashboard, MemberFigures, RuleCount, Stuck
+from core.services.dashboard import Dashboard, MemberFigures
+from core.services.gate_rules import RuleCount, Stuck
 from core.team_models import SubmissionStatus
 
 # Names and file names are cut on the screen (the exports keep them whole).
