@@ -4,7 +4,8 @@ the rules the team's gate finds most, and who is stuck on one rule.
 What counts, everywhere below: the team's current members (a person who left takes their
 figures along) and the team's own rows (submissions, their events, gate runs). The rule figures
 read the issues of the checks the gate runs point at (`GateRun.check_id` → `Check.issues`),
-one count per issue; a gate run whose check is gone (pruned) counts in the pass rate only.
+one count per issue kept (a truncated check counts the issues it kept); a gate run whose
+check is gone (pruned) counts in the pass rate only.
 A member is listed once they have sent anything for review: a submission, or a version the
 gate blocked. Five queries whatever the size of the team.
 """
