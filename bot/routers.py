@@ -6,6 +6,7 @@ from bot.features.accounts import router as accounts
 from bot.features.admin import router as admin
 from bot.features.auth import router as auth
 from bot.features.check_log import router as check_log
+from bot.features.dashboard import router as dashboard
 from bot.features.errors import router as errors
 from bot.features.fallback import router as fallback
 from bot.features.files import router as files
@@ -33,6 +34,7 @@ def build_routers() -> list[Router]:
         fixes,
         rules,
         check_log,
+        dashboard,
         uploads,
         fallback,
     )

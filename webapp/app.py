@@ -32,6 +32,15 @@ class PageNotFoundError(Exception):
     """A page that does not exist for anyone (an unknown rule's explanation): 404."""
 
 
+class PageForbiddenError(Exception):
+    """A page the person may not see in their role (a team's dashboard, for a member): 403
+    with `message` (HTML), which names nothing of the page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass
 class Ctx:
     """One request of a signed-in person: who, the database session, the app's parts."""
@@ -179,11 +188,8 @@ class WebApp:
                         return await answer(ctx)
                     except DomainError as error:
                         return self._refusal(ctx, error, as_json=as_json)
-                    except PageNotFoundError:
-                        if as_json:
-                            return web.json_response({"error": "not_found"}, status=404)
-                        body = self.templates.render(viewer.locale, "not_found.html")
-                        return web.Response(status=404, text=body, content_type="text/html")
+                    except (PageNotFoundError, PageForbiddenError) as error:
+                        return self._page_refusal(viewer.locale, error, as_json=as_json)
         except NotSignedInError as error:
             logger.info("Mini App request refused (401): %s", error)
             return self._error(401, "not_signed_in", "signed_out.html", as_json=as_json)
@@ -202,6 +208,21 @@ class WebApp:
             )
         body = self.templates.render(ctx.viewer.locale, "refusal.html", message=text)
         return web.Response(status=status, text=body, content_type="text/html")
+
+    def _page_refusal(
+        self, locale: str, error: PageNotFoundError | PageForbiddenError, *, as_json: bool
+    ) -> web.Response:
+        if isinstance(error, PageForbiddenError):
+            if as_json:
+                text = error.message
+                body = {"error": "forbidden", "message": _plain(text), "html": text}
+                return web.json_response(body, status=403)
+            page = self.templates.render(locale, "refusal.html", message=error.message)
+            return web.Response(status=403, text=page, content_type="text/html")
+        if as_json:
+            return web.json_response({"error": "not_found"}, status=404)
+        page = self.templates.render(locale, "not_found.html")
+        return web.Response(status=404, text=page, content_type="text/html")
 
     def _error(self, status: int, code: str, template: str, *, as_json: bool) -> web.Response:
         if as_json:

@@ -8,7 +8,8 @@ import re
 from sqlalchemy import select
 
 from checks.worker import Worker
-from core.models import Check, File, FileStatus, FileVersion
+from core.models import Check, File, FileStatus, FileVersion, User
+from core.team_models import Team, TeamMember, TeamRole
 from reviewbot.telegram_side import webapp_deps
 from tests.support.people import seeded
 from tests.support.results import assert_result
@@ -16,8 +17,9 @@ from tests.support.webapp import MiniApp
 from webapp.build import build_webapp
 
 SECRET_SOURCE = b"import os\nANNS_SECRET = 'tulip'\n"
-# What may name one of Ann's things in a body: her file's name, her source, her address.
-ANNS = ("ann_private.py", "ANNS_SECRET", "tulip", "ann@example.com")
+# What may name one of Ann's things in a body: her file's name, her source, her address, her
+# team's name.
+ANNS = ("ann_private.py", "ANNS_SECRET", "tulip", "ann@example.com", "Ann's tulips")
 
 
 def _routes(mini_app: MiniApp) -> list[tuple[str, str]]:
@@ -54,7 +56,22 @@ async def test_every_route_refuses_strangers_and_shows_nothing_of_anyone(
                 .join(Check, Check.version_id == FileVersion.id)
             )
         ).one()
-    ids = {"file_id": str(file_id), "check_id": str(check_id), "rule_code": "F401"}
+        ann_id = await session.scalar(select(User.id).where(User.email == "ann@example.com"))
+        assert ann_id is not None
+        team = Team(name="Ann's tulips", invite_token="a" * 32)
+        session.add(team)
+        await session.flush()
+        session.add(
+            TeamMember(team_id=team.id, user_id=ann_id, role=TeamRole.OWNER, display_name="Ann")
+        )
+        team_id = team.id
+        await session.commit()
+    ids = {
+        "file_id": str(file_id),
+        "check_id": str(check_id),
+        "rule_code": "F401",
+        "team_id": str(team_id),
+    }
     routes = _routes(mini_app)
     assert len(routes) >= 20, routes  # the walk found the pages and actions
 
