@@ -12,7 +12,7 @@ from bot.callbacks import (
     TeamGroupCallback,
 )
 from bot.features.reports.texts import preset_name
-from bot.features.teams import texts
+from bot.features.teams import buttons
 from bot.shared.texts import button_back
 from core.models import RulePreset
 from core.services.teams import TeamSummary, TeamView
@@ -27,9 +27,9 @@ def build_teams_kb(teams: list[TeamSummary]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for team in teams:
         builder.button(
-            text=texts.button_team(team), callback_data=_press(TeamAction.OPEN, team.team_id)
+            text=buttons.button_team(team), callback_data=_press(TeamAction.OPEN, team.team_id)
         )
-    builder.button(text=texts.button_new_team(), callback_data=_press(TeamAction.NEW))
+    builder.button(text=buttons.button_new_team(), callback_data=_press(TeamAction.NEW))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -39,30 +39,32 @@ def build_team_kb(view: TeamView) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     sizes: list[int] = []
     if view.role is TeamRole.OWNER:
-        builder.button(text=texts.button_members(), callback_data=_press(TeamAction.MEMBERS, team))
+        builder.button(
+            text=buttons.button_members(), callback_data=_press(TeamAction.MEMBERS, team)
+        )
     if view.reviews:
         builder.button(
-            text=texts.button_dashboard(),
+            text=buttons.button_dashboard(),
             callback_data=DashboardCallback(action=DashboardAction.OPEN, team_id=team),
         )
     sizes.append(2 if view.role is TeamRole.OWNER else 1)
     if view.role is TeamRole.OWNER:
-        builder.button(text=texts.button_rename(), callback_data=_press(TeamAction.RENAME, team))
+        builder.button(text=buttons.button_rename(), callback_data=_press(TeamAction.RENAME, team))
         builder.button(
-            text=texts.button_new_link(), callback_data=_press(TeamAction.NEW_LINK, team)
+            text=buttons.button_new_link(), callback_data=_press(TeamAction.NEW_LINK, team)
         )
-        builder.button(text=texts.button_rules(), callback_data=_press(TeamAction.RULES, team))
-        builder.button(text=texts.button_gate(), callback_data=_press(TeamAction.GATE, team))
+        builder.button(text=buttons.button_rules(), callback_data=_press(TeamAction.RULES, team))
+        builder.button(text=buttons.button_gate(), callback_data=_press(TeamAction.GATE, team))
         sizes += [2, 2]
         if view.group_chat_id is not None:
             builder.button(
-                text=texts.button_unlink(), callback_data=_press(TeamAction.UNLINK, team)
+                text=buttons.button_unlink(), callback_data=_press(TeamAction.UNLINK, team)
             )
             sizes.append(1)
-        builder.button(text=texts.button_delete(), callback_data=_press(TeamAction.DELETE, team))
+        builder.button(text=buttons.button_delete(), callback_data=_press(TeamAction.DELETE, team))
     else:
-        builder.button(text=texts.button_leave(), callback_data=_press(TeamAction.LEAVE, team))
-    builder.button(text=texts.button_teams(), callback_data=_press(TeamAction.LIST))
+        builder.button(text=buttons.button_leave(), callback_data=_press(TeamAction.LEAVE, team))
+    builder.button(text=buttons.button_teams(), callback_data=_press(TeamAction.LIST))
     builder.adjust(*sizes, 1)
     return builder.as_markup()
 
@@ -72,11 +74,11 @@ def build_members_kb(view: TeamView) -> InlineKeyboardMarkup:
     for member in view.members:
         if member.role is not TeamRole.OWNER:
             builder.button(
-                text=texts.button_member(member),
+                text=buttons.button_member(member),
                 callback_data=_press(TeamAction.MEMBER, view.team_id, member.member_id),
             )
     builder.button(
-        text=texts.button_back_to_team(), callback_data=_press(TeamAction.OPEN, view.team_id)
+        text=buttons.button_back_to_team(), callback_data=_press(TeamAction.OPEN, view.team_id)
     )
     builder.adjust(1)
     return builder.as_markup()
@@ -86,23 +88,23 @@ def build_member_kb(team_id: int, member_id: int, role: TeamRole) -> InlineKeybo
     builder = InlineKeyboardBuilder()
     if role is TeamRole.MEMBER:
         builder.button(
-            text=texts.button_make_reviewer(),
+            text=buttons.button_make_reviewer(),
             callback_data=_press(TeamAction.REVIEWER, team_id, member_id),
         )
     else:
         builder.button(
-            text=texts.button_make_member(),
+            text=buttons.button_make_member(),
             callback_data=_press(TeamAction.DEMOTE, team_id, member_id),
         )
         builder.button(
-            text=texts.button_make_owner(),
+            text=buttons.button_make_owner(),
             callback_data=_press(TeamAction.OWNER, team_id, member_id),
         )
     builder.button(
-        text=texts.button_remove(), callback_data=_press(TeamAction.REMOVE, team_id, member_id)
+        text=buttons.button_remove(), callback_data=_press(TeamAction.REMOVE, team_id, member_id)
     )
     builder.button(
-        text=texts.button_back_to_members(), callback_data=_press(TeamAction.MEMBERS, team_id)
+        text=buttons.button_back_to_members(), callback_data=_press(TeamAction.MEMBERS, team_id)
     )
     builder.adjust(1)
     return builder.as_markup()
@@ -130,10 +132,10 @@ def build_team_rules_kb(view: TeamView) -> InlineKeyboardMarkup:
             ),
         )
     builder.button(
-        text=texts.button_use_config(), callback_data=_press(TeamAction.CONFIG, view.team_id)
+        text=buttons.button_use_config(), callback_data=_press(TeamAction.CONFIG, view.team_id)
     )
     builder.button(
-        text=texts.button_back_to_team(), callback_data=_press(TeamAction.OPEN, view.team_id)
+        text=buttons.button_back_to_team(), callback_data=_press(TeamAction.OPEN, view.team_id)
     )
     builder.adjust(len(RulePreset.built_in()), 1)
     return builder.as_markup()

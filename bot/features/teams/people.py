@@ -6,6 +6,7 @@ from aiogram.types import CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import TeamAction, TeamCallback
+from bot.features.teams import buttons
 from bot.features.teams import texts as team_texts
 from bot.features.teams.keyboards import build_confirm_kb, build_member_kb, build_members_kb
 from bot.features.teams.shown import pressed
@@ -61,7 +62,7 @@ async def on_owner(
     )
     yes = TeamCallback(action=TeamAction.OWNER_YES, team_id=view.team_id, member_id=member.id)
     back = TeamCallback(action=TeamAction.MEMBER, team_id=view.team_id, member_id=member.id)
-    keyboard = build_confirm_kb(team_texts.button_yes_owner(), yes, back)
+    keyboard = build_confirm_kb(buttons.button_yes_owner(), yes, back)
     await show(callback, team_texts.confirm_owner(member.display_name, view.name), keyboard)
 
 
@@ -88,7 +89,7 @@ async def on_remove(
     )
     yes = TeamCallback(action=TeamAction.REMOVE_YES, team_id=view.team_id, member_id=member.id)
     back = TeamCallback(action=TeamAction.MEMBER, team_id=view.team_id, member_id=member.id)
-    keyboard = build_confirm_kb(team_texts.button_yes_remove(), yes, back)
+    keyboard = build_confirm_kb(buttons.button_yes_remove(), yes, back)
     await show(callback, team_texts.confirm_remove(member.display_name, view.name), keyboard)
 
 

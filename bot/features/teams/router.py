@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import TeamAction, TeamCallback
-from bot.features.teams import groups, joining, people, settings
+from bot.features.teams import buttons, groups, joining, people, settings
 from bot.features.teams import texts as team_texts
 from bot.features.teams.keyboards import build_confirm_kb, build_team_kb, build_teams_kb
 from bot.features.teams.shown import bot_username, pressed
@@ -78,7 +78,7 @@ async def on_leave(
     view = await teams.team_view(session, user_id, callback_data.team_id)
     back = TeamCallback(action=TeamAction.OPEN, team_id=view.team_id)
     yes = TeamCallback(action=TeamAction.LEAVE_YES, team_id=view.team_id)
-    keyboard = build_confirm_kb(team_texts.button_yes_leave(), yes, back)
+    keyboard = build_confirm_kb(buttons.button_yes_leave(), yes, back)
     await show(callback, team_texts.confirm_leave(view.name), keyboard)
 
 
@@ -98,7 +98,7 @@ async def on_delete(
     view = await teams.team_view(session, user_id, callback_data.team_id, TeamRole.OWNER)
     back = TeamCallback(action=TeamAction.OPEN, team_id=view.team_id)
     yes = TeamCallback(action=TeamAction.DELETE_YES, team_id=view.team_id)
-    keyboard = build_confirm_kb(team_texts.button_yes_delete(), yes, back)
+    keyboard = build_confirm_kb(buttons.button_yes_delete(), yes, back)
     await show(callback, team_texts.confirm_delete(view.name), keyboard)
 
 
