@@ -5,18 +5,33 @@ presses shows nothing of it."""
 
 import re
 
+from aiogram.types import BotCommandScopeDefault
 from sqlalchemy import select
 
+from bot.app import set_commands
 from core.models import RulePreset, User
 from core.team_models import Team, TeamMember, TeamRole
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp
+from tests.support.people import seeded
 from tests.support.presses import button_data, callback_data, press_data
 from tests.support.smtp import code_in
 from tests.support.sources import OWN_PYPROJECT
 from tests.support.teams import create_team, invite_token, press
 
 TEAM_NOT_FOUND = "Team not found."
+
+
+async def test_team_is_in_the_command_menu_in_english_and_russian(bot_app: BotApp) -> None:
+    await set_commands(bot_app.bot, bot_app.resources.translations)
+    menus = {
+        language: {c.command: c.description for c in await bot_app.bot.get_my_commands(
+            scope=BotCommandScopeDefault(), language_code=language
+        )}
+        for language in (None, "ru")
+    }  # fmt: skip
+    assert menus[None]["team"] == "Your teams: review by people"
+    assert menus["ru"]["team"] == "Ваши команды: ревью людьми"
 
 
 async def roles(app: BotApp, team_name: str) -> dict[str, TeamRole]:
@@ -294,3 +309,30 @@ async def test_a_stranger_replaying_every_team_button_sees_nothing(bot_app: BotA
         "Ana": TeamRole.OWNER,
         "Ben": TeamRole.REVIEWER,
     }
+
+
+async def test_a_signed_out_person_signs_in_from_an_invite_and_russian_is_spoken(
+    bot_app: BotApp,
+) -> None:
+    olga = await seeded(bot_app, "olga@example.com", language_code="ru")
+    prompt = await olga.click(await olga.say("/team"), "➕ Новая команда")
+    assert prompt.text.startswith("Пришлите название новой команды")
+    team = await olga.say("Курс")
+    assert team.text.startswith("✅ Команда Курс создана, вы — её владелец.")
+    assert "Ваша роль: владелец\nПравила: default · порог: " in team.text
+    assert team.button_texts()[:2] == ["👥 Участники", "📊 Сводка"]
+    token = invite_token(team)
+
+    dee = await seeded(bot_app, "dee@example.com")  # registered without a code mailed
+    assert "Signed out" in (await dee.say("/logout")).text
+    invited = await dee.say(f"/start join_{token}")
+    assert invited.text.startswith("This is an invite to a team. Register first (or /login")
+    assert "email" in (await dee.say("/login")).text
+    sent = await dee.say("dee@example.com")
+    assert sent.text.startswith("I sent a 6-digit code"), sent.text
+    code = code_in(await bot_app.smtp.wait_for("dee@example.com"))
+    assert (await dee.say(code)).text.startswith("You are signed in as dee@example.com.")
+    joined = await dee.chat.next_screen()
+    assert joined.text.startswith("✅ You joined Курс as a member.")
+    as_owner = await olga.click(await olga.say("/team"), "👑 Курс")
+    assert "👑 Test — владелец\n• Test — участник" in as_owner.text

@@ -53,6 +53,12 @@ async def cmd_start_join(
     )
 
 
+async def pending_join(state: FSMContext) -> dict[str, str]:
+    """The invite waiting in the dialogue's data, to keep when /login starts over."""
+    token = (await state.get_data()).get(PENDING_JOIN)
+    return {PENDING_JOIN: token} if isinstance(token, str) else {}
+
+
 async def join_pending(
     message: Message, session: AsyncSession, bot: Bot, user_id: int, data: dict[str, object]
 ) -> None:

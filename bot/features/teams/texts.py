@@ -269,8 +269,8 @@ def joined(team: str, role: TeamRole) -> str:
 
 def register_to_join() -> str:
     return _(
-        "This is an invite to a team. Register first: once your address is confirmed, you "
-        "join the team at once."
+        "This is an invite to a team. Register first (or /login if you have an account): "
+        "once your address is confirmed, you join the team at once."
     )
 
 
