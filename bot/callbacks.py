@@ -188,7 +188,7 @@ class TeamAction(StrEnum):
     LIST = "l"  # the person's teams
     NEW = "n"  # ask for a new team's name
     OPEN = "o"  # a team's screen
-    MEMBERS = "m"  # the owner's list of people, a button each
+    MEMBERS = "m"  # the owner's list of people, a button each (page `page`)
     MEMBER = "p"  # the owner's screen of one person (`member_id`)
     REVIEWER = "r"  # make `member_id` a reviewer
     DEMOTE = "d"  # make `member_id` a member again
@@ -217,6 +217,7 @@ class TeamCallback(CallbackData, prefix="tm"):
     team_id: DbInt = 0
     member_id: DbInt = 0
     preset: str = ""
+    page: DbInt = 0  # of the owner's list of people
 
 
 class TeamGroupCallback(CallbackData, prefix="tg"):

@@ -9,7 +9,8 @@ from aiogram.types import BotCommandScopeDefault
 from sqlalchemy import select
 
 from bot.app import set_commands
-from core.models import RulePreset, User
+from core.models import RulePreset, User, utcnow
+from core.services import teams
 from core.team_models import Team, TeamMember, TeamRole
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp
@@ -336,3 +337,29 @@ async def test_a_signed_out_person_signs_in_from_an_invite_and_russian_is_spoken
     assert joined.text.startswith("✅ You joined Курс as a member.")
     as_owner = await olga.click(await olga.say("/team"), "👑 Курс")
     assert "👑 Test — владелец\n• Test — участник" in as_owner.text
+
+
+async def test_a_mentor_with_many_students_pages_through_them(bot_app: BotApp) -> None:
+    ana = await bot_app.registered("ana6@example.com", first_name="Ana")
+    token = invite_token(await create_team(ana, "Class"))
+    async with bot_app.session_factory() as session:
+        for number in range(45):
+            user = User(email=f"student{number:02}@example.com", email_confirmed_at=utcnow())
+            session.add(user)
+            await session.flush()
+            await teams.join_team(session, user.id, token, f"Student {number:02}")
+    team = await ana.click(await ana.say("/team"), "👑 Class")
+    assert "46 people:\n👑 Ana — owner\n• Student 00 — member" in team.text
+    assert "• Student 38 — member\nand 6 more" in team.text
+    _, members = await press(ana, team, "👥 Members")
+    names = members.button_texts()
+    assert names[:2] == ["• Student 00", "• Student 01"]
+    assert names[19:] == ["• Student 19", "Next »", "« Team"]
+    _, members = await press(ana, members, "Next »")
+    assert members.button_texts()[0] == "• Student 20"
+    _, members = await press(ana, members, "Next »")
+    assert members.button_texts() == [
+        *[f"• Student {n}" for n in range(40, 45)], "« Previous", "« Team",
+    ]  # fmt: skip
+    _, student = await press(ana, members, "• Student 44")
+    assert student.text.startswith("Student 44 in Class: member.")

@@ -13,10 +13,12 @@ from bot.callbacks import (
 )
 from bot.features.reports.texts import preset_name
 from bot.features.teams import buttons
-from bot.shared.texts import button_back
+from bot.shared.texts import button_back, button_next, button_previous
 from core.models import RulePreset
 from core.services.teams import TeamSummary, TeamView
 from core.team_models import Team, TeamRole
+
+MEMBERS_PER_PAGE = 20
 
 
 def _press(action: TeamAction, team_id: int = 0, member_id: int = 0) -> TeamCallback:
@@ -69,18 +71,36 @@ def build_team_kb(view: TeamView) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def build_members_kb(view: TeamView) -> InlineKeyboardMarkup:
+def build_members_kb(view: TeamView, page: int = 0) -> InlineKeyboardMarkup:
+    """A button per person but the owner, MEMBERS_PER_PAGE a page."""
+    people = [member for member in view.members if member.role is not TeamRole.OWNER]
+    pages = max(1, -(-len(people) // MEMBERS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
     builder = InlineKeyboardBuilder()
-    for member in view.members:
-        if member.role is not TeamRole.OWNER:
-            builder.button(
-                text=buttons.button_member(member),
-                callback_data=_press(TeamAction.MEMBER, view.team_id, member.member_id),
+    for member in people[page * MEMBERS_PER_PAGE : (page + 1) * MEMBERS_PER_PAGE]:
+        builder.button(
+            text=buttons.button_member(member),
+            callback_data=_press(TeamAction.MEMBER, view.team_id, member.member_id),
+        )
+    builder.adjust(1)
+    paging = InlineKeyboardBuilder()
+    for shown, text, to in (
+        (page > 0, button_previous(), page - 1),
+        (page < pages - 1, button_next(), page + 1),
+    ):
+        if shown:
+            paging.button(
+                text=text,
+                callback_data=TeamCallback(
+                    action=TeamAction.MEMBERS, team_id=view.team_id, page=to
+                ),
             )
-    builder.button(
+    builder.attach(paging)
+    back = InlineKeyboardBuilder()
+    back.button(
         text=buttons.button_back_to_team(), callback_data=_press(TeamAction.OPEN, view.team_id)
     )
-    builder.adjust(1)
+    builder.attach(back)
     return builder.as_markup()
 
 

@@ -22,7 +22,8 @@ async def on_members(
     callback: CallbackQuery, callback_data: TeamCallback, session: AsyncSession, user_id: int
 ) -> None:
     view = await teams.team_view(session, user_id, callback_data.team_id, TeamRole.OWNER)
-    await show(callback, team_texts.members_screen(view), build_members_kb(view))
+    page = callback_data.page
+    await show(callback, team_texts.members_screen(view), build_members_kb(view, page))
 
 
 async def on_member(

@@ -11,6 +11,8 @@ from core.models import RulePreset
 from core.services.teams import MemberView, TeamSummary, TeamView
 from core.team_models import TeamRole
 
+# The most people a team's screen lists (Telegram's messages hold 4096 characters).
+MAX_LISTED_MEMBERS = 40
 ROLE_MARKS = {TeamRole.OWNER: "👑", TeamRole.REVIEWER: "🔎", TeamRole.MEMBER: "•"}
 
 
@@ -90,7 +92,10 @@ def team_screen(view: TeamView, bot_username: str, notice: str | None = None) ->
                 count=view.member_count
             )
         )
-        lines += [member_line(member) for member in view.members]
+        lines += [member_line(member) for member in view.members[:MAX_LISTED_MEMBERS]]
+        rest = len(view.members) - MAX_LISTED_MEMBERS
+        if rest > 0:
+            lines.append(_("and {count} more").format(count=rest))
     else:
         lines.append(
             ngettext(
