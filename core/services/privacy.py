@@ -24,6 +24,7 @@ from core.models import (
     TelegramAccount,
     User,
 )
+from core.services.teams import release_owned_teams
 
 # Stands for "a Telegram account that was forgotten" where a row outlives its link.
 FORGOTTEN_TELEGRAM_ID = 0
@@ -117,6 +118,7 @@ async def forget_user(session: AsyncSession, user_id: int) -> ForgottenUser:
             .values(telegram_id=FORGOTTEN_TELEGRAM_ID)
         )
     await session.execute(delete(TelegramAccount).where(TelegramAccount.user_id == user_id))
+    await release_owned_teams(session, user_id)  # no team is left without an owner
     await session.execute(delete(User).where(User.id == user_id))
     await _delete_unused_configs(session, configs)
     await session.commit()

@@ -273,3 +273,21 @@ async def close_member_submissions(session: AsyncSession, *, team_id: int, membe
         )
     await session.flush()
     return len(open_ones)
+
+
+async def release_owned_teams(session: AsyncSession, user_id: int) -> None:
+    """Before a person is forgotten: each team they own goes to its reviewer who joined first,
+    and one without a reviewer is deleted (no one could review or run it). Not committed; their
+    memberships go with their user row."""
+    for team in await owned_teams(session, user_id):
+        heir = await session.scalar(
+            select(TeamMember)
+            .where(TeamMember.team_id == team.id, TeamMember.role == TeamRole.REVIEWER)
+            .order_by(TeamMember.joined_at, TeamMember.id)
+            .limit(1)
+        )
+        if heir is None:
+            await session.delete(team)
+        else:
+            heir.role = TeamRole.OWNER
+    await session.flush()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import File, FileStatus, FileVersion, User, utcnow
-from core.services import team_settings, teams
+from core.services import privacy, team_settings, teams
 from core.team_errors import (
     GateRefusedError,
     OwnerCannotLeaveError,
@@ -209,3 +209,31 @@ async def test_a_person_owns_at_most_twenty_teams(session_factory: SessionFactor
         with pytest.raises(TooManyTeamsError):
             await teams.create_team(session, ana, "One more", "Ana")
         assert len(await teams.my_teams(session, ana)) == teams.MAX_OWNED_TEAMS
+
+
+async def test_a_forgotten_owner_leaves_the_team_to_a_reviewer_or_deletes_it(
+    session_factory: SessionFactory,
+) -> None:
+    async with session_factory() as session:
+        ana, ben, cy = [await _user(session, f"{n}6@example.com") for n in ("ana", "ben", "cy")]
+        kept = await teams.create_team(session, ana, "Kept", "Ana")
+        alone = await teams.create_team(session, ana, "Alone", "Ana")
+        assert kept.invite_token is not None
+        assert alone.invite_token is not None
+        await teams.join_team(session, ben, kept.invite_token, "Ben")
+        await teams.join_team(session, cy, kept.invite_token, "Cy")
+        await teams.join_team(session, cy, alone.invite_token, "Cy")  # a member, no reviewer
+        await team_settings.set_role(
+            session, ana, kept.team_id, await _member_id(session, kept.team_id, ben),
+            TeamRole.REVIEWER,
+        )  # fmt: skip
+
+        await privacy.forget_user(session, ana)
+
+        assert await teams.my_teams(session, ben) == [
+            teams.TeamSummary(kept.team_id, "Kept", TeamRole.OWNER)
+        ]
+        assert await teams.my_teams(session, cy) == [
+            teams.TeamSummary(kept.team_id, "Kept", TeamRole.MEMBER)
+        ]
+        assert await session.get(Team, alone.team_id) is None
