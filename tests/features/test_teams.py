@@ -9,6 +9,7 @@ from aiogram.types import BotCommandScopeDefault
 from sqlalchemy import select
 
 from bot.app import set_commands
+from bot.callbacks import TeamAction, TeamCallback
 from core.models import RulePreset, User, utcnow
 from core.services import teams
 from core.team_models import Team, TeamMember, TeamRole
@@ -21,6 +22,7 @@ from tests.support.sources import OWN_PYPROJECT
 from tests.support.teams import create_team, invite_token, press
 
 TEAM_NOT_FOUND = "Team not found."
+LIST = TeamCallback(action=TeamAction.LIST).pack()  # "« Teams": the presser's own list
 
 
 async def test_team_is_in_the_command_menu_in_english_and_russian(bot_app: BotApp) -> None:
@@ -158,7 +160,7 @@ async def test_removed_and_leaving_people_see_nothing_of_the_team(bot_app: BotAp
 
     # Ben's buttons of the team now read as a team that does not exist.
     for data in callback_data(ben_team):
-        if data == "tm:l:0:0:":
+        if data == LIST:
             continue  # "« Teams": his own (empty) list
         answer = await press_data(ben, data, on=ben_team)
         assert (answer.kind, answer.text, answer.show_alert) == (
@@ -284,8 +286,11 @@ async def test_a_stranger_replaying_every_team_button_sees_nothing(bot_app: BotA
     _, delete = await press(ana, delete, "🗑 Delete the team")
     screens = (team, members, member, reviewer, owner, remove, rules, delete)
     team_id = button_data(team, "👥 Members").split(":")[2]
-    stolen = {d for d in callback_data(*screens) if d.startswith("tm:") and d != "tm:l:0:0:"}
-    stolen |= {f"tm:{action}:{team_id}:0:" for action in "vVq"}  # leave, unlink
+    stolen = {d for d in callback_data(*screens) if d.startswith("tm:") and d != LIST}
+    stolen |= {
+        TeamCallback(action=action, team_id=int(team_id)).pack()
+        for action in (TeamAction.LEAVE, TeamAction.LEAVE_YES, TeamAction.UNLINK)
+    }
     assert len(stolen) >= 20, sorted(stolen)
 
     eve = await bot_app.registered("eve@example.com", first_name="Eve")
