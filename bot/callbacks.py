@@ -179,3 +179,48 @@ class DashboardCallback(CallbackData, prefix="db"):
 
     action: DashboardAction
     team_id: DbInt
+
+
+# --- teams (/team) ------------------------------------------------------------------------------
+
+
+class TeamAction(StrEnum):
+    LIST = "l"  # the person's teams
+    NEW = "n"  # ask for a new team's name
+    OPEN = "o"  # a team's screen
+    MEMBERS = "m"  # the owner's list of people, a button each (page `page`)
+    MEMBER = "p"  # the owner's screen of one person (`member_id`)
+    REVIEWER = "r"  # make `member_id` a reviewer
+    DEMOTE = "d"  # make `member_id` a member again
+    OWNER = "w"  # ask to hand the team to `member_id`
+    OWNER_YES = "W"
+    REMOVE = "x"  # ask to remove `member_id`
+    REMOVE_YES = "X"
+    RENAME = "e"  # ask for a new name
+    NEW_LINK = "k"  # a new invite link (the old one stops working)
+    RULES = "u"  # the team's rules
+    PRESET = "s"  # use `preset`
+    CONFIG = "c"  # ask for the team's ruff configuration
+    GATE = "g"  # ask for the gate
+    UNLINK = "q"  # unlink the group chat
+    DELETE = "z"  # ask to delete the team
+    DELETE_YES = "Z"
+    LEAVE = "v"  # ask to leave the team
+    LEAVE_YES = "V"
+
+
+class TeamCallback(CallbackData, prefix="tm"):
+    """A step of `/team`; every handler checks that the presser is in the team with the role
+    the step needs (forged ids read as "Team not found.")."""
+
+    action: TeamAction
+    team_id: DbInt = 0
+    member_id: DbInt = 0
+    preset: str = ""
+    page: DbInt = 0  # of the owner's list of people
+
+
+class TeamGroupCallback(CallbackData, prefix="tg"):
+    """In a group chat: link this group to the presser's team `team_id` (its owner only)."""
+
+    team_id: DbInt

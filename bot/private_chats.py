@@ -1,4 +1,5 @@
-"""The bot works in private chats only: an update from a group never reaches a handler."""
+"""The bot works in private chats only: an update from a group never reaches a handler, except
+the two that link a group to a team (`/team` addressed to us, and the press of its button)."""
 
 from typing import Any
 
@@ -6,8 +7,12 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.enums import ChatType
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update
 
+from bot.callbacks import TeamGroupCallback
 from bot.features.accounts import texts as account_texts
 from bot.middlewares import Handler
+
+TEAM_COMMAND = "/team"
+GROUP_LINK_PREFIX = TeamGroupCallback.__prefix__ + TeamGroupCallback.__separator__
 
 
 class PrivateChatsOnlyMiddleware(BaseMiddleware):
@@ -22,10 +27,25 @@ class PrivateChatsOnlyMiddleware(BaseMiddleware):
             return await handler(event, data)
         bot: Bot = data["bot"]
         if event.message is not None:
+            if await _links_a_team(event.message, bot):
+                return await handler(event, data)
             await _answer_message(event.message, bot)
         elif event.callback_query is not None:
+            if (event.callback_query.data or "").startswith(GROUP_LINK_PREFIX):
+                return await handler(event, data)
             await _answer_press(event.callback_query)
         return None
+
+
+async def _links_a_team(message: Message, bot: Bot) -> bool:
+    """`/team` or `/team@<our name>`, with nothing after it: a team's owner links the group."""
+    words = (message.text or "").split()
+    if len(words) != 1:
+        return False
+    command, _at, mention = words[0].partition("@")
+    if command.lower() != TEAM_COMMAND:
+        return False
+    return not mention or mention.lower() == ((await bot.me()).username or "").lower()
 
 
 async def _answer_message(message: Message, bot: Bot) -> None:

@@ -16,6 +16,7 @@ from bot.features.history import router as history
 from bot.features.privacy import router as privacy
 from bot.features.reports import router as reports
 from bot.features.rules import router as rules
+from bot.features.teams import router as teams
 from bot.features.uploads import router as uploads
 
 
@@ -26,6 +27,7 @@ def build_routers() -> list[Router]:
         help_,
         privacy,
         admin,
+        teams,  # before auth: its invite links are /start join_<token>
         auth,
         accounts,
         files,

@@ -87,3 +87,33 @@ class CommentNotFoundError(DomainError):
 
 class NotACommentReplyError(DomainError):
     """A reply that is not to a submission's message: nothing to comment on."""
+
+
+# --- teams: membership and the owner's settings ------------------------------------------------
+
+
+class OwnerCannotLeaveError(DomainError):
+    """The owner leaves only by deleting the team or handing it to a reviewer first."""
+
+
+class TeamMemberNotFoundError(DomainError):
+    """No such person in the team (left, removed, or a forged id)."""
+
+
+class NewOwnerNotReviewerError(DomainError):
+    """The team is handed only to one of its reviewers."""
+
+
+class OwnRoleError(DomainError):
+    """The owner's own role or membership is not changed from the members' buttons."""
+
+
+@dataclass
+class GateRefusedError(DomainError):
+    """The gate is a whole number of issues from 0 (none) to `maximum`."""
+
+    maximum: int
+
+
+class GroupLinkedElsewhereError(DomainError):
+    """The group chat is linked to another team, whose owner alone may move it."""

@@ -8,6 +8,7 @@ from aiogram.utils.i18n import ngettext
 from bot.features.rules import texts as rules_texts
 from bot.shared import limit_texts
 from bot.shared.formatting import quote
+from bot.shared.team_error_texts import team_error_text
 from bot.shared.texts import file_not_found, size_label, something_went_wrong
 from core import errors
 
@@ -171,7 +172,7 @@ def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - on
             ).format(version=version)
         case errors.NothingToFixError():
             return _("There is nothing to fix: the file would stay exactly as it is.")
-    return something_went_wrong()
+    return team_error_text(error) or something_went_wrong()
 
 
 def database_unavailable() -> str:

@@ -45,6 +45,7 @@ ORDINARY_COMMANDS = [
     "files",
     "report",
     "rules",
+    "team",
     "help",
     "login",
     "logout",

@@ -14,6 +14,7 @@ from bot.features.accounts.linked import notify_other_accounts, telegram_names
 from bot.features.auth import texts as auth_texts
 from bot.features.auth.codes import CodeSending
 from bot.features.auth.keyboards import build_code_kb
+from bot.features.teams.joining import join_pending, pending_join
 from bot.filters import NOT_COMMAND
 from bot.states import AuthFlow
 from core.errors import ConfirmationNotFoundError
@@ -44,12 +45,13 @@ async def cmd_start(
 
 
 async def cmd_login(message: Message, state: FSMContext, account: AccountView) -> None:
+    invite = await pending_join(state)  # a team's invite opened before signing in stays
     await state.clear()
     if account.email is not None:
         await message.answer(auth_texts.welcome_back(account.email))
         return
     await state.set_state(AuthFlow.email)
-    await state.update_data(purpose=ConfirmationPurpose.LOGIN.value)
+    await state.update_data({"purpose": ConfirmationPurpose.LOGIN.value, **invite})
     await message.answer(auth_texts.ask_login_email())
 
 
@@ -97,7 +99,8 @@ async def on_code_entered(
     bot: Bot,
     i18n: I18n,
 ) -> None:
-    confirmation_id = (await state.get_data()).get("confirmation_id")
+    dialogue = await state.get_data()
+    confirmation_id = dialogue.get("confirmation_id")
     if confirmation_id is None:
         raise ConfirmationNotFoundError
     confirmed = await codes.confirm(
@@ -112,6 +115,8 @@ async def on_code_entered(
     else:
         await message.answer(auth_texts.logged_in(confirmed.email))
         await notify_other_accounts(session, bot, i18n, user_id=confirmed.user_id, account=account)
+    # An invite opened before the account existed is accepted now (bot/features/teams).
+    await join_pending(message, session, bot, confirmed.user_id, dialogue)
 
 
 async def on_code_malformed(message: Message) -> None:

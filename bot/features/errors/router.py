@@ -14,7 +14,7 @@ from redis.exceptions import RedisError
 from bot.filters import NOT_COMMAND
 from bot.outage import UNKNOWN_STATE
 from bot.screens import CALLBACK_TEXT_LIMIT
-from bot.shared import error_texts
+from bot.shared import error_texts, team_error_texts
 from bot.shared import texts as shared_texts
 from core.errors import DomainError, FileNotFoundForUserError
 from infra.database import DatabaseUnavailableError
@@ -72,7 +72,8 @@ async def _reply(event: ErrorEvent, text: str, exception: Exception) -> None:
     if update.callback_query is not None:
         # A missing file is a short alert on the button; anything longer goes into the chat.
         callback = update.callback_query
-        if isinstance(exception, FileNotFoundForUserError) or callback.message is None:
+        alert = isinstance(exception, (FileNotFoundForUserError, *team_error_texts.ALERTS))
+        if alert or callback.message is None:
             await callback.answer(_plain(text), show_alert=True)
             return
         await callback.answer()
