@@ -14,6 +14,7 @@ from bot.features.help import router as help_
 from bot.features.history import router as history
 from bot.features.privacy import router as privacy
 from bot.features.reports import router as reports
+from bot.features.reviews import router as reviews
 from bot.features.rules import router as rules
 from bot.features.uploads import router as uploads
 
@@ -33,6 +34,7 @@ def build_routers() -> list[Router]:
         fixes,
         rules,
         check_log,
+        reviews,  # before uploads and fallback: replies to submissions are comments
         uploads,
         fallback,
     )

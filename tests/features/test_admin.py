@@ -45,6 +45,7 @@ ORDINARY_COMMANDS = [
     "files",
     "report",
     "rules",
+    "reviews",
     "help",
     "login",
     "logout",
