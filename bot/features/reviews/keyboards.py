@@ -90,9 +90,14 @@ def build_submission_kb(view: SubmissionView, webapp_url: str = "") -> InlineKey
     if view.can_withdraw:
         rows.append([step(review_texts.button_withdraw(), ReviewAction.WITHDRAW)])
     if view.can_comment:
+        numbers = review_texts.comment_numbers(view)
         resolvable = [
-            step(review_texts.button_resolve(number), ReviewAction.RESOLVE, comment.comment_id)
-            for number, comment in enumerate(view.comments, start=1)
+            step(
+                review_texts.button_resolve(numbers[comment.comment_id]),
+                ReviewAction.RESOLVE,
+                comment.comment_id,
+            )
+            for comment in view.comments
             if comment.state in {CommentState.OPEN, CommentState.CHANGED}
         ][:MAX_RESOLVE_BUTTONS]
         rows.extend(resolvable[i : i + 2] for i in range(0, len(resolvable), 2))

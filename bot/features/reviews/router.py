@@ -137,8 +137,7 @@ def _step_notice(
         case ReviewAction.WITHDRAW:
             return review_texts.withdrawn()
         case _:
-            ids = [comment.comment_id for comment in view.comments]
-            return review_texts.resolved(ids.index(comment_id) + 1 if comment_id in ids else 0)
+            return review_texts.resolved(review_texts.comment_numbers(view).get(comment_id, 0))
 
 
 async def on_review_code(

@@ -119,6 +119,13 @@ def _where(comment: CommentView) -> str:
     return _("lines {first}–{last}").format(first=first, last=last)
 
 
+def comment_numbers(view: SubmissionView) -> dict[int, int]:
+    """Each comment's number on the screen, #1 the first written: it stays as comments move
+    to other lines in later versions."""
+    ordered = sorted(comment.comment_id for comment in view.comments)
+    return {comment_id: number for number, comment_id in enumerate(ordered, start=1)}
+
+
 def comment_lines(number: int, comment: CommentView) -> list[str]:
     author = quote(comment.author) if comment.author is not None else _("a former reviewer")
     lines = [
@@ -169,8 +176,9 @@ def submission_screen(view: SubmissionView) -> str:
         sections.append([_("<b>Issues</b>:"), *(issue_line(issue) for issue in view.issues)])
     if view.comments:
         comments = [_("<b>Comments</b>:")]
-        for number, comment in enumerate(view.comments, start=1):
-            comments.extend(comment_lines(number, comment))
+        numbers = comment_numbers(view)
+        for comment in view.comments:
+            comments.extend(comment_lines(numbers[comment.comment_id], comment))
         sections.append(comments)
     sections.append([_("<b>History</b>:"), *(_event_line(event) for event in view.events)])
     return _fit(head, sections)
