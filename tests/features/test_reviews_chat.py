@@ -7,11 +7,22 @@ the review notices' sending is too: where a reviewer replies to "the submission'
 bot sends them a stand-in message whose chat and message id the test writes onto their
 Telegram notice row, as the notices job does when it sends the real one."""
 
+from datetime import UTC, datetime
+
+import pytest
 from sqlalchemy import func, select, update
 
+from bot.app import Catalogues
+from bot.features.reports.texts import telegram_length
+from bot.features.reviews import texts as review_texts
+from core.config import Settings
+from core.i18n import load_translations
 from core.models import CheckState, File, FileVersion, User
+from core.review import Issue
 from core.services.resubmissions import judge_next_version, waiting_versions
+from core.services.submission_views import CommentView, EventView, GateSummary, SubmissionView
 from core.team_models import (
+    CommentState,
     NoticeKind,
     ReviewComment,
     ReviewNotice,
@@ -24,6 +35,7 @@ from core.team_models import (
 from infra.ruff.gate import RuffGateChecker
 from infra.ruff.runner import RuffRunner
 from tests.fake_telegram import BotOutput
+from tests.fake_telegram.html import parse_html
 from tests.support.app import BotApp, Person
 from tests.support.presses import button_data, callback_data, press_data
 
@@ -36,8 +48,20 @@ V1 = ("\n".join(V1_LINES) + "\n").encode()
 V2_LINES = [*V1_LINES[:2], *(f"extra_{n} = {n}" for n in range(5)), *V1_LINES[2:]]
 V2_LINES[V2_LINES.index("value_10 = 10")] = "value_10 = 10 * 2"
 V2 = ("\n".join(V2_LINES) + "\n").encode()
+WEBAPP_URL = "https://review.example.com/app"
 NOT_FOUND = "Submission not found."
 UNKNOWN_TEXT = "Send me a .py file as a document to review it. /help lists the commands."
+
+
+@pytest.fixture
+def webapp_url() -> str:
+    """WEBAPP_URL of the bot: none, unless a test parametrizes it."""
+    return ""
+
+
+@pytest.fixture
+def settings(settings: Settings, webapp_url: str) -> Settings:
+    return settings.model_copy(update={"webapp_url": webapp_url})
 
 
 async def _user_id(app: BotApp, person: Person) -> int:
@@ -409,3 +433,60 @@ async def _ids(app: BotApp, name: str) -> int:
         )
     assert submission_id is not None
     return submission_id
+
+
+@pytest.mark.parametrize("webapp_url", [WEBAPP_URL])
+async def test_with_the_mini_app_the_screen_opens_the_code_view_there(bot_app: BotApp) -> None:
+    member = await bot_app.registered("max4@example.com", first_name="Max")
+    reviewer = await bot_app.registered("rita4@example.com", first_name="Rita")
+    await _team(
+        bot_app, "Team W", {"Max": (member, TeamRole.MEMBER), "Rita": (reviewer, TeamRole.OWNER)}
+    )
+    await member.upload("work.py", V1)
+    await member.chat.click(await _card(member, "work.py"), "📤 Send for review")
+    sent = await member.chat.next_screen(timeout=30)
+    submission_id = await _ids(bot_app, "work.py")
+    screen = await member.click(sent, "📋 Open the submission")
+    assert screen.message_id == sent.message_id
+    assert screen.buttons[-1][-1].text == "🌐 Open"
+    assert screen.buttons[-1][-1].web_app == f"{WEBAPP_URL}/reviews/{submission_id}"
+    shown = await reviewer.click(await reviewer.say("/reviews"), "work.py v1 · Team W")
+    assert [b.text for b in shown.buttons[-1]] == ["📄 Code", "🌐 Open"]
+
+
+@pytest.mark.parametrize("locale", ["en", "ru"])
+def test_a_long_review_still_fits_one_message(locale: str) -> None:
+    """Hundreds of issues and long comments: the screen is cut section by section (each cut
+    marked "…") and stays one valid Telegram message with its head and history."""
+    at = datetime(2030, 1, 2, 3, 4, tzinfo=UTC)
+    issue = Issue("E501", "Line too long <" + "x" * 80, 1, 1, 1, 2, fixable=False)
+    view = SubmissionView(
+        submission_id=1,
+        team_id=1,
+        team_name="Team <A>",
+        file_id=1,
+        file_name="big.py",
+        member="Max",
+        reviewer="Rita",
+        status=SubmissionStatus.IN_REVIEW,
+        version=3,
+        version_id=3,
+        viewer_is_member=False,
+        viewer_reviews=True,
+        gate=GateSummary(passed=True, issue_count=300, max_issues=500, check_id=1),
+        issues=(issue,) * 300,
+        comments=tuple(
+            CommentView(n, CommentState.OPEN, n, n, "<i>" * 300, "Rita", at, 3, "code = 1")
+            for n in range(1, 101)
+        ),
+        events=(EventView(SubmissionStatus.SUBMITTED, "Max", at, 3),),
+        lines=(),
+    )
+    i18n = Catalogues(load_translations())
+    with i18n.context(), i18n.use_locale(locale):
+        text = review_texts.submission_screen(view)
+    assert telegram_length(text) <= review_texts.TELEGRAM_TEXT_LIMIT
+    parse_html(text)  # well-formed, as Telegram's parser reads it
+    assert text.startswith("📋 <b>big.py</b> v3 · Team &lt;A&gt;")
+    assert "\n…\n" in text
+    assert text.splitlines()[-1].endswith("Max · v3")

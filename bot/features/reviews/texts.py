@@ -56,11 +56,6 @@ def choose_team(file_name: str) -> str:
     return _("Send <b>{name}</b> for review to which team?").format(name=quote(file_name))
 
 
-def checking(team_name: str) -> str:
-    """A button's answer (plain text): the gate runs."""
-    return _("Checking under {team}'s rules…").format(team=team_name)
-
-
 def blocked(outcome: SubmitOutcome) -> str:
     verdict = outcome.verdict
     names = {
@@ -185,18 +180,30 @@ def submission_screen(view: SubmissionView) -> str:
 
 
 def _fit(head: list[str], sections: list[list[str]]) -> str:
-    """Head and sections, each cut from its end (with "…") until the text fits one message."""
-    kept = [list(section) for section in sections]
-
-    def text() -> str:
-        return "\n\n".join("\n".join(part) for part in [head, *kept] if part)
-
-    for section in kept:
-        while telegram_length(text()) > TELEGRAM_TEXT_LIMIT and len(section) > 2:
-            section.pop(-2 if section[-1] == "…" else -1)
-            if section[-1] != "…":
-                section.append("…")
-    return text()
+    """Head and sections (each a heading and its lines; no tag spans two lines) in one
+    message: a section's lines are kept while they fit, leaving room for each section after it
+    (all of it, or a quarter of the message at most); a section cut short ends in "…"."""
+    ellipsis = 1 + 1  # "\n…"
+    used = telegram_length("\n".join(head))
+    reserved = [
+        min(2 + telegram_length("\n".join(section)), TELEGRAM_TEXT_LIMIT // 4)
+        for section in sections
+    ]
+    parts = ["\n".join(head)]
+    for index, (heading, *lines) in enumerate(sections):
+        room = TELEGRAM_TEXT_LIMIT - sum(reserved[index + 1 :]) - ellipsis
+        used += 2 + telegram_length(heading)
+        kept = [heading]
+        for line in lines:
+            length = 1 + telegram_length(line)
+            if used + length > room:
+                kept.append("…")
+                used += ellipsis
+                break
+            kept.append(line)
+            used += length
+        parts.append("\n".join(kept))
+    return "\n\n".join(parts)
 
 
 def button_open() -> str:
