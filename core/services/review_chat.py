@@ -22,9 +22,11 @@ class SubmitChoice:
 
 async def submit_choice(session: AsyncSession, user_id: int, file_id: int) -> SubmitChoice:
     """The person's active file and the teams it may be sent to; `FileNotFoundForUserError`
-    for anyone else's file, `NotInAnyTeamError` with no team."""
+    for anyone else's file, `NotInAnyTeamError` with no team. Ends the session's transaction:
+    no connection is held while the gate waits for a ruff slot."""
     name = await get_file_name(session, user_id, file_id)
     teams = await teams_to_submit_to(session, user_id)
+    await session.commit()
     if not teams:
         raise NotInAnyTeamError
     return SubmitChoice(file_id=file_id, file_name=name, teams=tuple(teams))

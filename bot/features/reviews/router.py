@@ -44,13 +44,9 @@ async def on_submit(
     """Several teams and none chosen: the choice. Otherwise the team's gate runs (in the
     person's fix slot: one ruff run of theirs at a time) and the version is sent if it passes."""
     choice = await review_chat.submit_choice(session, user_id, callback_data.file_id)
-    if callback_data.team_id == 0 and len(choice.teams) > 1:
-        await show(
-            callback, review_texts.choose_team(choice.file_name), build_team_choice_kb(choice)
-        )
-        return
-    team_id = callback_data.team_id or choice.teams[0].team_id
-    if team_id not in {team.team_id for team in choice.teams}:  # left it, or forged: choose
+    only = choice.teams[0].team_id if len(choice.teams) == 1 else 0
+    team_id = callback_data.team_id or only
+    if team_id not in {team.team_id for team in choice.teams}:  # none chosen, left, or forged
         await show(
             callback, review_texts.choose_team(choice.file_name), build_team_choice_kb(choice)
         )
