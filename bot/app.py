@@ -49,6 +49,7 @@ from core.config import Settings
 from core.i18n import DEFAULT_LOCALE, LOCALES_DIR
 from core.ports import Mailer, RuleCatalog, Wakeup
 from core.services.fixes import Fixer, FixGate
+from core.services.gate import GateChecker
 from infra.database import SessionFactory
 from infra.mail.emails import EmailTemplates
 from infra.ruff.runner import RuffRunner
@@ -118,16 +119,19 @@ def build_dispatcher(
     clock: Clock,
     ruff_runner: RuffRunner,
     fixer: Fixer,
+    gate_checker: GateChecker,
     rule_catalog: RuleCatalog,
     in_flight: UpdatesInFlight,
 ) -> Dispatcher:
     """The dispatcher with its middlewares and routers; the implementations it hands to the
-    handlers (mailer, wake-up, ruff runner, fixer, rule catalogue) are picked by the caller,
+    handlers (mailer, wake-up, ruff runner, fixer, gate checker, rule catalogue) are picked by
+    the caller,
     `reviewbot.runtime`."""
     workflow: WorkflowData = {
         "ruff_runner": ruff_runner,  # validates people's own configurations
         "fixer": fixer,  # autofix previews
         "fix_gate": FixGate(settings.fix_runs_per_process),  # one per person, a few at once
+        "gate_checker": gate_checker,  # a team's gate, when a file is sent for review
         "settings": settings,
         "mailer": mailer,
         "email_templates": email_templates,

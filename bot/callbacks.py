@@ -150,6 +150,7 @@ class ReviewAction(StrEnum):
     WITHDRAW = "w"  # the member takes it back
     RESOLVE = "r"  # resolve comment `comment_id`
     COMMENTS = "m"  # the comments by line
+    CODE = "d"  # the version under review, as a document
 
 
 class ReviewCallback(CallbackData, prefix="rv"):

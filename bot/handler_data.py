@@ -22,6 +22,7 @@ from core.config import Settings
 from core.ports import Mailer, RuleCatalog, Wakeup
 from core.services.accounts import AccountView
 from core.services.fixes import Fixer, FixGate
+from core.services.gate import GateChecker
 from infra.mail.emails import EmailTemplates
 from infra.ruff.runner import RuffRunner
 
@@ -31,6 +32,7 @@ class WorkflowData(TypedDict):
     ruff_runner: RuffRunner  # validates people's own configurations
     fixer: Fixer  # autofix previews
     fix_gate: FixGate  # one fix per person, a few at once
+    gate_checker: GateChecker  # a team's gate before review (ruff under the team's rules)
     mailer: Mailer
     email_templates: EmailTemplates
     codes: CodeSending  # what the auth handlers need to mail and check a code

@@ -15,6 +15,7 @@ from bot.features.help import router as help_
 from bot.features.history import router as history
 from bot.features.privacy import router as privacy
 from bot.features.reports import router as reports
+from bot.features.reviews import router as reviews
 from bot.features.rules import router as rules
 from bot.features.teams import router as teams
 from bot.features.uploads import router as uploads
@@ -37,6 +38,7 @@ def build_routers() -> list[Router]:
         rules,
         check_log,
         dashboard,
+        reviews,  # before uploads and fallback: replies to submissions are comments
         uploads,
         fallback,
     )

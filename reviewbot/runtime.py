@@ -40,6 +40,7 @@ from infra.mail.mailers import build_mailer
 from infra.mail.results import EmailResultSender, ReportLinks
 from infra.pacing import Pacer
 from infra.ruff.autofix import RuffFixer
+from infra.ruff.gate import RuffGateChecker
 from infra.ruff.rules import RuleCatalog
 from infra.ruff.runner import RuffRunner
 from infra.wakeup import build_wakeup
@@ -139,6 +140,13 @@ async def open_bot(
             clock=resources.clock,
             ruff_runner=ruff_runner,
             fixer=RuffFixer(ruff_runner),
+            # The gate stores its check like the worker's: with the same issue limit.
+            gate_checker=RuffGateChecker(
+                RuffRunner(
+                    ruff_path=resources.settings.ruff_path or None,
+                    max_issues=resources.settings.max_issues_per_check,
+                )
+            ),
             rule_catalog=RuleCatalog(),  # ruff's rule texts, read on first use
             in_flight=in_flight,
         )

@@ -5,12 +5,14 @@ import unicodedata
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.features.fallback import texts as fallback_texts
+from bot.features.reviews import texts as review_texts
 from bot.features.rules import texts as rules_texts
 from bot.shared import limit_texts
 from bot.shared.formatting import quote
 from bot.shared.team_error_texts import team_error_text
 from bot.shared.texts import file_not_found, size_label, something_went_wrong
-from core import errors
+from core import errors, team_errors
 
 
 def refusal(error: errors.UploadRefusedError) -> str:
@@ -172,6 +174,41 @@ def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - on
             ).format(version=version)
         case errors.NothingToFixError():
             return _("There is nothing to fix: the file would stay exactly as it is.")
+        # Review by people (bot/features/reviews).
+        case team_errors.NotInAnyTeamError():
+            return _(
+                "You are not in a team yet, so there is no one to send it to. A team's owner "
+                "can send you its invite link."
+            )
+        case team_errors.SubmissionNotFoundError():
+            return _("Submission not found.")
+        case team_errors.AlreadySubmittedError(status=status):
+            return _(
+                "This file is already under review in that team ({status}). Its latest "
+                "version goes to the reviewer by itself once it passes the gate: see /reviews."
+            ).format(status=review_texts.status_label(status))
+        case team_errors.SubmissionStatusError(status=status):
+            return _("Not possible now: the submission is {status}.").format(
+                status=review_texts.status_label(status)
+            )
+        case team_errors.OwnSubmissionError():
+            return _("You cannot review your own file.")
+        case team_errors.CommentLinesError(line_count=count):
+            return ngettext(
+                "There is no such line: the version under review has {count} line. Write "
+                "<code>12: text</code>, <code>12-14: text</code>, or text alone for a general "
+                "comment.",
+                "There is no such line: the version under review has {count} lines. Write "
+                "<code>12: text</code>, <code>12-14: text</code>, or text alone for a general "
+                "comment.",
+                count,
+            ).format(count=count)
+        case team_errors.CommentRefusedError(max_length=most):
+            return _("A comment needs some text, at most {count} characters.").format(count=most)
+        case team_errors.CommentNotFoundError():
+            return _("Comment not found.")
+        case team_errors.NotACommentReplyError():
+            return fallback_texts.unknown_text()
     return team_error_text(error) or something_went_wrong()
 
 

@@ -13,6 +13,8 @@ from core.errors import FileNotFoundForUserError, NewerVersionError, StorageFull
 from core.models import File, FileEvent, FileEventKind, FileStatus, FileVersion, utcnow
 from core.services import quotas
 from core.services.accounts import AccountView
+from core.services.submission_views import FileReview, file_reviews
+from core.services.submissions import teams_to_submit_to
 
 PAGE_SIZE = 8
 
@@ -49,6 +51,8 @@ class FileCard:
     size: int
     uploaded_at: datetime
     status: FileStatus
+    reviews: tuple[FileReview, ...] = ()  # its newest submission to each of the person's teams
+    can_submit: bool = False  # the person is in a team: "📤 Send for review"
 
 
 @dataclass(frozen=True)
@@ -213,7 +217,8 @@ async def list_files(
 
 
 async def get_file_card(session: AsyncSession, user_id: int, file_id: int) -> FileCard:
-    """The user's active file with its current version's size and time, in one query."""
+    """The user's active file with its current version's size and time, and where it stands
+    in review in each of the person's teams."""
     row = (
         await session.execute(
             select(
@@ -240,6 +245,8 @@ async def get_file_card(session: AsyncSession, user_id: int, file_id: int) -> Fi
         size=row.size,
         uploaded_at=row.uploaded_at,
         status=row.status,
+        reviews=tuple(await file_reviews(session, user_id, row.id)),
+        can_submit=bool(await teams_to_submit_to(session, user_id)),
     )
 
 

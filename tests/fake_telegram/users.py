@@ -78,6 +78,15 @@ class TelegramUser:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
         return self._user_message(**content)
 
+    async def reply_text(self, target: BotOutput | int, text: str) -> JsonDict:
+        """Send a text in reply to a message of this chat (Telegram puts the whole replied-to
+        message in ``reply_to_message``)."""
+        message_id = target.message_id if isinstance(target, BotOutput) else target
+        replied = self._chat.messages.get(message_id) if message_id is not None else None
+        if replied is None:
+            raise AssertionError(f"no message #{message_id} in chat {self.chat_id} to reply to")
+        return self._user_message(text=text, reply_to_message=self._world.message_dict(replied))
+
     async def send_document(
         self,
         filename: str | None,

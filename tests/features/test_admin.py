@@ -46,6 +46,7 @@ ORDINARY_COMMANDS = [
     "report",
     "rules",
     "team",
+    "reviews",
     "help",
     "login",
     "logout",

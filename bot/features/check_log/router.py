@@ -8,18 +8,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import CheckLogAction, CheckLogCallback
 from bot.features.check_log import texts as check_log_texts
 from bot.features.check_log.keyboards import build_check_log_kb
+from bot.features.reviews import texts as review_texts
 from bot.middlewares import registered_only
 from bot.screens import show
 from core import exports
 from core.models import utcnow
 from core.services import check_log
 from core.services.check_log import LogEntry
+from core.services.submission_views import review_lists
 
 
 async def cmd_report(message: Message, session: AsyncSession, user_id: int) -> None:
+    """The first page of the log and, for a person who sent files for review, their newest
+    submissions' statuses."""
     page = await check_log.check_log_page(session, user_id, page=0)
+    reviews = review_texts.report_section(await review_lists(session, user_id, limit=5))
+    text = check_log_texts.check_log_screen(page)
     await message.answer(
-        check_log_texts.check_log_screen(page), reply_markup=build_check_log_kb(page)
+        f"{text}\n\n{reviews}" if reviews else text, reply_markup=build_check_log_kb(page)
     )
 
 

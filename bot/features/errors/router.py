@@ -17,9 +17,26 @@ from bot.screens import CALLBACK_TEXT_LIMIT
 from bot.shared import error_texts, team_error_texts
 from bot.shared import texts as shared_texts
 from core.errors import DomainError, FileNotFoundForUserError
+from core.team_errors import (
+    CommentNotFoundError,
+    OwnSubmissionError,
+    SubmissionNotFoundError,
+    SubmissionStatusError,
+)
 from infra.database import DatabaseUnavailableError
 
 logger = logging.getLogger(__name__)
+
+# Answered on the pressed button as a short alert, the screen left as it is: a file, check or
+# submission that is not the presser's (the same as one that does not exist), and a review
+# step the submission no longer allows. Anything longer goes into the chat.
+ALERTS = (
+    FileNotFoundForUserError,
+    SubmissionNotFoundError,
+    CommentNotFoundError,
+    SubmissionStatusError,
+    OwnSubmissionError,
+)
 
 
 async def on_domain_error(event: ErrorEvent) -> None:
@@ -70,10 +87,8 @@ async def on_unexpected_error(event: ErrorEvent) -> None:
 async def _reply(event: ErrorEvent, text: str, exception: Exception) -> None:
     update = event.update
     if update.callback_query is not None:
-        # A missing file is a short alert on the button; anything longer goes into the chat.
         callback = update.callback_query
-        alert = isinstance(exception, (FileNotFoundForUserError, *team_error_texts.ALERTS))
-        if alert or callback.message is None:
+        if isinstance(exception, (*ALERTS, *team_error_texts.ALERTS)) or callback.message is None:
             await callback.answer(_plain(text), show_alert=True)
             return
         await callback.answer()

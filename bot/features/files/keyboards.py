@@ -10,8 +10,10 @@ from bot.callbacks import (
     FilesPageCallback,
     ReportAction,
     ReportCallback,
+    SubmitCallback,
 )
 from bot.features.files import texts as file_texts
+from bot.features.reviews import texts as review_texts
 from bot.shared import texts as shared_texts
 from bot.shared.webapp import webapp_button
 from core.services.files import FilePage
@@ -49,11 +51,16 @@ def build_file_list_kb(page: FilePage, webapp_url: str = "") -> InlineKeyboardMa
 
 
 def build_file_card_kb(
-    file_id: int, page: int, last_check_id: int | None = None, webapp_url: str = ""
+    file_id: int,
+    page: int,
+    last_check_id: int | None = None,
+    webapp_url: str = "",
+    *,
+    can_submit: bool = False,
 ) -> InlineKeyboardMarkup:
     """The card's buttons; Report opens the report of the file's latest check (a note that no
     check has run yet before the first). With WEBAPP_URL, "🌐 Open" beside History opens the
-    card in the Mini App."""
+    card in the Mini App. In a team, "📤 Send for review" (the team is chosen next)."""
     report: CallbackData = (
         ReportCallback(action=ReportAction.OPEN, check_id=last_check_id)
         if last_check_id is not None
@@ -67,6 +74,7 @@ def build_file_card_kb(
     webapp = webapp_button(webapp_url, f"/files/{file_id}")
     if webapp is not None:
         history.append(webapp)
+    submit = [_button(review_texts.button_submit(), SubmitCallback(file_id=file_id))]
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [_button(file_texts.button_report(), report),
@@ -74,6 +82,7 @@ def build_file_card_kb(
             [file_button(file_texts.button_delete(), FileAction.DELETE),
              file_button(file_texts.button_download(), FileAction.DOWNLOAD)],
             history,
+            *([submit] if can_submit else []),
             [_button(shared_texts.button_back(), FilesPageCallback(page=page))],
         ]
     )  # fmt: skip

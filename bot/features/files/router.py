@@ -62,6 +62,7 @@ async def on_file_open(
             callback_data.page,
             last_check.check_id if last_check else None,
             settings.webapp_url,
+            can_submit=card.can_submit,
         ),
     )
 

@@ -7,6 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.features.reports.texts import last_check_line
+from bot.features.reviews import texts as review_texts
 from bot.shared.formatting import quote, when
 from bot.shared.texts import size_label
 from core.models import FileStatus
@@ -93,6 +94,7 @@ def file_card(card: FileCard, last_check: CheckSummary | None) -> str:
         _("Uploaded: {when}").format(when=when(card.uploaded_at)),
         _("Status: {status}").format(status=status_label(card.status)),
         last_check_line(last_check),
+        *(review_texts.file_review_line(review) for review in card.reviews),
     ]
     return "\n".join(lines)
 

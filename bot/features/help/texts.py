@@ -10,6 +10,7 @@ def command_descriptions() -> dict[str, str]:
         "report": _("Every check of your files, with exports"),
         "rules": _("Rule presets, muted rules, your own ruff configuration"),
         "team": _("Your teams: review by people"),
+        "reviews": _("What waits for your review, and your submissions"),
         "help": _("What I can do"),
         "login": _("Sign in to an existing account"),
         "logout": _("Sign out in this chat"),
