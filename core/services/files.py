@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import FileNotFoundForUserError, NewerVersionError, StorageFullError
 from core.models import File, FileEvent, FileEventKind, FileStatus, FileVersion, utcnow
-from core.services import quotas
+from core.services import quotas, submissions
 from core.services.accounts import AccountView
 from core.services.submission_views import FileReview, file_reviews
 from core.services.submissions import teams_to_submit_to
@@ -276,7 +276,7 @@ async def delete_file(
 ) -> str:
     """Mark the file deleted and drop the content of its versions, which frees the person's
     storage (see core/services/quotas.py); its rows, checks and events stay, so its reports
-    stay readable. Returns its name."""
+    stay readable; its open submissions are withdrawn. Returns its name."""
     file = await _active_file(session, user_id, file_id, for_update=True)
     file.status = FileStatus.DELETED
     file.updated_at = utcnow()
@@ -287,5 +287,7 @@ async def delete_file(
         .execution_options(synchronize_session=False)
     )
     session.add(FileEvent(file_id=file.id, kind=FileEventKind.DELETE, telegram_id=telegram_id))
+    # Its content is gone: a review of it cannot go on (the reviewers are told).
+    await submissions.withdraw_open(session, member_id=user_id, file_id=file.id)
     await session.commit()
     return file.name

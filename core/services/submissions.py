@@ -164,6 +164,29 @@ async def withdraw(session: AsyncSession, member_id: int, submission_id: int) ->
     return submission
 
 
+async def withdraw_open(
+    session: AsyncSession,
+    *,
+    member_id: int,
+    team_id: int | None = None,
+    file_id: int | None = None,
+) -> int:
+    """Withdraw the member's open submissions (in one team, or of one file), each with its
+    event and notices, as if they had pressed Withdraw: when they leave a team or delete the
+    file. How many; not committed."""
+    query = select(Submission).where(
+        Submission.member_id == member_id, Submission.status.not_in([S.APPROVED, S.WITHDRAWN])
+    )
+    if team_id is not None:
+        query = query.where(Submission.team_id == team_id)
+    if file_id is not None:
+        query = query.where(Submission.file_id == file_id)
+    open_ones = list(await session.scalars(query.order_by(Submission.id)))
+    for submission in open_ones:
+        await _step(session, submission, S.WITHDRAWN, actor_id=member_id)
+    return len(open_ones)
+
+
 async def visible_submission(
     session: AsyncSession, viewer_id: int, submission_id: int, *, for_update: bool = False
 ) -> Submission:

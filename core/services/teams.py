@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import RulePreset
+from core.services import submissions
 from core.team_errors import (
     AlreadyInTeamError,
     InviteNotValidError,
@@ -24,7 +25,6 @@ from core.team_errors import (
 )
 from core.team_models import (
     Submission,
-    SubmissionEvent,
     SubmissionStatus,
     Team,
     TeamMember,
@@ -251,25 +251,5 @@ async def drop_member(session: AsyncSession, member: TeamMember) -> None:
 
 async def close_member_submissions(session: AsyncSession, *, team_id: int, member_id: int) -> int:
     """Withdraw every open submission of the person (`member_id`: their user id) in the team,
-    each with its event; how many. Not committed."""
-    open_ones = (
-        await session.scalars(
-            select(Submission).where(
-                Submission.team_id == team_id,
-                Submission.member_id == member_id,
-                Submission.status.not_in(CLOSED),
-            )
-        )
-    ).all()
-    for submission in open_ones:
-        submission.status = SubmissionStatus.WITHDRAWN
-        session.add(
-            SubmissionEvent(
-                submission_id=submission.id,
-                status=SubmissionStatus.WITHDRAWN,
-                version_id=submission.version_id,
-                actor_id=member_id,
-            )
-        )
-    await session.flush()
-    return len(open_ones)
+    each with its event and its notices to the reviewers; how many. Not committed."""
+    return await submissions.withdraw_open(session, member_id=member_id, team_id=team_id)

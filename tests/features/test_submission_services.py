@@ -314,3 +314,20 @@ async def test_forget_takes_the_members_reviews_and_keeps_others_comments_namele
     async with session_factory() as session:
         # The last one out: the team goes with them, its gate checks' rows stay unowned.
         assert await session.scalar(select(func.count()).select_from(Team)) == 0
+
+
+async def test_deleting_the_file_withdraws_its_review_and_tells_the_reviewers(
+    session_factory: SessionFactory, checker: RuffGateChecker
+) -> None:
+    ids = await _people(session_factory)
+    file_id = await _upload(session_factory, ids, V2)
+    async with session_factory() as session:
+        sent = await submit_for_review(
+            session, checker, user_id=ids["member"], file_id=file_id, team_id=ids["team"]
+        )
+        assert sent.submission_id is not None
+        await file_service.delete_file(session, ids["member"], file_id, telegram_id=1)
+    async with session_factory() as session:
+        submission = await session.get_one(Submission, sent.submission_id)
+        assert submission.status is SubmissionStatus.WITHDRAWN
+    assert (NoticeKind.WITHDRAWN, ids["reviewer"]) in await _notices(session_factory)
