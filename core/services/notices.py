@@ -111,7 +111,7 @@ async def read_notice(session: AsyncSession, notice_id: int) -> Notice | None:
     ).one_or_none()
     if row is None:
         return None
-    notice, submission, team, file_name = row.tuple()
+    notice, submission, team, file_name = row
     event = (
         None if notice.event_id is None else await session.get(SubmissionEvent, notice.event_id)
     )
@@ -200,7 +200,7 @@ async def _names(session: AsyncSession, team_id: int) -> dict[int, str]:
     rows = await session.execute(
         select(TeamMember.user_id, TeamMember.display_name).where(TeamMember.team_id == team_id)
     )
-    return dict(rows.tuples())
+    return dict(rows.all())
 
 
 async def _gate_run(

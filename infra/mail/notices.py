@@ -26,7 +26,6 @@ MAX_EMAIL_COMMENTS = 50
 MAX_EMAIL_BODY = 2000
 
 
-
 @dataclass(frozen=True)
 class _Words:
     """The recipient's catalogue, named as the extractor looks for it (`_`, `ngettext`)."""
@@ -174,7 +173,9 @@ def lines(notice: Notice, w: _Words) -> list[str]:
             found.append(_and_more(gate.issue_count - len(gate.issues), w))
     if notice.kind in {NoticeKind.RESUBMITTED, NoticeKind.CHANGES_REQUESTED}:
         shown = notice.comments[:MAX_EMAIL_COMMENTS]
-        found += [comment_line(n, c, notice, w) for n, c in enumerate(shown, start=1)]
+        authors = {comment.author for comment in notice.comments}
+        named = len(authors) > 1 or None in authors  # one known author: no need to name them
+        found += [comment_line(n, c, w, named=named) for n, c in enumerate(shown, start=1)]
         if notice.comment_count > len(shown):
             found.append(_and_more(notice.comment_count - len(shown), w))
     if notice.kind is NoticeKind.CHANGES_REQUESTED:
@@ -201,7 +202,7 @@ def gate_line(gate: NoticeGate, w: _Words) -> str:
     )
 
 
-def comment_line(number: int, comment: NoticeComment, notice: Notice, w: _Words) -> str:
+def comment_line(number: int, comment: NoticeComment, w: _Words, *, named: bool) -> str:
     first, last = comment.at_first_line, comment.at_last_line
     if comment.state is CommentState.OUTDATED:
         place = w._("Outdated")
@@ -214,7 +215,7 @@ def comment_line(number: int, comment: NoticeComment, notice: Notice, w: _Words)
     if comment.state is CommentState.CHANGED:
         place = w._("{place}, changed — resolve?").format(place=place)
     line = f"#{number} {place}: {comment.body[:MAX_EMAIL_BODY]}"
-    if comment.author != notice.actor_name or comment.author is None:
+    if named:
         line += " — " + (comment.author or w._("a former reviewer"))
     return line
 

@@ -145,8 +145,9 @@ def comment_lines(notice: Notice, *, budget: int) -> list[str]:
     before the message grows past `budget`."""
     lines: list[str] = []
     used = 0
+    named = _named_authors(notice)
     for number, comment in enumerate(notice.comments, start=1):
-        line = comment_line(number, comment, notice)
+        line = comment_line(number, comment, named=named)
         if used + telegram_length(line) + 40 > budget:
             lines.append(and_more(notice.comment_count - number + 1))
             return lines
@@ -168,12 +169,18 @@ def where(comment: NoticeComment) -> str:
     return _("Lines {first}–{last}").format(first=first, last=last)
 
 
-def comment_line(number: int, comment: NoticeComment, notice: Notice) -> str:
+def _named_authors(notice: Notice) -> bool:
+    """Authors are named unless one known reviewer wrote every comment."""
+    authors = {comment.author for comment in notice.comments}
+    return len(authors) > 1 or None in authors
+
+
+def comment_line(number: int, comment: NoticeComment, *, named: bool) -> str:
     place = where(comment)
     if comment.state is CommentState.CHANGED:
         place = _("{place}, changed — resolve?").format(place=place)
     line = f"#{number} {place}: {quote(_cut(comment.body))}"
-    if comment.author != notice.actor_name or comment.author is None:
+    if named:
         author = quote(comment.author) if comment.author else _("a former reviewer")
         line += f" <i>— {author}</i>"
     return line
