@@ -300,3 +300,26 @@ async def test_an_smtp_outage_delays_the_email_until_the_server_is_back(
     async with bot_app.session_factory() as session:
         rows = list(await session.scalars(select(ReviewNotice)))
     assert [(r.status, r.last_error) for r in rows] == [(DeliveryStatus.SENT, None)]
+
+
+async def test_a_long_list_of_comments_is_cut_to_one_message_that_says_how_many_more(
+    bot_app: BotApp, worker: Worker
+) -> None:
+    scene, people = await _team(bot_app)
+    for n in range(1, 61):
+        body = f"comment {n}: " + "please rename this " * 20
+        await add_comment(bot_app.session_factory, scene, author="Rob", body=body, lines=(n, n))
+    await add_notices(
+        bot_app.session_factory, scene, NoticeKind.CHANGES_REQUESTED, to=["Mia"], actor="Rob",
+        channels=(DeliveryChannel.TELEGRAM,),
+    )  # fmt: skip
+    await _wake(bot_app)
+
+    message = await people["Mia"].chat.next_screen()
+    lines = message.text.splitlines()
+    assert lines[1].startswith("#1 Line 1: comment 1: please rename")
+    shown = [line for line in lines if line.startswith("#")]
+    assert 5 < len(shown) < 60
+    assert lines[-2] == f"…and {60 - len(shown)} more"
+    assert lines[-1].startswith("Upload the next version of calc.py")
+    assert len(message.text) <= 4096
