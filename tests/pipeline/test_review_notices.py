@@ -5,6 +5,7 @@ nothing else there); a blocked chat fails for good while the email goes, and an 
 only delays the email."""
 
 import asyncio
+from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -20,6 +21,8 @@ from checks.worker import Worker
 from core.models import DeliveryChannel, DeliveryStatus
 from core.services.notices import submission_notice_marks
 from core.team_models import CommentState, NoticeKind, ReviewNotice, TeamRole
+from reviewbot.runtime import open_worker
+from tests.conftest import FAST_RETRY
 from tests.fake_telegram import FakeTelegram
 from tests.support.app import BotApp, Person
 from tests.support.people import seeded
@@ -323,3 +326,21 @@ async def test_a_long_list_of_comments_is_cut_to_one_message_that_says_how_many_
     assert lines[-2] == f"…and {60 - len(shown)} more"
     assert lines[-1].startswith("Upload the next version of calc.py")
     assert len(message.text) <= 4096
+
+
+async def test_with_the_mini_app_open_shows_the_submission_in_its_code_view(
+    bot_app: BotApp,
+) -> None:
+    settings = bot_app.settings.model_copy(update={"webapp_url": "https://review.example.com"})
+    resources = replace(bot_app.resources, settings=settings)
+    scene, people = await _team(bot_app)
+    await add_notices(
+        bot_app.session_factory, scene, NoticeKind.SUBMITTED, to=["Rob"], actor="Mia",
+        channels=(DeliveryChannel.TELEGRAM,),
+    )  # fmt: skip
+    async with open_worker(resources, bot_app.bot, retry=FAST_RETRY, identity="webapp-worker"):
+        message = await people["Rob"].chat.next_screen()
+    opened = message.buttons[0][0]
+    assert opened.text == "🌐 Open"
+    assert opened.web_app == f"https://review.example.com/reviews/{scene.submission_id}"
+    assert message.button_texts()[1:] == ["🙋 Take", "✅ Approve", "✏️ Request changes"]
