@@ -5,7 +5,6 @@ nothing else there); a blocked chat fails for good while the email goes, and an 
 only delays the email."""
 
 import asyncio
-from dataclasses import replace
 
 from sqlalchemy import select
 
@@ -20,69 +19,29 @@ from bot.callbacks import (
 from checks.worker import Worker
 from core.models import DeliveryChannel, DeliveryStatus
 from core.services.notices import submission_notice_marks
-from core.team_models import CommentState, NoticeKind, ReviewNotice, TeamRole
-from reviewbot.runtime import open_worker
-from tests.conftest import FAST_RETRY
+from core.team_models import CommentState, NoticeKind, ReviewNotice
 from tests.fake_telegram import FakeTelegram
-from tests.support.app import BotApp, Person
-from tests.support.people import seeded
+from tests.support.app import BotApp
 from tests.support.review_notices import (
-    Scene,
     add_comment,
     add_notices,
     add_user,
-    build_scene,
     notices,
-    user_id_of,
     wait_for_notices,
 )
+from tests.support.review_team import GROUP_CHAT, review_team, wake
 from tests.support.smtp import body_html, body_text
-
-GROUP_CHAT = -1001234
-
-
-async def _team(
-    app: BotApp, *, member_language: str = "en", group: bool = False, versions: int = 2
-) -> tuple[Scene, dict[str, Person]]:
-    """Olga owns "Backend", Rob reviews in it, Mia is a member and sent calc.py v2."""
-    people = {
-        "Olga": await seeded(app, "olga@example.com"),
-        "Rob": await seeded(app, "rob@example.com"),
-        "Mia": await seeded(app, "mia@example.com", language_code=member_language),
-    }
-    for person in people.values():
-        person.chat.open_chat()
-    roles = {"Olga": TeamRole.OWNER, "Rob": TeamRole.REVIEWER, "Mia": TeamRole.MEMBER}
-    members = {
-        name: (await user_id_of(app.session_factory, person.chat.id), roles[name])
-        for name, person in people.items()
-    }
-    if group:
-        app.telegram.in_group(people["Olga"].chat, GROUP_CHAT)
-    scene = await build_scene(
-        app.session_factory,
-        members,
-        member="Mia",
-        versions=versions,
-        submitted=2,
-        group_chat_id=GROUP_CHAT if group else None,
-    )
-    return scene, people
-
-
-async def _wake(app: BotApp) -> None:
-    await app.resources.wakeup.notify()
 
 
 async def test_a_submission_reaches_each_reviewer_in_chat_and_by_email_with_marks(
     bot_app: BotApp, worker: Worker
 ) -> None:
-    scene, people = await _team(bot_app, group=True)
+    scene, people = await review_team(bot_app, group=True)
     ids = await add_notices(
         bot_app.session_factory, scene, NoticeKind.SUBMITTED, to=["Olga", "Rob"],
         actor="Mia", group=True,
     )  # fmt: skip
-    await _wake(bot_app)
+    await wake(bot_app)
 
     message = await people["Rob"].chat.next_screen()
     lines = message.text.splitlines()
@@ -127,7 +86,7 @@ async def test_a_submission_reaches_each_reviewer_in_chat_and_by_email_with_mark
 async def test_changes_requested_reach_the_member_in_russian_with_the_comments_by_line(
     bot_app: BotApp, worker: Worker
 ) -> None:
-    scene, people = await _team(bot_app, member_language="ru", group=True)
+    scene, people = await review_team(bot_app, member_language="ru", group=True)
     add = bot_app.session_factory
     await add_comment(add, scene, author="Rob", body="name <b>it</b> better", lines=(3, 3))
     await add_comment(add, scene, author="Rob", body="split this", lines=(12, 14))
@@ -139,7 +98,7 @@ async def test_changes_requested_reach_the_member_in_russian_with_the_comments_b
     ids = await add_notices(
         add, scene, NoticeKind.CHANGES_REQUESTED, to=["Mia"], actor="Rob", group=True
     )
-    await _wake(bot_app)
+    await wake(bot_app)
 
     message = await people["Mia"].chat.next_screen()
     assert message.text.splitlines() == [
@@ -173,7 +132,7 @@ async def test_changes_requested_reach_the_member_in_russian_with_the_comments_b
 async def test_a_resubmission_shows_open_comments_at_their_new_lines_with_resolve_buttons(
     bot_app: BotApp, worker: Worker
 ) -> None:
-    scene, people = await _team(bot_app)
+    scene, people = await review_team(bot_app)
     add = bot_app.session_factory
     await add_comment(add, scene, author="Rob", body="moved", lines=(3, 3), at=(8, 8))
     changed = await add_comment(
@@ -184,7 +143,7 @@ async def test_a_resubmission_shows_open_comments_at_their_new_lines_with_resolv
         add, scene, author="Rob", body="gone", lines=(20, 20), state=CommentState.OUTDATED
     )
     await add_notices(add, scene, NoticeKind.RESUBMITTED, to=["Rob"], actor="Mia")
-    await _wake(bot_app)
+    await wake(bot_app)
 
     message = await people["Rob"].chat.next_screen()
     lines = message.text.splitlines()
@@ -213,27 +172,27 @@ async def test_a_resubmission_shows_open_comments_at_their_new_lines_with_resolv
 async def test_taken_approved_withdrawn_and_blocked_each_say_what_happened(
     bot_app: BotApp, worker: Worker
 ) -> None:
-    scene, people = await _team(bot_app, versions=3)
+    scene, people = await review_team(bot_app, versions=3)
     add, chat = bot_app.session_factory, {name: p.chat for name, p in people.items()}
     telegram = (DeliveryChannel.TELEGRAM,)
     await add_notices(add, scene, NoticeKind.IN_REVIEW, to=["Mia", "Olga"], actor="Rob",
                       channels=telegram)  # fmt: skip
-    await _wake(bot_app)
+    await wake(bot_app)
     assert (await chat["Mia"].next_screen()).text == "👀 Rob is reviewing calc.py v2 (Backend)"
     assert (await chat["Olga"].next_screen()).text == "👀 Rob took calc.py v2 of Mia (Backend)"
 
     await add_notices(add, scene, NoticeKind.APPROVED, to=["Mia"], actor="Rob", channels=telegram)
-    await _wake(bot_app)
+    await wake(bot_app)
     assert (await chat["Mia"].next_screen()).text == "✅ Rob approved calc.py v2 (Backend)"
 
     await add_notices(add, scene, NoticeKind.WITHDRAWN, to=["Rob"], actor="Mia", channels=telegram)
-    await _wake(bot_app)
+    await wake(bot_app)
     withdrawn = await chat["Rob"].next_screen()
     assert withdrawn.text == "↩️ Mia withdrew calc.py from review (Backend)"
     assert withdrawn.buttons == []
 
     await add_notices(add, scene, NoticeKind.BLOCKED, to=["Mia"], actor=None, version=3)
-    await _wake(bot_app)
+    await wake(bot_app)
     blocked = await chat["Mia"].next_screen()
     assert blocked.text.splitlines() == [
         "⛔ calc.py v3 did not pass Backend's gate: 7 issues, at most 2",
@@ -253,7 +212,7 @@ async def test_taken_approved_withdrawn_and_blocked_each_say_what_happened(
 async def test_a_refused_chat_fails_for_good_with_the_reason_while_the_email_goes(
     bot_app: BotApp, worker: Worker, fake_telegram: FakeTelegram
 ) -> None:
-    scene, people = await _team(bot_app)
+    scene, people = await review_team(bot_app)
     fake_telegram.expect_refusal("blocked")
     fake_telegram.block(people["Mia"].chat.id)
     nobody = await add_user(bot_app.session_factory, "nochat@example.com", telegram_id=None)
@@ -264,7 +223,7 @@ async def test_a_refused_chat_fails_for_good_with_the_reason_while_the_email_goe
         add, scene, NoticeKind.WITHDRAWN, to=["Nobody"], actor="Mia",
         channels=(DeliveryChannel.TELEGRAM,), group=True,  # no group chat is linked
     )  # fmt: skip
-    await _wake(bot_app)
+    await wake(bot_app)
 
     failed = await wait_for_notices(add, [mia[0], *rest], DeliveryStatus.FAILED)
     assert "blocked" in str(failed[mia[0]].last_error)
@@ -279,14 +238,14 @@ async def test_a_refused_chat_fails_for_good_with_the_reason_while_the_email_goe
 async def test_an_smtp_outage_delays_the_email_until_the_server_is_back(
     bot_app: BotApp, worker: Worker
 ) -> None:
-    scene, _people = await _team(bot_app)
+    scene, _people = await review_team(bot_app)
     bot_app.smtp.down()
     try:
         [notice] = await add_notices(
             bot_app.session_factory, scene, NoticeKind.APPROVED, to=["Mia"], actor="Rob",
             channels=(DeliveryChannel.EMAIL,),
         )  # fmt: skip
-        await _wake(bot_app)
+        await wake(bot_app)
         for _ in range(200):
             [row] = await notices(bot_app.session_factory)
             if row.last_error:
@@ -303,44 +262,3 @@ async def test_an_smtp_outage_delays_the_email_until_the_server_is_back(
     async with bot_app.session_factory() as session:
         rows = list(await session.scalars(select(ReviewNotice)))
     assert [(r.status, r.last_error) for r in rows] == [(DeliveryStatus.SENT, None)]
-
-
-async def test_a_long_list_of_comments_is_cut_to_one_message_that_says_how_many_more(
-    bot_app: BotApp, worker: Worker
-) -> None:
-    scene, people = await _team(bot_app)
-    for n in range(1, 61):
-        body = f"comment {n}: " + "please rename this " * 20
-        await add_comment(bot_app.session_factory, scene, author="Rob", body=body, lines=(n, n))
-    await add_notices(
-        bot_app.session_factory, scene, NoticeKind.CHANGES_REQUESTED, to=["Mia"], actor="Rob",
-        channels=(DeliveryChannel.TELEGRAM,),
-    )  # fmt: skip
-    await _wake(bot_app)
-
-    message = await people["Mia"].chat.next_screen()
-    lines = message.text.splitlines()
-    assert lines[1].startswith("#1 Line 1: comment 1: please rename")
-    shown = [line for line in lines if line.startswith("#")]
-    assert 5 < len(shown) < 60
-    assert lines[-2] == f"…and {60 - len(shown)} more"
-    assert lines[-1].startswith("Upload the next version of calc.py")
-    assert len(message.text) <= 4096
-
-
-async def test_with_the_mini_app_open_shows_the_submission_in_its_code_view(
-    bot_app: BotApp,
-) -> None:
-    settings = bot_app.settings.model_copy(update={"webapp_url": "https://review.example.com"})
-    resources = replace(bot_app.resources, settings=settings)
-    scene, people = await _team(bot_app)
-    await add_notices(
-        bot_app.session_factory, scene, NoticeKind.SUBMITTED, to=["Rob"], actor="Mia",
-        channels=(DeliveryChannel.TELEGRAM,),
-    )  # fmt: skip
-    async with open_worker(resources, bot_app.bot, retry=FAST_RETRY, identity="webapp-worker"):
-        message = await people["Rob"].chat.next_screen()
-    opened = message.buttons[0][0]
-    assert opened.text == "🌐 Open"
-    assert opened.web_app == f"https://review.example.com/reviews/{scene.submission_id}"
-    assert message.button_texts()[1:] == ["🙋 Take", "✅ Approve", "✏️ Request changes"]

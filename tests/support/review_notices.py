@@ -87,15 +87,6 @@ async def add_user(
         return user.id
 
 
-async def user_id_of(session_factory: SessionFactory, telegram_id: int) -> int:
-    async with session_factory() as session:
-        found = await session.scalar(
-            select(TelegramAccount.user_id).where(TelegramAccount.telegram_id == telegram_id)
-        )
-    assert found is not None
-    return found
-
-
 async def build_scene(
     session_factory: SessionFactory,
     members: dict[str, tuple[int, TeamRole]],  # display name -> (user id, role)
