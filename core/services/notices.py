@@ -1,6 +1,5 @@
-"""Review notices read back: one notice as everything its message needs (`Notice`), and the
-delivery marks of a submission's notices. The rows are written by the review services in the
-same transaction as each status change; checks/review_job.py sends them."""
+"""Review notices read back: one as everything its message needs (`Notice`), and a submission's
+notices as delivery marks (docs/review-notices.md)."""
 
 from dataclasses import dataclass
 from datetime import datetime
