@@ -1,9 +1,10 @@
-"""The scheduler that runs both jobs, and its wake-ups.
+"""The scheduler that runs the jobs, and its wake-ups.
 
-APScheduler runs the check job every CHECK_INTERVAL_SECONDS and the delivery job every
-DELIVERY_INTERVAL_SECONDS, one instance of each at a time, coalescing missed runs. An upload's
-wake-up (and a finished check, for deliveries) runs a job at once; a wake-up that comes while
-the job is running makes it go round once more instead of being lost.
+APScheduler runs the check job every CHECK_INTERVAL_SECONDS, and the delivery job and the review
+notices' job every DELIVERY_INTERVAL_SECONDS, one instance of each at a time, coalescing missed
+runs. A wake-up signal runs the check job and the review job at once (an upload, or a status
+change of a submission), a finished check runs the delivery and review jobs; a wake-up that
+comes while a job is running makes it go round once more instead of being lost.
 """
 
 import asyncio
@@ -99,6 +100,7 @@ class Worker:
         *,
         check_job: Job,
         delivery_job: Job,
+        review_job: Job | None = None,
         check_interval: timedelta,
         delivery_interval: timedelta,
         wakeup: Wakeup,
@@ -107,6 +109,9 @@ class Worker:
         self._stopping = stopping or asyncio.Event()
         self._checks = RepeatingJob("checks", check_job, self._stopping)
         self._deliveries = RepeatingJob("deliveries", delivery_job, self._stopping)
+        self._reviews = (
+            None if review_job is None else RepeatingJob("reviews", review_job, self._stopping)
+        )
         self._wakeup = wakeup
         self._listener: asyncio.Task[None] | None = None
         self.scheduler = AsyncIOScheduler(
@@ -115,6 +120,7 @@ class Worker:
         for job, interval in (
             (self._checks, check_interval),
             (self._deliveries, delivery_interval),
+            *(() if self._reviews is None else ((self._reviews, delivery_interval),)),
         ):
             # A bound coroutine method: APScheduler runs only coroutine functions on the loop.
             self.scheduler.add_job(
@@ -139,7 +145,7 @@ class Worker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
         self.scheduler.pause()
-        jobs = (self._checks, self._deliveries)
+        jobs = self._jobs
         if not await _all_idle(jobs, STOP_GRACE_SECONDS):
             logger.warning(
                 "stopping: the running batch did not finish in time; its claims are given back"
@@ -154,7 +160,21 @@ class Worker:
         self._wake(self._checks)
 
     async def wake_deliveries(self) -> None:
+        """A batch of checks is done: its results, and the review notices it led to."""
         self._wake(self._deliveries)
+        self._wake_reviews()
+
+    async def wake_reviews(self) -> None:
+        self._wake_reviews()
+
+    @property
+    def _jobs(self) -> tuple[RepeatingJob, ...]:
+        others = () if self._reviews is None else (self._reviews,)
+        return (self._checks, self._deliveries, *others)
+
+    def _wake_reviews(self) -> None:
+        if self._reviews is not None:
+            self._wake(self._reviews)
 
     def _wake(self, job: RepeatingJob) -> None:
         job.request()
@@ -163,7 +183,7 @@ class Worker:
             scheduled.modify(next_run_time=utcnow())
 
     async def _listen(self) -> None:
-        """Wake the check job on each upload's signal; while the channel is lost (Redis
+        """Wake the check and review jobs on each signal; while the channel is lost (Redis
         away), the schedule alone runs the jobs, and one warning says so."""
         loop = asyncio.get_running_loop()
         lost = False
@@ -172,6 +192,7 @@ class Worker:
             try:
                 async for _signal in self._wakeup.signals():
                     self._wake(self._checks)
+                    self._wake_reviews()
             except (RedisError, OSError) as error:
                 if loop.time() - listening_since > LISTENER_RESET_SECONDS:
                     lost = False  # it had been listening: this is a new outage

@@ -22,10 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.app import Catalogues, build_bot, build_dispatcher, build_storage
 from bot.in_flight import UpdatesInFlight
 from bot.notify import TelegramResultSender
+from bot.review_notify import TelegramNoticeSender
 from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob
 from checks.outbox import RetryPolicy
 from checks.pruning import PRUNE_INTERVAL, PruningJob
+from checks.review_job import ReviewJob
 from checks.worker import Worker
 from core.clock import SYSTEM_CLOCK, Clock
 from core.config import Settings
@@ -33,10 +35,12 @@ from core.delivery import ResultSender
 from core.i18n import load_translations
 from core.limits import PipelineLimits
 from core.models import DeliveryChannel, utcnow
+from core.notice_delivery import NoticeSender
 from core.ports import Mailer, Wakeup
 from infra.database import SessionFactory, build_engine, build_session_factory
 from infra.mail.emails import EmailTemplates
 from infra.mail.mailers import build_mailer
+from infra.mail.notices import EmailNoticeSender
 from infra.mail.results import EmailResultSender, ReportLinks
 from infra.pacing import Pacer
 from infra.ruff.autofix import RuffFixer
@@ -185,8 +189,15 @@ async def open_worker(
     retry: RetryPolicy | None = None,
     identity: str | None = None,
 ) -> AsyncIterator[Worker]:
-    """The scheduler with the check and delivery jobs, started; stopped on exit."""
+    """The scheduler with the check, delivery and review notice jobs, started; stopped on
+    exit."""
     settings = resources.settings
+    # One pace for every chat message the worker sends: results and review notices.
+    pacer = Pacer(
+        per_second=settings.telegram_messages_per_second,
+        chat_interval=settings.telegram_chat_interval_seconds,
+    )
+    catalogues = Catalogues(resources.translations)
     senders: dict[DeliveryChannel, ResultSender] = {
         DeliveryChannel.EMAIL: EmailResultSender(
             resources.mailer,
@@ -194,13 +205,15 @@ async def open_worker(
             links=ReportLinks.from_settings(settings, bot.token, resources.clock),
         ),
         DeliveryChannel.TELEGRAM: TelegramResultSender(
-            bot,
-            Catalogues(resources.translations),
-            Pacer(
-                per_second=settings.telegram_messages_per_second,
-                chat_interval=settings.telegram_chat_interval_seconds,
-            ),
-            webapp_url=settings.webapp_url,
+            bot, catalogues, pacer, webapp_url=settings.webapp_url
+        ),
+    }
+    notice_senders: dict[DeliveryChannel, NoticeSender] = {
+        DeliveryChannel.EMAIL: EmailNoticeSender(
+            resources.mailer, resources.email_templates, resources.translations
+        ),
+        DeliveryChannel.TELEGRAM: TelegramNoticeSender(
+            bot, catalogues, pacer, webapp_url=settings.webapp_url
         ),
     }
     stopping = asyncio.Event()  # set by Worker.stop: the jobs claim nothing more
@@ -209,6 +222,14 @@ async def open_worker(
     delivery_job = DeliveryJob(
         session_factory=resources.session_factory,
         senders=senders,
+        worker_id=identity,
+        limits=limits,
+        retry=retry or RetryPolicy(),
+        stopping=stopping,
+    )
+    review_job = ReviewJob(
+        session_factory=resources.session_factory,
+        senders=notice_senders,
         worker_id=identity,
         limits=limits,
         retry=retry or RetryPolicy(),
@@ -227,6 +248,7 @@ async def open_worker(
     worker = Worker(
         check_job=check_job,
         delivery_job=delivery_job,
+        review_job=review_job,
         check_interval=timedelta(seconds=settings.check_interval_seconds),
         delivery_interval=timedelta(seconds=settings.delivery_interval_seconds),
         wakeup=resources.wakeup,
