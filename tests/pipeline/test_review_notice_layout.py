@@ -51,4 +51,4 @@ async def test_with_the_mini_app_open_shows_the_submission_in_its_code_view(
     opened = message.buttons[0][0]
     assert opened.text == "🌐 Open"
     assert opened.web_app == f"https://review.example.com/reviews/{scene.submission_id}"
-    assert message.button_texts()[1:] == ["🙋 Take", "✅ Approve", "✏️ Request changes"]
+    assert message.button_texts()[1:] == ["👀 Take", "✅ Approve", "✏️ Request changes"]

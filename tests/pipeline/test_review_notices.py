@@ -51,7 +51,7 @@ async def test_a_submission_reaches_each_reviewer_in_chat_and_by_email_with_mark
         "Reply to this message with 12: text or 12-14: text to comment on lines; without a "
         "number, a general comment."
     )
-    assert message.button_texts() == ["📂 Open", "🙋 Take", "✅ Approve", "✏️ Request changes"]
+    assert message.button_texts() == ["📂 Open", "👀 Take", "✅ Approve", "✏️ Request changes"]
     opened = ReviewCallback(action=ReviewAction.OPEN, submission_id=scene.submission_id)
     assert message.find_button(opened.pack()) is not None
     olga = await people["Olga"].chat.next_screen()

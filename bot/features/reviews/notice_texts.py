@@ -232,7 +232,7 @@ def button_open() -> str:
 
 
 def button_take() -> str:
-    return _("🙋 Take")
+    return _("👀 Take")
 
 
 def button_approve() -> str:
