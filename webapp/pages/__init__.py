@@ -1,9 +1,20 @@
 """The Mini App's pages, one module each; `register_all` adds every one to the app."""
 
 from webapp.app import WebApp
-from webapp.pages import check_log, explain, files, fixes, history, report, report_link, rules
+from webapp.pages import (
+    check_log,
+    explain,
+    files,
+    fixes,
+    history,
+    report,
+    report_link,
+    reviews,
+    rules,
+)
 
 
 def register_all(webapp: WebApp) -> None:
     for module in (files, check_log, rules, history, fixes, report, explain, report_link):
         module.register(webapp)
+    reviews.register(webapp)
