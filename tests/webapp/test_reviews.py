@@ -322,3 +322,26 @@ async def test_comments_follow_the_code_and_a_changed_one_is_resolved(
     fragment = (await mini_app.part(base, cast.reviewer)).text
     assert comments_by_line(fragment) == {8: ["look here"]}
     assert "1 resolved comment" in html_text(fragment)
+
+
+async def test_a_long_files_comments_come_with_the_part_of_their_line(mini_app: MiniApp) -> None:
+    source = "".join(f"value_{n} = {n}\n" for n in range(1, 701)).encode()
+    cast = await a_submission(mini_app, source)
+    await comment(mini_app, cast, 2, "early")
+    await comment(mini_app, cast, 650, "late")
+    base = f"/reviews/{cast.submission_id}"
+
+    first = (await mini_app.part(base, cast.reviewer)).text
+    second = (await mini_app.part(base + "?from=301", cast.reviewer)).text
+    last = (await mini_app.part(base + "?from=601", cast.reviewer)).text
+
+    assert [int(n) for n in re.findall(r'<li id="L(\d+)"', first)] == list(range(1, 301))
+    assert f'href="/app{base}?from=301"' in first
+    assert [int(n) for n in re.findall(r'<li id="L(\d+)"', last)] == list(range(601, 701))
+    assert "data-more" not in last
+    assert "data-part" in second
+    assert f'href="/app{base}?from=601"' in second
+    assert comments_by_line(first) == {2: ["early"]}
+    late = last.split('<li id="L650"', 1)[1].split('<li id="L651"', 1)[0]
+    assert re.findall(r'<p class="comment-body">(.*?)</p>', late) == ["late"]
+    assert 'data-comment-line="650"' in late
