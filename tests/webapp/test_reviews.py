@@ -109,6 +109,10 @@ async def test_the_member_and_a_reviewer_see_the_code_with_each_comment_at_its_l
     assert 'data-comment-line="5"' in reviewer_page
     assert "Withdraw" in member_page
     assert "Withdraw" not in reviewer_page
+    gate_check = (await mini_app.api(suffix, cast.member)).json()["gate"]["check_id"]
+    assert f'href="/app/checks/{gate_check}"' in member_page  # the gate's report: theirs
+    assert f'href="/app/checks/{gate_check}"' not in reviewer_page
+    assert (await mini_app.api(f"/checks/{gate_check}", cast.member)).status == 200
     lists = (await mini_app.api("/reviews", cast.reviewer)).json()
     assert [item["submission_id"] for item in lists["to_review"]] == [cast.submission_id]
     mine = (await mini_app.api("/reviews", cast.member)).json()
