@@ -77,12 +77,12 @@ def gate_checker(mini_app: MiniApp) -> RuffGateChecker:
     return RuffGateChecker(mini_app.bot_app.runtime.dispatcher.workflow_data["ruff_runner"])
 
 
-async def a_submission(mini_app: MiniApp, content: bytes = V2) -> Cast:
+async def a_submission(mini_app: MiniApp, content: bytes = V2, *, language: str = "en") -> Cast:
     """Olga owns the team, Rita reviews in it, Max sent `homework_7.py` (passing the gate),
-    Tim is a member too; Oscar is in no team."""
+    Tim is a member too; Oscar is in no team. Their Telegram speaks `language`."""
     app = mini_app.bot_app
     people = {
-        role: await seeded(app, f"{role}@example.org")
+        role: await seeded(app, f"{role}@example.org", language_code=language)
         for role in ("owner", "reviewer", "member", "teammate", "outsider")
     }
     ids = {role: await user_id(mini_app, person) for role, person in people.items()}

@@ -4,7 +4,9 @@ the team's reviewers, nobody else), comments landing at their lines, bad input a
 the chat's words, and the steps offered and allowed where the core allows them. The teams and
 the submission are seeded with the core services (the chat's screens are tested elsewhere)."""
 
+import asyncio
 import re
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -349,3 +351,39 @@ async def test_a_long_files_comments_come_with_the_part_of_their_line(mini_app: 
     late = last.split('<li id="L650"', 1)[1].split('<li id="L651"', 1)[0]
     assert re.findall(r'<p class="comment-body">(.*?)</p>', late) == ["late"]
     assert 'data-comment-line="650"' in late
+
+
+async def test_the_page_speaks_the_persons_language(mini_app: MiniApp) -> None:
+    cast = await a_submission(mini_app, language="ru")
+    await comment(mini_app, cast, 4, "проверьте")
+    base = f"/reviews/{cast.submission_id}"
+
+    page = await mini_app.part(base, cast.reviewer)
+    refused = await post(mini_app, cast.reviewer, base + "/comments", {"first_line": 99})
+
+    assert page.headers["Content-Language"] == "ru"
+    text = html_text(page.text)
+    assert "Ревью: homework_7.py, версия 1" in text
+    assert "0 замечаний, допустимо не больше 0" in text
+    assert 'aria-label="Комментарий к строке 5"' in page.text
+    assert comments_by_line(page.text) == {4: ["проверьте"]}
+    assert refused["http"] == 422
+
+
+async def test_a_step_wakes_the_worker_to_send_its_notices_at_once(mini_app: MiniApp) -> None:
+    cast = await a_submission(mini_app)
+    signals = mini_app.bot_app.resources.wakeup.signals()
+    assert isinstance(signals, AsyncGenerator)
+
+    async def next_signal() -> None:
+        await anext(signals)
+
+    woken = asyncio.create_task(next_signal())
+    await asyncio.sleep(0.3)  # subscribed (Redis pub/sub on the services stack)
+    assert not woken.done()
+
+    taken = await post(mini_app, cast.reviewer, f"/reviews/{cast.submission_id}/take")
+
+    assert taken["http"] == 200
+    await asyncio.wait_for(woken, timeout=5)
+    await signals.aclose()
