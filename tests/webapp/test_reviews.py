@@ -329,6 +329,14 @@ async def test_comments_follow_the_code_and_a_changed_one_is_resolved(
     assert comments_by_line(fragment) == {8: ["look here"]}
     assert "1 resolved comment" in html_text(fragment)
 
+    await resubmit(mini_app, cast, V3.replace(b"value_3 = 3\n", b""))  # its line is gone
+    fragment = (await mini_app.part(base, cast.reviewer)).text
+    assert comments_by_line(fragment) == {}
+    outdated = html_text(fragment.split('id="outdated-heading"', 1)[1].split("</section>")[0])
+    assert "Outdated: their lines are gone" in outdated
+    assert "look here" in outdated
+    assert "value_3 = 3" in outdated  # the code it was written on
+
 
 async def test_a_long_files_comments_come_with_the_part_of_their_line(mini_app: MiniApp) -> None:
     source = "".join(f"value_{n} = {n}\n" for n in range(1, 701)).encode()
