@@ -9,10 +9,19 @@ from sqlalchemy import select
 
 from checks.worker import Worker
 from core.models import Check, File, FileStatus, FileVersion, User
-from core.team_models import Team, TeamMember, TeamRole
+from core.team_models import (
+    CommentState,
+    ReviewComment,
+    Submission,
+    SubmissionStatus,
+    Team,
+    TeamMember,
+    TeamRole,
+)
 from reviewbot.telegram_side import webapp_deps
 from tests.support.people import seeded
 from tests.support.results import assert_result
+from tests.support.reviews import a_review_of
 from tests.support.webapp import MiniApp
 from webapp.build import build_webapp
 
@@ -66,11 +75,16 @@ async def test_every_route_refuses_strangers_and_shows_nothing_of_anyone(
         )
         team_id = team.id
         await session.commit()
+    # Ann's file under review in a team Carol owns, with a comment of Carol's on it.
+    carol = await seeded(mini_app.bot_app, "carol@example.com")
+    submission_id, comment_id = await a_review_of(mini_app, ann, carol, file_id)
     ids = {
         "file_id": str(file_id),
         "check_id": str(check_id),
         "rule_code": "F401",
         "team_id": str(team_id),
+        "submission_id": str(submission_id),
+        "comment_id": str(comment_id),
     }
     routes = _routes(mini_app)
     assert len(routes) >= 20, routes  # the walk found the pages and actions
@@ -88,6 +102,9 @@ async def test_every_route_refuses_strangers_and_shows_nothing_of_anyone(
 
     async with mini_app.bot_app.session_factory() as session:
         file = await session.get_one(File, file_id)
+        submission = await session.get_one(Submission, submission_id)
+        remark = await session.get_one(ReviewComment, comment_id)
     assert (file.status, file.current_version) == (FileStatus.CHECKED, 1)
+    assert (submission.status, remark.state) == (SubmissionStatus.SUBMITTED, CommentState.OPEN)
     mine = await mini_app.api(f"/files/{file_id}", ann)
     assert mine.json()["file"]["name"] == "ann_private.py"

@@ -84,7 +84,9 @@ async def test_choosing_a_preset_marks_it_and_the_next_check_uses_it(
     # The page the form shows next: the change confirmed, strict marked.
     after = await mini_app.part("/rules?done=preset", ana)
     shown = _text(after.text)
-    assert shown.startswith("Files Check log Rules Review rules Your next checks use strict.")
+    assert shown.startswith(
+        "Files Reviews Check log Rules Review rules Your next checks use strict."
+    )
     assert 'value="strict"' not in after.text  # marked current, not offered
     assert 'value="default"' in after.text
     assert '<li class="rules-preset" aria-current="true" data-preset="strict">' in after.text

@@ -10,11 +10,23 @@ from webapp.pages import (
     history,
     report,
     report_link,
+    reviews,
     rules,
 )
 
 
 def register_all(webapp: WebApp) -> None:
-    modules = (files, check_log, rules, history, fixes, report, explain, report_link, dashboard)
+    modules = (
+        files,
+        check_log,
+        rules,
+        history,
+        fixes,
+        report,
+        explain,
+        report_link,
+        dashboard,
+        reviews,
+    )
     for module in modules:
         module.register(webapp)

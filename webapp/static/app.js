@@ -117,12 +117,16 @@
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
     message(form, "");
+    var line = form.closest("li[data-line]");  // a form on a line: back to that line after
     return fetch(form.dataset.api, authorized(options))
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           buttons.forEach(function (b) { b.disabled = false; });
           if (!response.ok) { message(form, body.message || body.error || String(response.status)); return; }
-          if (form.dataset.then) { load(form.dataset.then, true); } else { reload(); }
+          if (form.dataset.then) { load(form.dataset.then, true); return; }
+          var anchor = form.dataset.revealComment !== undefined && body.comment_id ?
+            "comment-" + body.comment_id : (line && line.id);
+          reload().then(function () { if (anchor) { reveal(anchor, 0); } });
         });
       })
       .catch(function () { buttons.forEach(function (b) { b.disabled = false; }); message(form, "—"); });
@@ -150,10 +154,10 @@
   }, { rootMargin: "800px" }) : null;
 
   function loadMore(link) {
-    if (link.dataset.loading) { return; }
+    if (link.loading) { return link.loading; }
     link.dataset.loading = "1";
     var target = new URL(link.href, window.location.href);
-    fetch(base + "/part" + suffixOf(target.pathname) + target.search, authorized())
+    link.loading = fetch(base + "/part" + suffixOf(target.pathname) + target.search, authorized())
       .then(function (response) { return response.text(); })
       .then(function (html) {
         var holder = document.createElement("template");
@@ -168,6 +172,54 @@
           if (next) { enhance(next.parentNode || document); }
         }
       });
+    return link.loading;
+  }
+
+  // An element of a long page that may be in a part not loaded yet: load parts until it is
+  // there, then show it and give it the focus (a line: its button).
+  function reveal(id, tries) {
+    var target = document.getElementById(id);
+    if (target) {
+      target.scrollIntoView({ block: "center" });
+      var focus = target.matches("[tabindex]") ? target : target.querySelector("button, a, [tabindex]");
+      if (focus) { focus.focus({ preventScroll: true }); }
+      return;
+    }
+    var more = document.querySelector("[data-more-into] a[data-more]");
+    if (more && tries < 100) { loadMore(more).then(function () { reveal(id, tries + 1); }); }
+  }
+
+  // A line comment (review page): the form under the line whose number was tapped.
+  function openLineForm(button) {
+    closeLineForm(false);
+    var template = document.getElementById("line-form-template");
+    var line = button.closest("li[data-line]");
+    if (!template || !line) { return; }
+    var form = template.content.querySelector("form").cloneNode(true);
+    var number = button.dataset.commentLine;
+    form.dataset.opener = number;
+    form.querySelector("[name=first_line]").value = number;
+    var to = form.querySelector("[name=last_line]");
+    to.min = number;
+    to.placeholder = number;
+    var title = form.querySelector(".line-form-title");
+    title.textContent = title.dataset.title.replace("{line}", number);
+    title.id = "line-form-title";
+    form.setAttribute("aria-labelledby", "line-form-title");
+    line.appendChild(form);
+    button.setAttribute("aria-expanded", "true");
+    form.querySelector("textarea").focus();
+  }
+
+  function closeLineForm(giveFocusBack) {
+    var form = document.querySelector("form.line-form");
+    if (!form) { return; }
+    var opener = document.querySelector('[data-comment-line="' + form.dataset.opener + '"]');
+    form.remove();
+    if (opener) {
+      opener.setAttribute("aria-expanded", "false");
+      if (giveFocusBack) { opener.focus(); }
+    }
   }
 
   function enhance(scope) {
@@ -180,6 +232,8 @@
     var element = event.target.closest("a, button");
     if (!element) { return; }
     if (element.dataset.more) { event.preventDefault(); loadMore(element); return; }
+    if (element.dataset.commentLine) { openLineForm(element); return; }
+    if (element.dataset.cancelLineForm !== undefined) { closeLineForm(true); return; }
     if (element.dataset.reveal) {
       var panel = document.getElementById(element.dataset.reveal);
       panel.hidden = false;
@@ -219,6 +273,12 @@
   document.addEventListener("change", function (event) {
     var form = event.target.form;
     if (form && form.dataset.get && form.dataset.autosubmit !== undefined) { form.requestSubmit(); }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && event.target.closest && event.target.closest("form.line-form")) {
+      closeLineForm(true);
+    }
   });
 
   window.addEventListener("popstate", reload);
