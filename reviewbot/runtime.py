@@ -27,6 +27,7 @@ from checks.check_job import CheckJob
 from checks.delivery_job import DeliveryJob
 from checks.outbox import RetryPolicy
 from checks.pruning import PRUNE_INTERVAL, PruningJob
+from checks.resubmissions import ResubmissionStep
 from checks.review_job import ReviewJob
 from checks.worker import Worker
 from core.clock import SYSTEM_CLOCK, Clock
@@ -227,6 +228,9 @@ async def open_worker(
         retry=retry or RetryPolicy(),
         stopping=stopping,
     )
+    check_runner = runner or RuffRunner(
+        ruff_path=settings.ruff_path or None, max_issues=settings.max_issues_per_check
+    )
     review_job = ReviewJob(
         session_factory=resources.session_factory,
         senders=notice_senders,
@@ -234,13 +238,12 @@ async def open_worker(
         limits=limits,
         retry=retry or RetryPolicy(),
         stopping=stopping,
+        # First the members' next versions under review: judged by their team's gate.
+        before=ResubmissionStep(resources.session_factory, RuffGateChecker(check_runner)),
     )
     check_job = CheckJob(
         session_factory=resources.session_factory,
-        runner=runner
-        or RuffRunner(
-            ruff_path=settings.ruff_path or None, max_issues=settings.max_issues_per_check
-        ),
+        runner=check_runner,
         worker_id=identity,
         limits=limits,
         stopping=stopping,

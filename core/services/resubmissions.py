@@ -1,7 +1,8 @@
 """A submission's next version: when the member uploads a new version of a file under review,
-its comments follow the code to it, and once its usual check has run the version is judged by
-the team's gate: passing, it goes back to review as a resubmission (with its open comments at
-their new lines); failing, the member is told what blocks it.
+once its usual check has run the version is judged by the team's gate: passing, its comments
+follow the code to it and it goes back to review as a resubmission (with its open comments at
+their new lines); failing, the member is told what blocks it and the review stays on the
+version before.
 
 Run by the worker (checks/review_job.py). Each (submission, version) is judged once: the gate's
 run is unique per pair, so a second worker that gets there too rolls back."""
@@ -59,11 +60,9 @@ async def waiting_versions(session: AsyncSession, limit: int = 20) -> list[NextV
 async def judge_next_version(
     session: AsyncSession, checker: GateChecker, waiting: NextVersion
 ) -> bool:
-    """Carry the comments, judge the version, resubmit or tell the member; False when another
-    worker judged it first (nothing written here)."""
+    """Judge the version: passing, carry the comments to it and resubmit; failing, tell the
+    member. False when another worker judged it first, or the review closed meanwhile."""
     submission = await session.get_one(Submission, waiting.submission_id)
-    await carry_comments(session, submission.id, waiting.version_id)
-    await session.commit()
     team_id, member_id, file_id = submission.team_id, submission.member_id, submission.file_id
     verdict = await judge_version(session, checker, team_id=team_id, version_id=waiting.version_id)
     submission = await session.get_one(Submission, waiting.submission_id, populate_existing=True)
@@ -84,6 +83,9 @@ async def judge_next_version(
         await session.rollback()
         return False
     if verdict.passed:
+        # The comments go to the version that goes to review (from wherever they stand: a
+        # version that failed the gate in between never becomes the one under review).
+        await carry_comments(session, submission.id, waiting.version_id)
         submission.version_id = waiting.version_id
         submission.status = S.RESUBMITTED
         event = SubmissionEvent(

@@ -61,7 +61,7 @@ async def add_comment(
 ) -> ReviewComment:
     """A reviewer's comment on the version under review."""
     submission = await _for_commenting(session, reviewer_id, submission_id)
-    body = draft.body.replace("\x00", "")
+    body = draft.body.replace("\x00", "").strip()
     if not body or len(body) > MAX_COMMENT_LENGTH:
         raise CommentRefusedError(MAX_COMMENT_LENGTH)
     line_text = ""

@@ -331,3 +331,33 @@ async def test_deleting_the_file_withdraws_its_review_and_tells_the_reviewers(
         submission = await session.get_one(Submission, sent.submission_id)
         assert submission.status is SubmissionStatus.WITHDRAWN
     assert (NoticeKind.WITHDRAWN, ids["reviewer"]) in await _notices(session_factory)
+
+
+async def test_a_version_failing_the_gate_leaves_the_review_and_its_comments_where_they_were(
+    session_factory: SessionFactory, checker: RuffGateChecker
+) -> None:
+    ids = await _people(session_factory)
+    file_id = await _upload(session_factory, ids, V2)
+    async with session_factory() as session:
+        sent = await submit_for_review(
+            session, checker, user_id=ids["member"], file_id=file_id, team_id=ids["team"]
+        )
+        assert sent.submission_id is not None
+        await add_comment(session, ids["reviewer"], sent.submission_id, parse_comment("3: x"))
+        await request_changes(session, ids["reviewer"], sent.submission_id)
+    await _upload(session_factory, ids, b"import os\n" + V3.encode())  # fails: F401
+    async with session_factory() as session:
+        [waiting] = await waiting_versions(session)
+        assert await judge_next_version(session, checker, waiting)
+        view = await submission_view(session, ids["reviewer"], sent.submission_id)
+    assert (view.status, view.version) == (SubmissionStatus.CHANGES_REQUESTED, 1)
+    assert [(c.state, c.first_line) for c in view.comments] == [(CommentState.OPEN, 3)]
+    assert (NoticeKind.BLOCKED, ids["member"]) in await _notices(session_factory)
+
+    await _upload(session_factory, ids, V3.encode())
+    async with session_factory() as session:
+        [waiting] = await waiting_versions(session)
+        assert await judge_next_version(session, checker, waiting)
+        view = await submission_view(session, ids["reviewer"], sent.submission_id)
+    assert (view.status, view.version) == (SubmissionStatus.RESUBMITTED, 3)
+    assert [(c.state, c.first_line) for c in view.comments] == [(CommentState.OPEN, 8)]
