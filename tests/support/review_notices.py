@@ -170,8 +170,8 @@ async def _gate_check(
     )
     session.add(check)
     await session.flush()
-    if not judged:
-        return check.id
+    # Every version is judged: those up to the one under review passed the gate, the later
+    # ones were stopped by it (else the worker's resubmission step would judge them now).
     session.add(
         GateRun(
             team_id=scene.team_id,
@@ -180,8 +180,8 @@ async def _gate_check(
             version_id=version_id,
             submission_id=scene.submission_id,
             check_id=check.id,
-            passed=True,
-            issue_count=1,
+            passed=judged,
+            issue_count=1 if judged else 7,
         )
     )
     return check.id
@@ -234,20 +234,15 @@ async def add_notices(
     number = version or scene.submitted
     async with session_factory() as session:
         event_id = gate_run_id = None
-        if kind is NoticeKind.BLOCKED:
-            run = GateRun(
-                team_id=scene.team_id,
-                member_id=scene.users[to[0]],
-                file_id=scene.file_id,
-                version_id=scene.versions[number],
-                submission_id=scene.submission_id,
-                check_id=scene.checks[number],
-                passed=False,
-                issue_count=7,
+        if kind is NoticeKind.BLOCKED:  # the run that stopped that version (build_scene)
+            gate_run_id = await session.scalar(
+                select(GateRun.id).where(
+                    GateRun.submission_id == scene.submission_id,
+                    GateRun.version_id == scene.versions[number],
+                    GateRun.passed.is_(False),
+                )
             )
-            session.add(run)
-            await session.flush()
-            gate_run_id = run.id
+            assert gate_run_id is not None, f"version {number} was not stopped by the gate"
         else:
             event = SubmissionEvent(
                 submission_id=scene.submission_id,
