@@ -16,8 +16,9 @@ from sqlalchemy.orm import aliased
 
 from core.models import CheckState, DeliveryChannel, File, FileStatus, FileVersion
 from core.services.gate import GateChecker, judge_version, record_gate_run
+from core.services.notice_rows import notify
 from core.services.review_comments import carry_comments
-from core.services.submissions import S, notify
+from core.services.submissions import S
 from core.team_models import GateRun, NoticeKind, ReviewNotice, Submission, SubmissionEvent
 
 OPEN_STATUSES = [status for status in S if status.open]

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.comment_carry import carry_comment, code_lines
 from core.models import DeliveryChannel, FileVersion, utcnow
+from core.services.notice_rows import REVIEWING_ROLES
 from core.services.submissions import (
-    REVIEWING_ROLES,
     visible_submission,
 )
 from core.team_errors import (

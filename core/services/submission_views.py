@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.comment_carry import code_lines
 from core.models import Check, File, FileVersion
 from core.review import Issue
+from core.services.notice_rows import REVIEWING_ROLES
 from core.services.submissions import (
     APPROVE_FROM,
     CHANGES_FROM,
-    REVIEWING_ROLES,
     TAKE_FROM,
     visible_submission,
 )
