@@ -6,9 +6,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.features.fallback import texts as fallback_texts
-from bot.features.reviews import texts as review_texts
 from bot.features.rules import texts as rules_texts
 from bot.shared import limit_texts
+from bot.shared import texts as shared_texts
 from bot.shared.formatting import quote
 from bot.shared.team_error_texts import team_error_text
 from bot.shared.texts import file_not_found, size_label, something_went_wrong
@@ -186,10 +186,10 @@ def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - on
             return _(
                 "This file is already under review in that team ({status}). Its latest "
                 "version goes to the reviewer by itself once it passes the gate: see /reviews."
-            ).format(status=review_texts.status_label(status))
+            ).format(status=shared_texts.submission_status(status))
         case team_errors.SubmissionStatusError(status=status):
             return _("Not possible now: the submission is {status}.").format(
-                status=review_texts.status_label(status)
+                status=shared_texts.submission_status(status)
             )
         case team_errors.OwnSubmissionError():
             return _("You cannot review your own file.")

@@ -5,6 +5,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.shared.formatting import number
+from core.team_models import SubmissionStatus
 
 
 def size_label(size: int) -> str:
@@ -43,3 +44,20 @@ def download_failed() -> str:
 
 def file_not_found() -> str:
     return _("File not found.")
+
+
+def submission_status(status: SubmissionStatus) -> str:
+    """Where a submission is, in a few words (the review screens, the dashboard)."""
+    match status:
+        case SubmissionStatus.SUBMITTED:
+            return _("submitted")
+        case SubmissionStatus.IN_REVIEW:
+            return _("in review")
+        case SubmissionStatus.CHANGES_REQUESTED:
+            return _("changes requested")
+        case SubmissionStatus.RESUBMITTED:
+            return _("resubmitted")
+        case SubmissionStatus.APPROVED:
+            return _("approved")
+        case SubmissionStatus.WITHDRAWN:
+            return _("withdrawn")

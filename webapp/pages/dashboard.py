@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from bot.features.dashboard import texts as dashboard_texts
+from bot.shared import texts as shared_texts
 from core import team_exports
 from core.services.dashboard import Dashboard, team_dashboard
 from core.services.dashboard_exports import DashboardExport, dashboard_export
@@ -57,7 +58,7 @@ async def dashboard_page(ctx: Ctx) -> Page:
         "dashboard/dashboard.html",
         DashboardPage(dashboard=dashboard, exports={url: name for _l, url, name in downloads}),
         {
-            "statuses": {status: dashboard_texts.status_label(status) for status in STATUSES},
+            "statuses": {status: shared_texts.submission_status(status) for status in STATUSES},
             "downloads": downloads,
         },
     )

@@ -7,6 +7,7 @@ from babel.numbers import format_decimal
 
 from bot.features.reports.texts import TELEGRAM_TEXT_LIMIT, shorten, telegram_length
 from bot.shared.formatting import quote
+from bot.shared.texts import submission_status
 from core.services.dashboard import Dashboard, MemberFigures
 from core.services.gate_rules import RuleCount, Stuck
 from core.team_models import SubmissionStatus
@@ -25,22 +26,6 @@ STATUS_MARKS = {
     SubmissionStatus.APPROVED: "✅",
     SubmissionStatus.WITHDRAWN: "↩️",
 }
-
-
-def status_label(status: SubmissionStatus) -> str:
-    match status:
-        case SubmissionStatus.SUBMITTED:
-            return _("submitted")
-        case SubmissionStatus.IN_REVIEW:
-            return _("in review")
-        case SubmissionStatus.CHANGES_REQUESTED:
-            return _("changes requested")
-        case SubmissionStatus.RESUBMITTED:
-            return _("resubmitted")
-        case SubmissionStatus.APPROVED:
-            return _("approved")
-        case SubmissionStatus.WITHDRAWN:
-            return _("withdrawn")
 
 
 def percent(rate: float | None) -> str:
@@ -123,7 +108,7 @@ def member_block(member: MemberFigures) -> str:
     shown = member.submissions[:MAX_SHOWN_SUBMISSIONS]
     lines += [
         f"{STATUS_MARKS[line.status]} {quote(shorten(line.file_name, MAX_NAME))} "
-        f"v{line.version}: {status_label(line.status)}"
+        f"v{line.version}: {submission_status(line.status)}"
         for line in shown
     ]
     if len(member.submissions) > len(shown):

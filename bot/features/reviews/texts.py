@@ -6,6 +6,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot.features.reports.texts import issue_line, shorten, telegram_length
 from bot.shared.formatting import quote, when
+from bot.shared.texts import submission_status
 from core.services.submission_views import (
     CommentView,
     EventView,
@@ -16,7 +17,7 @@ from core.services.submission_views import (
 )
 from core.services.submissions import SubmitOutcome
 from core.source_excerpts import visible
-from core.team_models import CommentState, SubmissionStatus
+from core.team_models import CommentState
 
 TELEGRAM_TEXT_LIMIT = 4096
 MAX_BLOCKING_ISSUES = 10  # the first issues a blocked submission lists
@@ -25,26 +26,12 @@ MAX_SHOWN_COMMENT = 400  # characters of a comment's text on the screen
 MAX_REPORT_LINES = 5  # submissions /report lists
 
 
-def status_label(status: SubmissionStatus) -> str:
-    match status:
-        case SubmissionStatus.SUBMITTED:
-            return _("submitted")
-        case SubmissionStatus.IN_REVIEW:
-            return _("in review")
-        case SubmissionStatus.CHANGES_REQUESTED:
-            return _("changes requested")
-        case SubmissionStatus.RESUBMITTED:
-            return _("resubmitted")
-        case SubmissionStatus.APPROVED:
-            return _("approved")
-        case SubmissionStatus.WITHDRAWN:
-            return _("withdrawn")
-
-
 def file_review_line(review: FileReview) -> str:
     """A line of the file card: where the file stands in one team's review."""
     return _("Review ({team}): {status}, v{version}").format(
-        team=quote(review.team_name), status=status_label(review.status), version=review.version
+        team=quote(review.team_name),
+        status=submission_status(review.status),
+        version=review.version,
     )
 
 
@@ -137,7 +124,9 @@ def comment_lines(number: int, comment: CommentView) -> list[str]:
 
 def _event_line(event: EventView) -> str:
     version = f" · v{event.version}" if event.version is not None else ""
-    return f"{when(event.at)} · {status_label(event.status)} · {_person(event.actor)}{version}"
+    return (
+        f"{when(event.at)} · {submission_status(event.status)} · {_person(event.actor)}{version}"
+    )
 
 
 def _gate_line(view: SubmissionView) -> str:
@@ -160,7 +149,7 @@ def submission_screen(view: SubmissionView) -> str:
             name=quote(view.file_name), version=view.version, team=quote(view.team_name)
         ),
         _("From {member} · {status}").format(
-            member=_person(view.member), status=status_label(view.status)
+            member=_person(view.member), status=submission_status(view.status)
         ),
     ]
     if view.reviewer is not None:
@@ -272,7 +261,7 @@ def _list_line(line: SubmissionLine, *, with_member: bool) -> str:
     member = f" · {_person(line.member)}" if with_member else ""
     return (
         f"• <b>{quote(line.file_name)}</b> v{line.version} · {quote(line.team_name)}{member}"
-        f" · {status_label(line.status)}"
+        f" · {submission_status(line.status)}"
     )
 
 
