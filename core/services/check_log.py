@@ -57,6 +57,8 @@ class LogEntry:
     chat: LogDelivery | None
     # Too many issues to keep: the report lists the first MAX_ISSUES_PER_CHECK of issue_count.
     issues_truncated: bool = False
+    # A check under a team's rules before review (core/services/gate.py): logged, never sent.
+    gate: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def _log_query(user_id: int) -> Select[*tuple[Any, ...]]:
             _Chat.sent_at,
             _Chat.last_error,
             Check.issues_truncated,
+            Check.gate,
         )
         .join(FileVersion, FileVersion.id == Check.version_id)
         .join(File, File.id == FileVersion.file_id)
@@ -141,6 +144,7 @@ def _entry(row: Any) -> LogEntry:
         email=_delivery(*row[12:16]),
         chat=_delivery(*row[16:20]),
         issues_truncated=bool(row[20]),
+        gate=bool(row[21]),
     )
 
 

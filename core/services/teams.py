@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.models import RulePreset
@@ -209,16 +210,28 @@ async def join_team(session: AsyncSession, user_id: int, token: str, shown_as: s
     )
     if already is not None:
         raise AlreadyInTeamError(team.name)
+    team_id, team_name = team.id, team.name
     session.add(
         TeamMember(
-            team_id=team.id,
+            team_id=team_id,
             user_id=user_id,
             role=TeamRole.MEMBER,
             display_name=display_name(shown_as),
         )
     )
-    await session.commit()
-    return await team_view(session, user_id, team.id)
+    try:
+        await session.commit()
+    except IntegrityError as error:  # the link opened twice at once, or the team just deleted
+        await session.rollback()
+        joined = await session.scalar(
+            select(TeamMember.id).where(
+                TeamMember.team_id == team_id, TeamMember.user_id == user_id
+            )
+        )
+        if joined is None:
+            raise InviteNotValidError from error
+        raise AlreadyInTeamError(team_name) from error
+    return await team_view(session, user_id, team_id)
 
 
 async def leave_team(session: AsyncSession, user_id: int, team_id: int) -> str:

@@ -17,7 +17,7 @@ from bot.features.reports.texts import telegram_length
 from bot.features.reviews import texts as review_texts
 from core.config import Settings
 from core.i18n import load_translations
-from core.models import CheckState, File, FileVersion, User
+from core.models import Check, CheckState, Delivery, File, FileVersion, RulePreset, User
 from core.review import Issue
 from core.services.resubmissions import judge_next_version, waiting_versions
 from core.services.submission_views import CommentView, EventView, GateSummary, SubmissionView
@@ -490,3 +490,33 @@ def test_a_long_review_still_fits_one_message(locale: str) -> None:
     assert text.startswith("📋 <b>big.py</b> v3 · Team &lt;A&gt;")
     assert "\n…\n" in text
     assert text.splitlines()[-1].endswith("Max · v3")
+
+
+async def test_a_gate_check_under_other_rules_is_in_the_log_and_never_sent(
+    bot_app: BotApp,
+) -> None:
+    member = await bot_app.registered("max9@example.com", first_name="Max")
+    reviewer = await bot_app.registered("rita9@example.com", first_name="Rita")
+    team_id = await _team(
+        bot_app,
+        "Strict team",
+        {"Max": (member, TeamRole.MEMBER), "Rita": (reviewer, TeamRole.OWNER)},
+    )
+    async with bot_app.session_factory() as session:
+        team = await session.get_one(Team, team_id)
+        team.preset = RulePreset.STRICT  # the member's own rules stay ruff's defaults
+        team.gate_max_issues = 999
+        await session.commit()
+    await member.upload("work.py", b"x = 1\n")
+    await member.chat.click(await _card(member, "work.py"), "📤 Send for review")
+    assert "for review" in (await member.chat.next_screen(timeout=30)).text
+    log = await member.say("/report")
+    gate_lines = [line for line in log.text.splitlines() if line.startswith("    🚦")]
+    assert gate_lines == ["    🚦 a team's gate, before review (its result is not sent)"]
+    async with bot_app.session_factory() as session:
+        gate_checks = list(await session.scalars(select(Check).where(Check.gate.is_(True))))
+        deliveries = await session.scalar(select(func.count()).select_from(Delivery))
+    assert [(check.preset, check.team_id) for check in gate_checks] == [
+        (RulePreset.STRICT, team_id)
+    ]
+    assert deliveries == 0  # no worker here: only the gate's check exists, with no outbox

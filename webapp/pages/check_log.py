@@ -59,6 +59,7 @@ class LogRow:
     result_label: str
     email: DeliveryView | None
     chat: DeliveryView | None
+    gate: bool  # a check under a team's rules before review: not sent
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def _row(entry: LogEntry) -> LogRow:
         result_label=_result_label(entry),
         email=_delivery(DeliveryChannel.EMAIL, entry.email, entry.finished_at),
         chat=_delivery(DeliveryChannel.TELEGRAM, entry.chat, entry.finished_at),
+        gate=entry.gate,
     )
 
 

@@ -74,11 +74,17 @@ def _entry(number: int, entry: LogEntry) -> str:
         when=when(entry.finished_at),
         result=_result(entry),
     )
+    if entry.gate:
+        return f"{head}\n    {gate_check()}"
     marks = (
         f"    {EMAIL_MARK} {delivery_mark(entry.email, entry.finished_at)}"
         f" · {CHAT_MARK} {delivery_mark(entry.chat, entry.finished_at)}"
     )
     return f"{head}\n{marks}"
+
+
+def gate_check() -> str:
+    return _("🚦 a team's gate, before review (its result is not sent)")
 
 
 def check_log_screen(page: CheckLogPage) -> str:
