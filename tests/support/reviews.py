@@ -136,6 +136,8 @@ async def a_review_of(
     """`member`'s file sent to a team `reviewer` owns (its gate lets a few issues through), and
     one comment of the reviewer's on its first line: the submission's and the comment's ids."""
     member_id, reviewer_id = await user_id(mini_app, member), await user_id(mini_app, reviewer)
+    for person in (member, reviewer):  # both started the bot: a running worker may tell them
+        person.chat.open_chat()
     async with mini_app.bot_app.session_factory() as session:
         team = Team(name="Team", invite_token="invite-token-2", gate_max_issues=10)
         session.add(team)
