@@ -100,7 +100,7 @@ async def test_every_issue_is_shown_under_its_line_as_ruff_reports_it(
     assert "<b>&amp;" not in fragment.text
     assert "\u202e" not in text  # the bidi override made visible
     # the line of 9,000 characters scrolls in a box of its own, reachable by keyboard
-    long_line = '<span class="no">2</span><code class="src long" tabindex="0">'
+    long_line = '<span class="ln">2</span><code class="src long" tabindex="0">'
     assert long_line in fragment.text
     assert 'href="/app/explain/F841"' in fragment.text
     fixable = any(i["fixable"] for i in data["issues"])
