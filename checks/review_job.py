@@ -25,6 +25,7 @@ from core.limits import DEFAULT_PIPELINE_LIMITS, PipelineLimits
 from core.models import DeliveryChannel, DeliveryStatus
 from core.notice_delivery import NoticeSend, NoticeSender
 from core.services.notices import Notice, read_notice
+from infra import metrics
 from infra.database import SessionFactory
 
 logger = logging.getLogger(__name__)
@@ -148,6 +149,7 @@ class _Run:
                 worker_id=self._job.worker_id,
             )
         self._held.discard(notice.notice_id)
+        metrics.REVIEW_NOTICES.labels(notice.channel, "sent").inc()
 
     async def _send(self, notice: Notice) -> int | None:
         if notice.channel is DeliveryChannel.TELEGRAM and notice.chat_id is None:
@@ -168,6 +170,8 @@ class _Run:
         self._held.discard(notice.notice_id)
         if status is None:
             return
+        given_up = status is DeliveryStatus.FAILED
+        metrics.REVIEW_NOTICES.labels(notice.channel, "failed" if given_up else "retry").inc()
         log = logger.error if status is DeliveryStatus.FAILED else logger.warning
         log(
             "review notice %s (%s, %s) not sent, now %s: %s",

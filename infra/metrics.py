@@ -39,6 +39,12 @@ DELIVERY_LATENCY = Histogram(
     ["channel"],
     buckets=(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600),
 )
+REVIEW_NOTICES = Counter(
+    "reviewbot_review_notices",
+    "Review notice attempts by channel and status (sent, retry: tried again later, failed: "
+    "given up)",
+    ["channel", "status"],
+)
 TELEGRAM_ERRORS = Counter(
     "reviewbot_telegram_errors",
     "Bot API requests that failed, by kind (network, server, retry_after, unauthorized, "

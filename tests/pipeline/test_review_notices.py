@@ -6,6 +6,7 @@ only delays the email."""
 
 import asyncio
 
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from bot.callbacks import (
@@ -37,6 +38,7 @@ async def test_a_submission_reaches_each_reviewer_in_chat_and_by_email_with_mark
     bot_app: BotApp, worker: Worker
 ) -> None:
     scene, people = await review_team(bot_app, group=True)
+    counted_before = {channel: _counted(channel, "sent") for channel in DeliveryChannel}
     ids = await add_notices(
         bot_app.session_factory, scene, NoticeKind.SUBMITTED, to=["Olga", "Rob"],
         actor="Mia", group=True,
@@ -77,6 +79,11 @@ async def test_a_submission_reaches_each_reviewer_in_chat_and_by_email_with_mark
     async with bot_app.session_factory() as session:
         marks = await submission_notice_marks(session, scene.submission_id)
     assert len(marks) == 5
+    # The metric counts them: two emails, two chat messages and the group's line.
+    counted = {
+        channel: _counted(channel, "sent") - counted_before[channel] for channel in DeliveryChannel
+    }
+    assert counted == {DeliveryChannel.EMAIL: 2, DeliveryChannel.TELEGRAM: 3}
     assert {(m.recipient_id, m.channel) for m in marks} >= {(None, DeliveryChannel.TELEGRAM)}
     assert {m.status for m in marks} == {DeliveryStatus.SENT}
     # Mia sent it: she hears nothing of her own step.
@@ -262,3 +269,9 @@ async def test_an_smtp_outage_delays_the_email_until_the_server_is_back(
     async with bot_app.session_factory() as session:
         rows = list(await session.scalars(select(ReviewNotice)))
     assert [(r.status, r.last_error) for r in rows] == [(DeliveryStatus.SENT, None)]
+
+
+def _counted(channel: DeliveryChannel, status: str) -> float:
+    """reviewbot_review_notices_total of this process, for one channel and status."""
+    labels = {"channel": channel.value, "status": status}
+    return REGISTRY.get_sample_value("reviewbot_review_notices_total", labels) or 0.0

@@ -23,6 +23,7 @@ METRIC_NAMES = [
     "reviewbot_pending_deliveries",
     "reviewbot_deliveries_total",
     "reviewbot_delivery_latency_seconds",
+    "reviewbot_review_notices_total",
     "reviewbot_telegram_errors_total",
     "reviewbot_smtp_errors_total",
     "reviewbot_mail_outages_total",
