@@ -113,9 +113,27 @@ async def submission_replied_to(
 
 
 async def comment_by_reply(
-    session: AsyncSession, reviewer_id: int, *, chat_id: int, message_id: int, text: str
+    session: AsyncSession,
+    reviewer_id: int,
+    *,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    shown_submission_id: int | None = None,
 ) -> ReviewComment:
-    submission_id = await submission_replied_to(session, reviewer_id, chat_id, message_id)
+    """A comment replied to a submission's notice, or to a message that shows the submission
+    (`shown_submission_id`: its screen, whose buttons name it). Replying to a message that
+    shows a submission the person cannot comment on (their own) is no comment at all."""
+    try:
+        submission_id = await submission_replied_to(session, reviewer_id, chat_id, message_id)
+    except NotACommentReplyError:
+        if shown_submission_id is None:
+            raise
+        try:
+            await _for_commenting(session, reviewer_id, shown_submission_id)
+        except (OwnSubmissionError, SubmissionNotFoundError) as error:
+            raise NotACommentReplyError from error
+        submission_id = shown_submission_id
     return await add_comment(session, reviewer_id, submission_id, parse_comment(text))
 
 

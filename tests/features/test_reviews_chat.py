@@ -323,9 +323,14 @@ async def test_the_submission_screen_its_buttons_and_comments_by_reply(
     assert out_of_range.text.startswith(
         "There is no such line: the version under review has 12 lines."
     )
-    # A reply to a message that is not a submission's notice is plain text, as before.
-    assert (await _reply(reviewer, waiting, "3: here?")).text == UNKNOWN_TEXT
+    # A reply to a message that shows no one submission is plain text, as before: the list of
+    # several, a message of no submission, and anything an outsider replies to.
+    several = await reviewer.say("/reviews")
+    assert (await _reply(reviewer, several, "3: here?")).text == UNKNOWN_TEXT
+    assert (await _reply(reviewer, await reviewer.say("/help"), "3: x")).text == UNKNOWN_TEXT
     assert (await _reply(outsider, await outsider.say("/help"), "3: x")).text == UNKNOWN_TEXT
+    # The member replying to their own submission's screen comments nothing either.
+    assert (await _reply(member, own, "3: mine")).text == UNKNOWN_TEXT
     async with bot_app.session_factory() as session:
         assert await session.scalar(select(func.count()).select_from(ReviewComment)) == 4
 
@@ -520,3 +525,26 @@ async def test_a_gate_check_under_other_rules_is_in_the_log_and_never_sent(
         (RulePreset.STRICT, team_id)
     ]
     assert deliveries == 0  # no worker here: only the gate's check exists, with no outbox
+
+
+async def test_a_reviewer_comments_by_replying_to_the_submission_screen(bot_app: BotApp) -> None:
+    member = await bot_app.registered("max10@example.com", first_name="Max")
+    reviewer = await bot_app.registered("rita10@example.com", first_name="Rita")
+    await _team(
+        bot_app, "Team S", {"Max": (member, TeamRole.MEMBER), "Rita": (reviewer, TeamRole.OWNER)}
+    )
+    await member.upload("work.py", V1)
+    await member.chat.click(await _card(member, "work.py"), "📤 Send for review")
+    assert "for review" in (await member.chat.next_screen(timeout=30)).text
+    # Opened from /reviews, not from a notice: its buttons name the one submission it shows.
+    screen = await reviewer.click(await reviewer.say("/reviews"), "work.py v1 · Team S")
+    assert (
+        "Reply to this message with 12: text or 12-14: text to comment on lines; without a "
+        "number, a general comment."
+    ) in screen.text.splitlines()
+    saved = await _reply(reviewer, screen, "2: from the screen")
+    assert saved.text == "💬 Saved on line 2."
+    async with bot_app.session_factory() as session:
+        stored = await session.scalar(select(ReviewComment))
+    assert stored is not None
+    assert (stored.first_line, stored.body) == (2, "from the screen")

@@ -170,6 +170,7 @@ async def on_comment_reply(message: Message, session: AsyncSession, user_id: int
         chat_id=message.chat.id,
         message_id=replied.message_id,
         text=message.text or "",
+        shown_submission_id=_submission_shown(replied),
     )
     await message.answer(
         review_texts.comment_saved(comment.first_line, comment.last_line),
@@ -177,11 +178,31 @@ async def on_comment_reply(message: Message, session: AsyncSession, user_id: int
     )
 
 
+def _submission_shown(replied: Message) -> int | None:
+    """The one submission a message of ours shows (its screen, or what followed a comment),
+    read from its buttons; the services still check who may comment on it."""
+    markup = replied.reply_markup
+    if replied.from_user is None or not replied.from_user.is_bot or markup is None:
+        return None
+    shown: set[int] = set()
+    for row in markup.inline_keyboard:
+        for button in row:
+            data = button.callback_data or ""
+            if data.startswith(REVIEW_PREFIX):
+                try:
+                    shown.add(ReviewCallback.unpack(data).submission_id)
+                except (TypeError, ValueError):
+                    continue
+    # One submission only: a list (/reviews) shows several, and a reply to it names none.
+    return shown.pop() if len(shown) == 1 else None
+
+
 def _from_registered(message: Message, account: AccountView) -> bool:
     """Replies of people without an account go on to be answered as plain text is."""
     return account.user_id is not None
 
 
+REVIEW_PREFIX = ReviewCallback.__prefix__ + ReviewCallback.__separator__
 STEPS = {
     ReviewAction.TAKE,
     ReviewAction.APPROVE,

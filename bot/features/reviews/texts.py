@@ -5,6 +5,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.features.reports.texts import issue_line, shorten, telegram_length
+from bot.features.reviews.notice_texts import reply_hint
 from bot.shared.formatting import quote, when
 from bot.shared.texts import submission_status
 from core.services.submission_views import (
@@ -155,6 +156,8 @@ def submission_screen(view: SubmissionView) -> str:
     if view.reviewer is not None:
         head.append(_("Reviewer: {name}").format(name=quote(view.reviewer)))
     head.append(_gate_line(view))
+    if view.can_comment:
+        head.append(reply_hint())
     sections: list[list[str]] = []
     if view.issues:
         sections.append([_("<b>Issues</b>:"), *(issue_line(issue) for issue in view.issues)])
