@@ -31,6 +31,9 @@ from core.services.accounts import AccountView
 from core.services.fixes import FixGate, FixInProgressError, FixNotStartedError
 from core.services.gate import GateChecker
 
+# How a review button's callback data begins (a replied message's buttons name its submission).
+REVIEW_PREFIX = ReviewCallback.__prefix__ + ReviewCallback.__separator__
+
 
 async def on_submit(
     callback: CallbackQuery,
@@ -202,7 +205,6 @@ def _from_registered(message: Message, account: AccountView) -> bool:
     return account.user_id is not None
 
 
-REVIEW_PREFIX = ReviewCallback.__prefix__ + ReviewCallback.__separator__
 STEPS = {
     ReviewAction.TAKE,
     ReviewAction.APPROVE,
