@@ -59,8 +59,9 @@ async def judge_version(
     session: AsyncSession, checker: GateChecker, *, team_id: int, version_id: int
 ) -> GateVerdict:
     """The verdict of the team's gate on a version, from a check that ran with the team's rules
-    (found or made now, see the module's docstring). Ends the session's transaction; the new
-    check, if any, is committed before this returns."""
+    (found or made now, see the module's docstring). Ends the session's transaction before ruff
+    runs; a new check is added to the next one, and the caller commits it with the gate's run
+    (so a judgement that loses a race leaves no check behind either)."""
     team = await session.get_one(Team, team_id)
     rules = await team_rules(session, team)
     max_issues = team.gate_max_issues
@@ -89,7 +90,7 @@ async def judge_version(
             team_id=team_id,
         )
         session.add(check)
-        await session.commit()
+        await session.flush()
     issues = tuple(Issue.from_json(dict(item)) for item in check.issues)
     return GateVerdict(
         passed=check.result is not CheckResult.ERROR and check.issue_count <= max_issues,

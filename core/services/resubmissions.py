@@ -67,7 +67,8 @@ async def judge_next_version(
     team_id, member_id, file_id = submission.team_id, submission.member_id, submission.file_id
     verdict = await judge_version(session, checker, team_id=team_id, version_id=waiting.version_id)
     submission = await session.get_one(Submission, waiting.submission_id, populate_existing=True)
-    if not submission.status.open:  # withdrawn or approved while ruff ran
+    if not submission.status.open:  # withdrawn or approved while ruff ran: nothing written
+        await session.rollback()
         return False
     run = record_gate_run(
         session,

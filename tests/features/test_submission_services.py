@@ -1,6 +1,8 @@
 """The review use cases below the chat: the gate, each step and who may take it, comments that
 follow the code, and the notices each step leaves in the outbox. Real ruff, both stacks."""
 
+import asyncio
+
 import pytest
 from sqlalchemy import func, select, update
 
@@ -361,3 +363,46 @@ async def test_a_version_failing_the_gate_leaves_the_review_and_its_comments_whe
         view = await submission_view(session, ids["reviewer"], sent.submission_id)
     assert (view.status, view.version) == (SubmissionStatus.RESUBMITTED, 3)
     assert [(c.state, c.first_line) for c in view.comments] == [(CommentState.OPEN, 8)]
+
+
+async def test_two_workers_judging_the_same_next_version_leave_one_judgement(
+    session_factory: SessionFactory, checker: RuffGateChecker
+) -> None:
+    ids = await _people(session_factory)
+    async with session_factory() as session:
+        team = await session.get_one(Team, ids["team"])
+        team.preset = RulePreset.STRICT  # a gate check of its own: each worker runs ruff
+        team.gate_max_issues = 999
+        await session.commit()
+    file_id = await _upload(session_factory, ids, V2)
+    async with session_factory() as session:
+        sent = await submit_for_review(
+            session, checker, user_id=ids["member"], file_id=file_id, team_id=ids["team"]
+        )
+        assert sent.submission_id is not None
+        await request_changes(session, ids["reviewer"], sent.submission_id)
+    await _upload(session_factory, ids, V3.encode())
+    async with session_factory() as session:
+        [waiting] = await waiting_versions(session)
+
+    async def judge() -> bool:
+        async with session_factory() as session:
+            return await judge_next_version(session, checker, waiting)
+
+    outcomes = await asyncio.gather(judge(), judge())
+    assert sorted(outcomes) == [False, True]
+    async with session_factory() as session:
+        runs = await session.scalar(
+            select(func.count())
+            .select_from(GateRun)
+            .where(GateRun.version_id == waiting.version_id)
+        )
+        gate_checks = await session.scalar(
+            select(func.count()).select_from(Check).where(Check.version_id == waiting.version_id)
+        )
+        events = await session.scalar(
+            select(func.count())
+            .select_from(SubmissionEvent)
+            .where(SubmissionEvent.status == SubmissionStatus.RESUBMITTED)
+        )
+    assert (runs, gate_checks, events) == (1, 1, 1)  # the loser left no check behind
