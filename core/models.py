@@ -100,6 +100,11 @@ class ConfirmationPurpose(StrEnum):
     LOGIN = "login"
 
 
+# The id columns are INTEGER: a larger number (from forged callback data or a URL) names no row,
+# and comparing one with an id column fails on PostgreSQL.
+LARGEST_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -19,6 +19,7 @@ from bot.shared import error_texts
 from bot.shared import texts as shared_texts
 from bot.shared.texts import size_label
 from core.errors import DomainError, FileNotFoundForUserError
+from core.models import LARGEST_ID
 from infra.database import DatabaseUnavailableError
 from webapp.auth import NotSignedInError, Viewer, launch_data, viewer_of
 from webapp.deps import WebappDeps
@@ -29,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 
 class PageNotFoundError(Exception):
-    """A page that does not exist for anyone (an unknown rule's explanation): 404."""
+    """A page that does not exist for this person (an unknown rule's explanation, a submission
+    or team they may not see, an id that names nothing): 404 "Nothing here"."""
 
 
 class PageForbiddenError(Exception):
@@ -60,6 +62,14 @@ class Ctx:
         raw = self.request.match_info.get(name, "")
         if not raw.isdigit() or len(raw) > 10:
             raise FileNotFoundForUserError
+        return int(raw)
+
+    def page_id(self, name: str) -> int:
+        """An id from the URL of a page that is not a file's (a submission, a team): anything
+        that names no row is a page that does not exist (404 "Nothing here")."""
+        raw = self.request.match_info.get(name, "")
+        if not raw.isdigit() or not 0 < int(raw) <= LARGEST_ID:
+            raise PageNotFoundError
         return int(raw)
 
     def url(self, suffix: str) -> str:

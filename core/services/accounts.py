@@ -8,10 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import AccountNotFoundError, NotRegisteredError
-from core.models import TelegramAccount, User
+from core.models import LARGEST_ID, TelegramAccount, User
 
 # Row ids are INTEGER columns: anything beyond is a forged id, not a query for PostgreSQL.
-_MAX_ROW_ID = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,7 @@ async def unlink_other(
 ) -> LinkedAccount:
     """Sign another of the user's Telegram accounts out; `AccountNotFoundError` for an id that
     is not one of the user's other accounts (the current one signs out with /logout)."""
-    if not 1 <= account_id <= _MAX_ROW_ID or account_id == current_account_id:
+    if not 1 <= account_id <= LARGEST_ID or account_id == current_account_id:
         raise AccountNotFoundError
     account = (
         await session.execute(

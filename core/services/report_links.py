@@ -6,15 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import FileNotFoundForUserError
-from core.models import Check, File, FileVersion
+from core.models import LARGEST_ID, Check, File, FileVersion
 from core.report_links import link_is_valid, read_link, sign_link
 from core.services.reports import OwnedCheck, own_check_report
 
-_LARGEST_ID = 2**31 - 1  # ids are INTEGER columns
-
 
 async def _owner_and_start(session: AsyncSession, check_id: int) -> tuple[int, datetime] | None:
-    if not 0 < check_id <= _LARGEST_ID:
+    if not 0 < check_id <= LARGEST_ID:
         return None
     row = (
         await session.execute(

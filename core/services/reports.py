@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.diffs import source_lines
 from core.errors import FileNotFoundForUserError
 from core.models import (
+    LARGEST_ID,
     Check,
     CheckResult,
     Delivery,
@@ -183,9 +184,6 @@ async def latest_check_summary(
     return None if row is None else CheckSummary(*row)
 
 
-_LARGEST_ID = 2**31 - 1  # ids are INTEGER columns
-
-
 @dataclass(frozen=True)
 class OwnedCheck:
     """A check as its owner reads it: the report, whether the file is still active (deleted
@@ -211,7 +209,7 @@ class OwnCheckRows:
 async def own_check(session: AsyncSession, user_id: int, check_id: int) -> OwnCheckRows:
     """The rows of a check of one of the user's files (active or deleted); anyone else's, or
     one that does not exist, raises `FileNotFoundForUserError`."""
-    if not 0 < check_id <= _LARGEST_ID:  # forged data: never a row, and beyond the column type
+    if not 0 < check_id <= LARGEST_ID:  # forged data: never a row, and beyond the column type
         raise FileNotFoundForUserError
     row = (
         await session.execute(
@@ -231,7 +229,7 @@ async def require_own_check(session: AsyncSession, user_id: int, check_id: int) 
     """FileNotFoundForUserError unless the check is of one of the user's files (one small
     query: nothing of the check is read)."""
     found = (
-        0 < check_id <= _LARGEST_ID
+        0 < check_id <= LARGEST_ID
         and await session.scalar(
             select(Check.id)
             .join(FileVersion, FileVersion.id == Check.version_id)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import FileNotFoundForUserError
-from core.models import File, FileStatus, FileVersion
+from core.models import LARGEST_ID, File, FileStatus, FileVersion
 from core.services.gate import GateChecker, GateVerdict, judge_version, record_gate_run
 from core.services.notice_rows import REVIEWING_ROLES, notify
 from core.team_errors import (
@@ -34,8 +34,6 @@ from core.team_models import (
     Team,
     TeamMember,
 )
-
-_LARGEST_ID = 2**31 - 1
 
 S = SubmissionStatus
 # The statuses each step may start from.
@@ -189,7 +187,7 @@ async def visible_submission(
 ) -> Submission:
     """The submission, when the viewer is in its team now and is its member or one of the
     team's owner and reviewers."""
-    if not 0 < submission_id <= _LARGEST_ID:
+    if not 0 < submission_id <= LARGEST_ID:
         raise SubmissionNotFoundError
     query = (
         select(Submission, TeamMember.role)
@@ -243,7 +241,7 @@ async def _own_active_file(session: AsyncSession, user_id: int, file_id: int) ->
                 File.id == file_id, File.user_id == user_id, File.status != FileStatus.DELETED
             )
         )
-        if 0 < file_id <= _LARGEST_ID
+        if 0 < file_id <= LARGEST_ID
         else None
     )
     if file is None:
@@ -258,7 +256,7 @@ async def _team_of(session: AsyncSession, team_id: int, user_id: int) -> Team:
             .join(TeamMember, TeamMember.team_id == Team.id)
             .where(Team.id == team_id, TeamMember.user_id == user_id)
         )
-        if 0 < team_id <= _LARGEST_ID
+        if 0 < team_id <= LARGEST_ID
         else None
     )
     if team is None:

@@ -18,20 +18,12 @@ from webapp.app import Ctx, Page, PageForbiddenError, PageNotFoundError, WebApp
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUSES = tuple(SubmissionStatus)
-MAX_ID_DIGITS = 18  # a BigInteger's range; longer is no team
 
 
 @dataclass(frozen=True)
 class DashboardPage:
     dashboard: Dashboard
     exports: dict[str, str]  # each download's URL under the app → its file name
-
-
-def _team_id(ctx: Ctx) -> int:
-    raw = ctx.request.match_info.get("team_id", "")
-    if not raw.isdigit() or len(raw) > MAX_ID_DIGITS:
-        raise PageNotFoundError
-    return int(raw)
 
 
 def _refused(error: TeamNotFoundError | TeamRoleRequiredError) -> Exception:
@@ -41,7 +33,7 @@ def _refused(error: TeamNotFoundError | TeamRoleRequiredError) -> Exception:
 
 
 async def dashboard_page(ctx: Ctx) -> Page:
-    team_id = _team_id(ctx)
+    team_id = ctx.page_id("team_id")
     try:
         dashboard = await team_dashboard(ctx.session, ctx.viewer.user_id, team_id)
     except (TeamNotFoundError, TeamRoleRequiredError) as error:
@@ -65,7 +57,7 @@ async def dashboard_page(ctx: Ctx) -> Page:
 
 
 async def _export(ctx: Ctx) -> DashboardExport:
-    team_id = _team_id(ctx)
+    team_id = ctx.page_id("team_id")
     try:
         return await dashboard_export(
             ctx.session, ctx.viewer.user_id, team_id, dashboard_texts.former_reviewer()

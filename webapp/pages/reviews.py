@@ -24,8 +24,6 @@ from webapp.app import Ctx, Page, PageNotFoundError, WebApp
 from webapp.pages.report import start_line
 from webapp.pages.review_listing import review_data, review_part
 
-_LARGEST_ID = 2**31 - 1  # the id columns' range: larger ids name nothing
-
 Step = Callable[[AsyncSession, int, int], Awaitable[Submission]]
 
 
@@ -38,20 +36,13 @@ def _hidden() -> Iterator[None]:
         raise PageNotFoundError from error
 
 
-def _id(ctx: Ctx, name: str) -> int:
-    raw = ctx.request.match_info.get(name, "")
-    if not raw.isdigit() or not 0 < int(raw) <= _LARGEST_ID:
-        raise PageNotFoundError
-    return int(raw)
-
-
 async def lists_page(ctx: Ctx) -> Page:
     return Page("reviews/list.html", await review_lists(ctx.session, ctx.viewer.user_id))
 
 
 async def review_page(ctx: Ctx) -> Page:
     with _hidden():
-        view = await submission_view(ctx.session, ctx.viewer.user_id, _id(ctx, "submission_id"))
+        view = await submission_view(ctx.session, ctx.viewer.user_id, ctx.page_id("submission_id"))
     data = review_data(view)
     start = start_line(ctx.request.query.get("from"))
     template = "reviews/part.html" if start is not None else "reviews/page.html"
@@ -80,7 +71,7 @@ def _multiline(text: str) -> str:
 async def comment(ctx: Ctx) -> web.StreamResponse:
     """POST {"first_line": N, "last_line": M, "body": "..."}: a reviewer's comment on lines N
     to M (M empty: line N alone; N empty: on the whole submission)."""
-    submission_id = _id(ctx, "submission_id")
+    submission_id = ctx.page_id("submission_id")
     with _hidden():
         view = await submission_view(ctx.session, ctx.viewer.user_id, submission_id)
         body = await _json_body(ctx.request)
@@ -107,7 +98,7 @@ def _line(raw: object, line_count: int) -> int | None:
 
 
 async def resolve(ctx: Ctx) -> web.StreamResponse:
-    submission_id, comment_id = _id(ctx, "submission_id"), _id(ctx, "comment_id")
+    submission_id, comment_id = ctx.page_id("submission_id"), ctx.page_id("comment_id")
     with _hidden():
         resolved = await resolve_comment(
             ctx.session, ctx.viewer.user_id, submission_id, comment_id
@@ -120,7 +111,7 @@ def _step(service: Step) -> Callable[[Ctx], Awaitable[web.StreamResponse]]:
 
     async def action(ctx: Ctx) -> web.StreamResponse:
         with _hidden():
-            done = await service(ctx.session, ctx.viewer.user_id, _id(ctx, "submission_id"))
+            done = await service(ctx.session, ctx.viewer.user_id, ctx.page_id("submission_id"))
         await ctx.deps.wakeup.notify()
         return web.json_response({"submission_id": done.id, "status": done.status.value})
 

@@ -9,8 +9,8 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import TeamAction, TeamCallback
-from bot.downloads import downloaded
 from bot.features.rules import texts as rules_texts
+from bot.features.rules.config_document import config_document
 from bot.features.teams import texts as team_texts
 from bot.features.teams.keyboards import build_team_kb, build_team_rules_kb
 from bot.features.teams.shown import bot_username, pressed
@@ -18,9 +18,8 @@ from bot.filters import NOT_COMMAND
 from bot.middlewares import registered_only
 from bot.screens import show
 from bot.states import TeamFlow
-from core.errors import ConfigRefusal, ConfigRefusedError
 from core.models import RulePreset
-from core.ruff_config import CONFIG_FILE_NAMES, MAX_CONFIG_BYTES, ConfigKind, read_own_config
+from core.ruff_config import ConfigKind, read_own_config
 from core.services import team_settings, teams
 from core.services.teams import TeamView
 from core.team_errors import TeamNotFoundError
@@ -136,17 +135,9 @@ async def on_config_document(
     user_id: int,
     ruff_runner: RuffRunner,
 ) -> None:
-    document = message.document
-    assert document is not None  # guaranteed by the F.document filter
-    kind = CONFIG_FILE_NAMES.get((document.file_name or "").lower())
-    if kind is None:
-        await message.answer(rules_texts.config_expected())
-        return
-    if (document.file_size or 0) > MAX_CONFIG_BYTES:
-        raise ConfigRefusedError(ConfigRefusal.TOO_LARGE, str(MAX_CONFIG_BYTES // 1024))
-    raw = await downloaded(message, bot, document.file_id)
-    if raw is not None:
-        await _use_config(message, bot, state, session, user_id, ruff_runner, raw, kind)
+    found = await config_document(message, bot)
+    if found is not None:
+        await _use_config(message, bot, state, session, user_id, ruff_runner, *found)
 
 
 async def on_config_text(
