@@ -45,7 +45,7 @@ class RuffError(Exception):
         self.timed_out = timed_out
 
 
-def _default_ruff_path() -> str:
+def default_ruff_path() -> str:
     from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]  # noqa: PLC0415
 
     return str(find_ruff_bin())
@@ -94,7 +94,7 @@ class RuffRunner:
         scratch_dir: str | None = None,
         max_issues: int = DEFAULT_MAX_ISSUES,
     ) -> None:
-        self.ruff_path = ruff_path or _default_ruff_path()
+        self.ruff_path = ruff_path or default_ruff_path()
         self.timeout_seconds = timeout_seconds
         self.max_issues = max_issues
         self.scratch_dir = scratch_dir or default_scratch_dir()

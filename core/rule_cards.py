@@ -1,0 +1,81 @@
+"""Rule cards in a person's language: what a rule finds, why it matters, how to fix it and a
+short bad → good example, kept as TOML under `locales/<language>/rule_cards/` (one file per
+rule family, one table per rule code). tests/pipeline/test_rule_cards.py runs ruff on every
+example: the bad one must trigger its rule and the good one must not.
+
+A card's `reason` is one line: the chat result shows it under an issue's message.
+"""
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+CARD_FIELDS = ("reason", "what", "why", "fix", "bad", "good")
+# The examples are checked in files of this name unless a card names its own (`filename`,
+# `good_filename`: N999 judges the module's name).
+EXAMPLE_FILE = "example.py"
+
+
+class RuleCardError(ValueError):
+    """A cards file that does not hold what a card needs."""
+
+
+@dataclass(frozen=True)
+class RuleCard:
+    code: str
+    reason: str  # one line, shown under an issue in the chat result
+    what: str  # what the rule finds
+    why: str  # why it matters
+    fix: str  # how to fix it
+    bad: str  # code that triggers the rule
+    good: str  # the same code, fixed: it does not trigger the rule
+    filename: str = EXAMPLE_FILE  # the bad example's file name
+    good_filename: str = EXAMPLE_FILE
+
+
+def read_cards(folder: Path) -> dict[str, RuleCard]:
+    """Every card of the `*.toml` files in `folder`, by code; a code in two files, a missing
+    or empty field, or an unknown one is an error."""
+    cards: dict[str, RuleCard] = {}
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as stream:
+            tables = tomllib.load(stream)
+        for code, table in tables.items():
+            if code in cards:
+                raise RuleCardError(f"{path.name}: {code} has a card in another file too")
+            cards[code] = _card(path.name, code, table)
+    return cards
+
+
+def _card(source: str, code: str, table: object) -> RuleCard:
+    if not isinstance(table, dict):
+        raise RuleCardError(f"{source}: {code} is not a table")
+    unknown = set(table) - {*CARD_FIELDS, "filename", "good_filename"}
+    missing = [field for field in CARD_FIELDS if not str(table.get(field, "")).strip()]
+    if unknown or missing:
+        raise RuleCardError(f"{source}: {code}: unknown {sorted(unknown)}, missing {missing}")
+    if "\n" in table["reason"].strip():
+        raise RuleCardError(f"{source}: {code}: the reason must be one line")
+    texts = {field: str(table[field]).strip() for field in CARD_FIELDS[:4]}
+    examples = {field: str(table[field]).strip("\n") + "\n" for field in CARD_FIELDS[4:]}
+    names = {key: str(table.get(key, EXAMPLE_FILE)) for key in ("filename", "good_filename")}
+    return RuleCard(code=code, **texts, **examples, **names)
+
+
+@cache
+def _cards(language: str) -> Mapping[str, RuleCard]:
+    folder = LOCALES / language / "rule_cards"
+    return MappingProxyType(read_cards(folder) if folder.is_dir() else {})
+
+
+def rule_cards(language: str) -> Mapping[str, RuleCard]:
+    """The cards of a language (read once), by rule code; empty for a language without any."""
+    return _cards(language.split("-")[0].lower())
+
+
+def rule_card(language: str, code: str) -> RuleCard | None:
+    return rule_cards(language).get(code)
