@@ -55,10 +55,17 @@ def check_row(
         "result": result,
         "issue_count": total,
         "issues_truncated": total > len(found),
-        # Issue.to_json's dictionary, built without dataclasses.asdict's deep copies.
-        "issues": [{name: getattr(issue, name) for name in _ISSUE_FIELDS} for issue in found],
+        "issues": [_issue_json(issue) for issue in found],
         "error": error[:MAX_ERROR_LENGTH] if error is not None else None,
     }
+
+
+def _issue_json(issue: Issue) -> dict[str, Any]:
+    """Issue.to_json's dictionary, built without dataclasses.asdict's deep copies."""
+    data = {name: getattr(issue, name) for name in _ISSUE_FIELDS}
+    if issue.fix is not None:
+        data["fix"] = issue.fix.to_json()
+    return data
 
 
 async def write_with_outbox(session: AsyncSession, checks: list[dict[str, Any]]) -> list[int]:

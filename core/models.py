@@ -298,6 +298,13 @@ class Check(Base):
     # person's own rules). `team_id` is cleared when the team is deleted; `gate` stays.
     gate: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    # Lines of the version checked (its bytes split as ruff splits lines): the grade's scale.
+    line_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The file's baseline when the check ran (core/baseline_models.py): the number of the
+    # version whose issues were accepted, and how many of this check's issues it matched (they
+    # are marked `accepted` in `issues`). The result passes when every issue was matched.
+    baseline_version: Mapped[int | None] = mapped_column(Integer)
+    accepted_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Delivery(Base):
@@ -328,6 +335,7 @@ class Delivery(Base):
     created_at: Mapped[datetime] = created_at_column()
 
 
-# The teams' tables (review by people) live in their own module; imported here so that the
-# metadata always holds them.
+# The teams' tables (review by people) and the baselines live in their own modules; imported
+# here so that the metadata always holds them.
+from core import baseline_models as _baseline_models  # noqa: E402, F401 - registers the table
 from core import team_models as _team_models  # noqa: E402, F401 - registers the tables

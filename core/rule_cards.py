@@ -74,7 +74,7 @@ def _cards(language: str) -> Mapping[str, RuleCard]:
 
 def rule_cards(language: str) -> Mapping[str, RuleCard]:
     """The cards of a language (read once), by rule code; empty for a language without any."""
-    return _cards(language.split("-")[0].lower())
+    return _cards(language.split("-", maxsplit=1)[0].lower())
 
 
 def rule_card(language: str, code: str) -> RuleCard | None:

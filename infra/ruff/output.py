@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from core.review import SYNTAX_ERROR_CODE, FoundIssues, Issue
+from core.review import MAX_FIX_TEXT, SYNTAX_ERROR_CODE, Fix, FoundIssues, Issue
 
 _FILENAME = re.compile(rb'"filename":"([^"]*)"')
 # Newer ruff reports a syntax error under this code; older ruff gives no code at all.
@@ -40,7 +40,27 @@ def to_issue(diagnostic: Mapping[str, Any]) -> Issue:
         end_column=int(end["column"]),
         fixable=diagnostic.get("fix") is not None,
         url=str(diagnostic["url"]) if diagnostic.get("url") else None,
+        fix=_fix(diagnostic.get("fix")),
     )
+
+
+def _fix(data: Any) -> Fix | None:
+    """ruff's fix as we keep it: its edits in our shape, left out when they are too long."""
+    if not isinstance(data, dict):
+        return None
+    edits = [
+        {
+            "content": edit["content"],
+            "line": edit["location"]["row"],
+            "column": edit["location"]["column"],
+            "end_line": edit["end_location"]["row"],
+            "end_column": edit["end_location"]["column"],
+        }
+        for edit in data.get("edits") or ()
+    ]
+    if sum(len(edit["content"]) for edit in edits) > MAX_FIX_TEXT:
+        edits = []
+    return Fix.from_json({**data, "edits": edits})
 
 
 class DiagnosticReader:

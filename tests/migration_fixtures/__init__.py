@@ -484,6 +484,65 @@ def _rows_0005() -> Rows:
     return rows
 
 
+def _rows_0006() -> Rows:
+    """Line counts on every check, a check judged against a baseline (an accepted issue with
+    a fix, one not), and a file's baseline."""
+    rows = _rows_0005()
+    contents = {version["id"]: version["content"] for version in rows["file_versions"]}
+    for check in rows["checks"]:
+        check |= {
+            "line_count": len(contents[check["version_id"]].splitlines()),
+            "baseline_version": None,
+            "accepted_count": 0,
+        }
+    second = next(version for version in rows["file_versions"] if version["number"] == 2)
+    first = next(
+        version
+        for version in rows["file_versions"]
+        if version["file_id"] == second["file_id"] and version["number"] == 1
+    )
+    fix = {
+        "applicability": "display-only",
+        "message": "Add explicit `check=False` «ü»",
+        "edits": [
+            {
+                "content": ", check=False\r\n",
+                "line": 1,
+                "column": 3,
+                "end_line": 2,
+                "end_column": 1,
+            }
+        ],
+    }
+    issue = {
+        "code": "PLW1510",
+        "message": "`subprocess.run` without explicit `check` argument",
+        "line": 1,
+        "column": 1,
+        "end_line": 1,
+        "end_column": 3,
+        "fixable": True,
+        "url": None,
+    }
+    rows["checks"].append(
+        rows["checks"][0]
+        | {
+            "id": 8,
+            "version_id": second["id"],
+            "result": "passed",
+            "issue_count": 2,
+            "issues": [issue | {"fix": fix, "accepted": True}, issue | {"fix": None, "line": 2}],
+            "line_count": len(second["content"].splitlines()),
+            "baseline_version": 1,
+            "accepted_count": 1,
+        }
+    )
+    rows["file_baselines"] = [
+        {"file_id": second["file_id"], "version_id": first["id"], "created_at": _at(90)}
+    ]
+    return rows
+
+
 # Revision → the rows a database at that revision holds. A new migration adds its entry.
 FIXTURES: dict[str, Callable[[], Rows]] = {
     "0001": _rows_0001,
@@ -491,9 +550,21 @@ FIXTURES: dict[str, Callable[[], Rows]] = {
     "0003": _rows_0003,
     "0004": _rows_0004,
     "0005": _rows_0005,
+    "0006": _rows_0006,
 }
 
-# Columns added after a revision: what rows written before it read at head.
+
+class VersionLines:
+    """The default of `checks.line_count`, filled by its migration: the lines of the checked
+    version's bytes."""
+
+    def __call__(self, row: Row, before: Rows) -> int:
+        versions = {version["id"]: version for version in before["file_versions"]}
+        return len(bytes(versions[row["version_id"]]["content"]).splitlines())
+
+
+# Columns added after a revision: what rows written before it read at head (a callable: what
+# the migration fills in, from the row and the database before the upgrade).
 NEW_COLUMN_DEFAULTS: dict[tuple[str, str], Any] = {
     ("file_versions", "check_state"): "pending",
     ("file_versions", "check_after"): None,
@@ -508,6 +579,9 @@ NEW_COLUMN_DEFAULTS: dict[tuple[str, str], Any] = {
     ("deliveries", "claimed_by"): None,
     ("checks", "gate"): False,
     ("checks", "team_id"): None,
+    ("checks", "line_count"): VersionLines(),
+    ("checks", "baseline_version"): None,
+    ("checks", "accepted_count"): 0,
 }
 
 
