@@ -42,6 +42,7 @@ class RunOutcome:
     ruff_version: str
     results: dict[int, FoundIssues] | None  # None: ruff failed
     reason: str = ""
+    line_counts: dict[int, int] = field(default_factory=dict)  # by version id
 
 
 @dataclass
@@ -219,7 +220,8 @@ class CheckJob:
                 return [*await self._run(config, first), *await self._run(config, rest)]
             version = await self._version_or_unknown()
             return [RunOutcome(config, ids, started_at, version, None, error.reason)]
-        return [RunOutcome(config, ids, started_at, ruff_version, results)]
+        lines = {key: len(content.splitlines()) for key, content in sources.items()}
+        return [RunOutcome(config, ids, started_at, ruff_version, results, line_counts=lines)]
 
     async def _record(self, outcomes: list[RunOutcome]) -> None:
         for outcome in outcomes:
@@ -237,7 +239,11 @@ class CheckJob:
                     metrics.CHECKS.labels(CheckResult.ERROR, outcome.config.preset).inc(len(final))
                     continue
                 written = await claims.record_results(
-                    session, worker_id=self.worker_id, run=run, results=outcome.results
+                    session,
+                    worker_id=self.worker_id,
+                    run=run,
+                    results=outcome.results,
+                    line_counts=outcome.line_counts,
                 )
             await self._count(outcome, outcome.results, written)
             ids = {"version_ids": outcome.version_ids, "check_ids": written}  # log context

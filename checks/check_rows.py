@@ -35,6 +35,7 @@ def check_row(
     *,
     issues: list[Issue] | None = None,
     error: str | None = None,
+    line_count: int = 0,
 ) -> dict[str, Any]:
     """A `checks` row, as the values of a bulk insert: `error` when ruff could not run. The
     count is every issue found; the list, those kept (`FoundIssues` says when some were not)."""
@@ -57,6 +58,7 @@ def check_row(
         "issues_truncated": total > len(found),
         "issues": [_issue_json(issue) for issue in found],
         "error": error[:MAX_ERROR_LENGTH] if error is not None else None,
+        "line_count": line_count,
     }
 
 

@@ -218,8 +218,10 @@ async def record_results(
     worker_id: str,
     run: RuffRun,
     results: Mapping[int, list[Issue]],
+    line_counts: Mapping[int, int] | None = None,
 ) -> list[int]:
-    """Write a check and its two deliveries for every version still claimed; their check ids."""
+    """Write a check and its two deliveries for every version still claimed; their check ids.
+    `line_counts`: the lines of each version, by id."""
     mine = await session.execute(
         select(FileVersion.id, FileVersion.file_id, FileVersion.number)
         .where(*still_claimed(session, worker_id, list(results)))
@@ -232,7 +234,14 @@ async def record_results(
     finished_at = utcnow()
     ids = [version_id for version_id, _file_id, _number in versions]
     rows = [
-        check_row(version_id, run, finished_at, issues=results[version_id]) for version_id in ids
+        check_row(
+            version_id,
+            run,
+            finished_at,
+            issues=results[version_id],
+            line_count=(line_counts or {}).get(version_id, 0),
+        )
+        for version_id in ids
     ]
     check_ids = await write_with_outbox(session, rows)
     await session.execute(

@@ -88,6 +88,7 @@ async def judge_version(
             error=review.error[:MAX_GATE_ERROR_LENGTH] if review.error else None,
             gate=True,
             team_id=team_id,
+            line_count=len((content or b"").splitlines()),
         )
         session.add(check)
         await session.flush()
