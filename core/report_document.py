@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from jinja2 import Environment
 
 from core.review import group_by_rule
+from core.rule_cards import issue_text
 from core.services.reports import OwnedCheck
 from core.source_excerpts import source_excerpt, visible
 
@@ -50,7 +51,7 @@ def render_report_document(
                 DocumentIssue(
                     line=issue.line,
                     column=issue.column,
-                    message=visible(issue.message),
+                    message=visible(issue_text(locale, issue.code, issue.message)),
                     source=source_excerpt(
                         check.source_line(issue.line), issue.column, SOURCE_WIDTH
                     ),

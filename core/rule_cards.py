@@ -6,6 +6,7 @@ example: the bad one must trigger its rule and the good one must not.
 A card's `reason` is one line: the chat result shows it under an issue's message.
 """
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -61,7 +62,9 @@ def _card(source: str, code: str, table: object) -> RuleCard:
     if "\n" in table["reason"].strip():
         raise RuleCardError(f"{source}: {code}: the reason must be one line")
     texts = {field: str(table[field]).strip() for field in CARD_FIELDS[:4]}
-    examples = {field: str(table[field]).strip("\n") + "\n" for field in CARD_FIELDS[4:]}
+    # As written, from its first line: a multi-line string ends its last line; a one-line
+    # string without "\n" leaves the last line unended (what W292 finds).
+    examples = {field: str(table[field]).lstrip("\n") for field in CARD_FIELDS[4:]}
     names = {key: str(table.get(key, EXAMPLE_FILE)) for key in ("filename", "good_filename")}
     return RuleCard(code=code, **texts, **examples, **names)
 
@@ -79,3 +82,19 @@ def rule_cards(language: str) -> Mapping[str, RuleCard]:
 
 def rule_card(language: str, code: str) -> RuleCard | None:
     return rule_cards(language).get(code)
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def issue_text(language: str, code: str, message: str) -> str:
+    """An issue's message in the person's language: for a rule with a card, the card's reason
+    followed by the names and code that ruff's message quotes (its `code` spans: "`os`" of
+    "`os` imported but unused"); otherwise ruff's own message."""
+    card = rule_card(language, code)
+    if card is None:
+        return message
+    quoted = list(dict.fromkeys(_CODE_SPAN.findall(message)))
+    if not quoted:
+        return card.reason
+    return f"{card.reason.rstrip('.')}: {', '.join(f'`{text}`' for text in quoted)}"

@@ -3,6 +3,7 @@
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.features.reports.texts import issue_message
 from bot.shared.formatting import quote, when
 from bot.shared.texts import size_label
 from core.models import CheckResult
@@ -31,7 +32,7 @@ def _state(entry: VersionEntry) -> str:
 
 
 def _named(issue: Issue) -> str:
-    message = issue.message
+    message = issue_message(issue)
     if len(message) > MAX_NAMED_MESSAGE:
         message = message[: MAX_NAMED_MESSAGE - 1] + "…"
     return f"  {NEW_MARK} <code>{quote(issue.code)}</code> {issue.line}:{issue.column} " + quote(

@@ -12,6 +12,11 @@ from typing import Literal
 from aiogram.utils.i18n import gettext as _
 
 from bot.features.reports.texts import TELEGRAM_TEXT_LIMIT, docs_link, shorten, telegram_length
+from bot.features.reports.translated_cards import (
+    card_in_language,
+    translated_card,
+    untranslated_line,
+)
 from bot.shared.formatting import quote
 from core.ports import Rule
 from core.review import SYNTAX_ERROR_CODE
@@ -143,6 +148,12 @@ def rule_card(code: str, rule: Rule | None, url: str | None) -> str:
         return syntax_error_card()
     link = docs_link(url or (f"{RULES_PAGE}{rule.name}" if rule is not None else None))
     footer = [_('<a href="{url}">The rule on ruff\'s site</a>').format(url=link)] if link else []
+    card = card_in_language(code)
+    if card is not None:
+        return translated_card(card, rule, footer)
+    untranslated = untranslated_line()
+    if untranslated is not None:
+        footer = [untranslated, *footer]
     if rule is None:
         head = [f"ℹ️ <b>{quote(code)}</b>", _("This ruff has no description of this rule.")]
         return "\n\n".join([*head, *footer])

@@ -4,13 +4,14 @@ import html
 import re
 from typing import Protocol
 
+from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.i18n import ngettext
 
 from bot.shared.delivery_reason_texts import delivery_reason
 from bot.shared.formatting import number, quote, when
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus, RulePreset
 from core.review import Issue
+from core.rule_cards import issue_text
 from core.services.history import VersionDiff
 from core.services.reports import CheckReport, CheckSummary, DeliveryMark
 from core.source_excerpts import source_excerpt, visible
@@ -96,8 +97,15 @@ def truncated_lines(report: CheckReport) -> list[str]:
     ]
 
 
+def issue_message(issue: Issue) -> str:
+    """The issue's message in the person's language (core/rule_cards.py: a rule with a card
+    in it shows the card's reason and the names ruff's message quotes)."""
+    return issue_text(get_i18n().current_locale, issue.code, issue.message)
+
+
 def issue_line(issue: Issue) -> str:
-    return f"<code>{quote(issue.code)}</code> {issue.line}:{issue.column} {quote(issue.message)}"
+    message = quote(issue_message(issue))
+    return f"<code>{quote(issue.code)}</code> {issue.line}:{issue.column} {message}"
 
 
 def _with_issues(head: list[str], issues: list[Issue], total: int, most: int, new: int = 0) -> str:
@@ -254,7 +262,7 @@ def issue_lines(issue: Issue, source_line: str | None) -> list[str]:
     """One issue of the report: code and position (as the chat result lists them), message, a
     mark when ruff can fix it, and the offending source line."""
     fixable = f" {FIXABLE_MARK}" if issue.fixable else ""
-    message = quote(shorten(visible(issue.message), MAX_SHOWN_MESSAGE))
+    message = quote(shorten(visible(issue_message(issue)), MAX_SHOWN_MESSAGE))
     lines = [f"{quote(issue.code)} {issue.line}:{issue.column} {message}{fixable}"]
     excerpt = source_excerpt(source_line, issue.column, SOURCE_WIDTH)
     if excerpt:

@@ -5,7 +5,7 @@ to a member, a reviewer, or as one line to the team's group chat. The emails say
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.features.reports.texts import telegram_length
+from bot.features.reports.texts import issue_message, telegram_length
 from bot.shared.formatting import quote
 from core.models import RulePreset
 from core.review import Issue
@@ -132,7 +132,7 @@ def issue_lines(gate: NoticeGate) -> list[str]:
 
 def issue_line(issue: Issue) -> str:
     return _("Line {line}: {code} {message}").format(
-        line=issue.line, code=quote(issue.code), message=quote(_cut(issue.message))
+        line=issue.line, code=quote(issue.code), message=quote(_cut(issue_message(issue)))
     )
 
 
