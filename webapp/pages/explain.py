@@ -6,7 +6,9 @@ from markupsafe import Markup
 
 from bot.features.reports.rule_cards import RULES_PAGE, inline, markdown_blocks
 from bot.features.reports.texts import docs_link
+from core.i18n import DEFAULT_LOCALE
 from core.review import SYNTAX_ERROR_CODE
+from core.rule_cards import rule_card, rule_cards
 from webapp.app import Ctx, Page, PageNotFoundError, WebApp
 from webapp.highlight import SourceMap, highlight_lines
 from webapp.pages.report import RULE_CODE
@@ -45,7 +47,24 @@ async def explain_page(ctx: Ctx) -> Page:
         url=f"{RULES_PAGE}{rule.name}/" if docs_link(f"{RULES_PAGE}{rule.name}/") else "",
     )
     blocks = explanation_blocks(rule.explanation)
-    return Page("report/explain.html", data, {"blocks": blocks, "syntax_error": False})
+    context = {"blocks": blocks, "syntax_error": False, **_card_context(ctx.viewer.locale, code)}
+    return Page("report/explain.html", data, context)
+
+
+def _card_context(locale: str, code: str) -> dict[str, object]:
+    """The card in the viewer's language, its examples highlighted; or whether the language
+    has cards but not this one (then ruff's English text comes under a line saying so)."""
+    card = rule_card(locale, code)
+    if card is None:
+        return {
+            "card": None,
+            "untranslated": locale != DEFAULT_LOCALE and bool(rule_cards(locale)),
+        }
+    examples = {
+        kind: Markup("\n").join(highlight_lines(SourceMap(lines), 0, len(lines)))
+        for kind, lines in (("bad", card.bad.splitlines()), ("good", card.good.splitlines()))
+    }
+    return {"card": card, "examples": examples, "untranslated": False}
 
 
 def explanation_blocks(markdown: str) -> list[ExplanationBlock]:
