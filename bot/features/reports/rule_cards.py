@@ -9,17 +9,15 @@ import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.features.reports.texts import TELEGRAM_TEXT_LIMIT, docs_link, shorten, telegram_length
-from bot.features.reports.translated_cards import (
-    card_in_language,
-    translated_card,
-    untranslated_line,
-)
 from bot.shared.formatting import quote
+from core.i18n import DEFAULT_LOCALE
 from core.ports import Rule
 from core.review import SYNTAX_ERROR_CODE
+from core.rule_cards import RuleCard, rule_cards
 
 BlockKind = Literal["heading", "paragraph", "item", "code"]
 _FENCE = re.compile(r"^\s*```")
@@ -37,6 +35,9 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _EMPHASIS = re.compile(r"(?<![\w*])_([^_\s<>](?:[^_<>]*[^_\s<>])?)_(?!\w)")
 RULES_PAGE = "https://docs.astral.sh/ruff/rules/"
 _MIN_CUT = 200  # below this many units left, a block is left out rather than cut
+# A translated card's example longer than this is cut (three cards have long ones: PLR0911,
+# PLR0912 and PLR0915 need many branches, returns or statements to fire).
+MAX_EXAMPLE_LINES = 30
 
 
 @dataclass(frozen=True)
@@ -148,11 +149,14 @@ def rule_card(code: str, rule: Rule | None, url: str | None) -> str:
         return syntax_error_card()
     link = docs_link(url or (f"{RULES_PAGE}{rule.name}" if rule is not None else None))
     footer = [_('<a href="{url}">The rule on ruff\'s site</a>').format(url=link)] if link else []
-    card = card_in_language(code)
+    locale = get_i18n().current_locale
+    card = rule_cards(locale).get(code)
     if card is not None:
         return translated_card(card, rule, footer)
-    untranslated = untranslated_line()
-    if untranslated is not None:
+    if locale != DEFAULT_LOCALE and rule_cards(locale):
+        untranslated = _(
+            "This card is not translated yet: below is ruff's explanation in English."
+        )
         footer = [untranslated, *footer]
     if rule is None:
         head = [f"ℹ️ <b>{quote(code)}</b>", _("This ruff has no description of this rule.")]
@@ -199,3 +203,30 @@ def syntax_error_card() -> str:
             ),
         ]
     )
+
+
+def translated_card(card: RuleCard, rule: Rule | None, footer: list[str]) -> str:
+    """A card in the person's language (core/rule_cards.py): what the rule finds, why it
+    matters, how to fix it, and its bad and good examples (checked by ruff in the tests)."""
+    name = f" {quote(rule.name)}" if rule is not None else ""
+    linter = f" ({quote(rule.linter)})" if rule is not None and rule.linter else ""
+    parts = [
+        f"ℹ️ <b>{quote(card.code)}</b>{name}{linter}",
+        f"<b>{_('What it finds')}</b>\n{inline(card.what)}",
+        f"<b>{_('Why it matters')}</b>\n{inline(card.why)}",
+        f"<b>{_('How to fix it')}</b>\n{inline(card.fix)}",
+        f"<b>{_('Bad')}</b>\n<pre>{quote(_example(card.bad))}</pre>",
+        f"<b>{_('Good')}</b>\n<pre>{quote(_example(card.good))}</pre>",
+        *footer,
+    ]
+    while telegram_length("\n\n".join(parts)) > TELEGRAM_TEXT_LIMIT and len(parts) > 4:
+        parts.pop(-1 - len(footer))  # the good example first, then the bad one
+    return "\n\n".join(parts)
+
+
+def _example(text: str) -> str:
+    """An example as a card shows it: at most `MAX_EXAMPLE_LINES` lines."""
+    lines = text.rstrip("\n").split("\n")
+    if len(lines) <= MAX_EXAMPLE_LINES:
+        return "\n".join(lines)
+    return "\n".join([*lines[: MAX_EXAMPLE_LINES - 1], "…"])
