@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from bot.features.reports.rule_cards import inline
 from checks.worker import Worker
 from core.models import (
     Check,
@@ -20,6 +21,7 @@ from core.models import (
     utcnow,
 )
 from core.report_links import link_key
+from core.rule_cards import rule_card
 from core.services.privacy import forget_user
 from core.services.report_links import report_link
 from tests.support.app import Person
@@ -387,3 +389,25 @@ async def test_the_report_of_a_deleted_file_stays_readable_without_its_actions(
     assert f"/files/{file_id}" not in fragment.text  # no card, no History
     assert "/fix" not in fragment.text
     assert listed_issues(fragment.text) == [(1, 8, "F401")]
+
+
+async def test_a_rule_explanation_is_the_russian_card_for_a_russian_speaker(
+    mini_app: MiniApp, worker: Worker
+) -> None:
+    ola = await seeded(mini_app.bot_app, "ola@example.com", language_code="ru")
+    card = rule_card("ru", "F841")
+    assert card is not None
+
+    page = await mini_app.part("/explain/F841", ola)
+    untranslated = await mini_app.part("/explain/F901", ola)
+
+    text = html_text(page.text)
+    for heading in ("Что находит", "Почему это важно", "Как исправить", "Плохо", "Хорошо"):
+        assert f"<h2>{heading}</h2>" in page.text
+    assert html_text(inline(card.why)) in text
+    # Both examples highlighted; ruff's English text folded under them.
+    assert page.text.count('<pre class="code example-') == 2
+    assert "<summary>Что говорит о нём ruff (по-английски):</summary>" in page.text
+    assert read_html(page.text.encode()).tags["h1"] == 1
+    assert "Эта карточка ещё не переведена" in html_text(untranslated.text)
+    assert "What it does" in html_text(untranslated.text)

@@ -64,7 +64,9 @@ def _card_context(locale: str, code: str) -> dict[str, object]:
         kind: Markup("\n").join(highlight_lines(SourceMap(lines), 0, len(lines)))
         for kind, lines in (("bad", card.bad.splitlines()), ("good", card.good.splitlines()))
     }
-    return {"card": card, "examples": examples, "untranslated": False}
+    # The card's texts are plain with `code` spans: shown as the chat shows them.
+    texts = {field: Markup(inline(getattr(card, field))) for field in ("what", "why", "fix")}  # noqa: S704 - `inline` escapes all but its own tags
+    return {"card": card, "card_html": texts, "examples": examples, "untranslated": False}
 
 
 def explanation_blocks(markdown: str) -> list[ExplanationBlock]:
