@@ -19,7 +19,8 @@ from pathlib import Path
 from core.presets import RulePreset
 
 PRESETS = {preset.value: preset for preset in (RulePreset.PEP8, RulePreset.STRICT)}
-SYNTAX_ERROR = "syntax-error"  # ruff reports a file it cannot parse without a rule code
+SYNTAX_ERROR = "syntax-error"
+RUFF_SYNTAX_CODES = {None, "invalid-syntax"}  # how ruff reports a file it cannot parse
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def count(diagnostics: Iterable[dict[str, object]], files: int) -> Frequencies:
     issues: Counter[str] = Counter()
     where: dict[str, set[str]] = {}
     for diagnostic in diagnostics:
-        code = str(diagnostic.get("code") or SYNTAX_ERROR)
+        found = diagnostic.get("code")
+        code = SYNTAX_ERROR if found in RUFF_SYNTAX_CODES else str(found)
         issues[code] += 1
         where.setdefault(code, set()).add(str(diagnostic["filename"]))
     broken = len(where.pop(SYNTAX_ERROR, set()))
