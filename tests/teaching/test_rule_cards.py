@@ -3,6 +3,7 @@ bad example and not in its good one. The examples are checked the way a check ru
 (`--isolated`, only the rules asked for)."""
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -69,3 +70,11 @@ def test_cards_are_found_by_language_tag(language: str) -> None:
 
 def test_a_language_without_cards_has_none() -> None:
     assert rule_cards("en") == {}
+
+
+def test_the_readme_lists_exactly_the_rules_with_a_russian_card() -> None:
+    readme = (LOCALES.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**Russian rule cards**", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"\b[A-Z]{1,4}\d{3,4}\b", section)
+    assert sorted(listed) == sorted(CARDS), "README's list of covered rules is out of date"
+    assert f"({len(CARDS)} rules)" in section
