@@ -49,8 +49,16 @@ def _pre_blocks(text: str, entities: Sequence[MessageEntity]) -> list[str]:
         (entity for entity in entities if entity.type == MessageEntityType.PRE),
         key=lambda entity: entity.offset,
     )
-    # `extract_from` counts offsets in UTF-16 code units, as Telegram does.
-    return [entity.extract_from(text) for entity in pre]
+    units = text.encode("utf-16-le", "surrogatepass")
+    return [_utf16_slice(units, entity.offset, entity.length) for entity in pre]
+
+
+def _utf16_slice(units: bytes, offset: int, length: int) -> str:
+    """What `MessageEntity.extract_from` gives (offsets in UTF-16 code units, as Telegram
+    counts them), except that a lone surrogate (in the text, or where an offset cuts a pair
+    in two) is kept instead of raising: the content check then refuses it as not UTF-8."""
+    start, end = max(offset, 0) * 2, max(offset + length, 0) * 2
+    return units[start:end].decode("utf-16-le", "surrogatepass")
 
 
 def _fenced_blocks(text: str) -> list[str]:

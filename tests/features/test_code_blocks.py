@@ -8,7 +8,7 @@ from bot.code_blocks import PastedCode, pasted_code
 
 
 def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _pre(before: str, code: str, language: str | None = None) -> MessageEntity:
@@ -27,6 +27,14 @@ def test_offsets_count_utf16_units_after_emoji() -> None:
     code = "s = '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓'"
     text = before + code + " 🎉"
     assert pasted_code(text, [_pre(before, code)]) == PastedCode(code + "\n", 0)
+
+
+def test_a_lone_surrogate_or_a_pair_cut_in_two_is_kept_not_raised() -> None:
+    assert pasted_code("x = '\ud800'", [_pre("", "x = '\ud800'")]) == PastedCode(
+        "x = '\ud800'\n", 0
+    )
+    cut = MessageEntity(type="pre", offset=0, length=1)  # half of the snake's two units
+    assert pasted_code("🐍", [cut]) == PastedCode("\ud83d\n", 0)
 
 
 def test_several_pre_blocks_take_the_first_and_count_the_rest() -> None:

@@ -14,7 +14,7 @@ from bot.callbacks import FileAction, FileCallback, ReportAction, ReportCallback
 from checks.worker import Worker
 from core.config import Settings
 from core.errors import FileNameTakenError
-from core.models import Check, File, FileStatus, FileVersion, TelegramAccount
+from core.models import Check, File, FileVersion, TelegramAccount
 from core.services import files, quotas, snippets
 from core.team_models import NoticeKind, ReviewComment, ReviewNotice
 from tests.fake_telegram import BotOutput
@@ -44,7 +44,7 @@ def settings(settings: Settings) -> Settings:
 
 
 def _utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 async def _paste(
@@ -82,7 +82,7 @@ async def test_a_pasted_block_is_reviewed_and_a_reply_makes_version_two(
         "Got snippet-1.py. It is queued for review.\nThe result will come here and by email."
     )
     [file] = await _files(bot_app)
-    assert (file.name, file.status, file.current_version) == ("snippet-1.py", FileStatus.NEW, 1)
+    assert (file.name, file.current_version) == ("snippet-1.py", 1)  # its status: the worker's
     assert await _contents(bot_app, file.id) == [V1.encode() + b"\n"]  # the block, nothing else
 
     first = await ada.chat.next_screen()
@@ -259,6 +259,18 @@ async def test_a_block_too_large_is_answered_as_a_document_too_large(bot_app: Bo
     assert await _stored_count(bot_app) == 0
 
     assert "Got snippet-1.py." in (await _paste(fay, code[:-1])).text  # exactly the limit
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("x = 1\x00", "contains NUL bytes"), ("s = '\ud800'", "not UTF-8 text")],
+)
+async def test_a_block_is_held_to_the_content_rules_of_documents(
+    bot_app: BotApp, code: str, message: str
+) -> None:
+    gus = await bot_app.registered("gus@example.com")
+    assert message in (await _paste(gus, code)).text
+    assert await _stored_count(bot_app) == 0
 
 
 async def test_snippet_numbers_are_never_reused_and_a_race_takes_two_names(
