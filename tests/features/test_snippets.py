@@ -19,6 +19,7 @@ from core.services import files, quotas, snippets
 from core.team_models import NoticeKind, ReviewComment, ReviewNotice
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
+from tests.support.people import seeded
 from tests.support.pipeline import ruff_oracle_count, seed_uploads
 from tests.support.results import assert_result, issues
 from tests.support.review_notices import add_notices
@@ -150,6 +151,22 @@ async def test_several_blocks_take_the_first_and_an_empty_block_stores_nothing(
     )
     [file] = await _files(bot_app)
     assert await _contents(bot_app, file.id) == [b"a = 1\n"]
+
+
+async def test_russian_answers(bot_app: BotApp) -> None:
+    ivan = await seeded(bot_app, "ivan@example.com", language_code="ru")
+    hint = await ivan.say("привет")
+    assert hint.text == (
+        "Отправьте мне файл .py документом или вставьте код блоком кода (между строками ```), "
+        "и я его проверю. Список команд — /help."
+    )
+    several = await ivan.say("```a = 1``` ```b = 2```")
+    assert "snippet-1.py" in several.text
+    assert several.text.endswith(
+        "Взят только первый блок кода, ещё 1 не взят: отправляйте по одному блоку в сообщении."
+    )
+    empty = await ivan.say("``` ```")
+    assert empty.text == "Этот блок кода пуст: проверять нечего. Вставьте код внутрь блока."
 
 
 async def test_an_address_and_a_code_sent_as_blocks_go_to_registration(bot_app: BotApp) -> None:
