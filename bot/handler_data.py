@@ -5,7 +5,7 @@ it is passed in.
 - `WorkflowData`: built once at start-up by `bot.app.build_dispatcher` (the Dispatcher's
   keyword arguments), the same objects for every update;
 - `UpdateData`: put in per update by the middlewares of `bot.middlewares` (and aiogram's
-  I18n middleware, subclassed there).
+  I18n middleware, subclassed there), and by the filters that pass on what they found.
 
 A handler, filter or middleware that needs something new: add it here first, then where it
 is made. `tests/architecture/test_handler_data.py` fails when a handler asks for a key listed
@@ -16,6 +16,7 @@ from typing import TypedDict
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.code_blocks import PastedCode
 from bot.features.auth.codes import CodeSending
 from core.clock import Clock
 from core.config import Settings
@@ -46,3 +47,4 @@ class UpdateData(TypedDict, total=False):
     account: AccountView  # AccountMiddleware: the caller's Telegram account
     user_id: int  # RegisteredOnly, on the routers of screens for registered people
     i18n: I18n  # LanguageMiddleware (aiogram's I18nMiddleware)
+    pasted: PastedCode  # bot.code_blocks.has_code_block, the filter of pasted code

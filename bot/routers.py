@@ -17,6 +17,7 @@ from bot.features.privacy import router as privacy
 from bot.features.reports import router as reports
 from bot.features.reviews import router as reviews
 from bot.features.rules import router as rules
+from bot.features.snippets import router as snippets
 from bot.features.teams import router as teams
 from bot.features.uploads import router as uploads
 
@@ -39,6 +40,7 @@ def build_routers() -> list[Router]:
         check_log,
         dashboard,
         reviews,  # before uploads and fallback: replies to submissions are comments
+        snippets,  # after reviews: a code block replied to a submission is a comment
         uploads,
         fallback,
     )

@@ -26,6 +26,7 @@ from limits.errors import StorageError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.code_blocks import message_code
 from bot.screens import CALLBACK_TEXT_LIMIT
 from bot.shared import limit_texts
 from core.config import Settings
@@ -122,7 +123,11 @@ class ThrottlingMiddleware(BaseMiddleware):
             return await handler(event, data)
         if event.message is None and event.callback_query is None:
             return await handler(event, data)  # only what people send counts
-        upload = event.message is not None and event.message.document is not None
+        message = event.message
+        # Pasted code is an upload too (bot/features/snippets), whatever it becomes.
+        upload = message is not None and (
+            message.document is not None or message_code(message) is not None
+        )
         refusal = await self._limits.refusal(user.id, upload=upload)
         if refusal is None:
             return await handler(event, data)

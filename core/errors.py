@@ -114,6 +114,10 @@ class FileNotFoundForUserError(DomainError):
     """No active file with that id belongs to the user (or it never existed)."""
 
 
+class FileNameTakenError(DomainError):
+    """A new file was asked for under a name one of the person's active files has."""
+
+
 class UploadRefusal(StrEnum):
     EMPTY_NAME = "empty_name"
     NAME_TOO_LONG = "name_too_long"

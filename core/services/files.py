@@ -9,7 +9,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.errors import FileNotFoundForUserError, NewerVersionError, StorageFullError
+from core.errors import (
+    FileNameTakenError,
+    FileNotFoundForUserError,
+    NewerVersionError,
+    StorageFullError,
+)
 from core.models import File, FileEvent, FileEventKind, FileStatus, FileVersion, utcnow
 from core.services import quotas, submissions
 from core.services.accounts import AccountView
@@ -88,17 +93,21 @@ async def store_upload(
     limits: quotas.StorageLimits,
     target_file_id: int | None = None,
     expected_version: int | None = None,
+    new_file_only: bool = False,
 ) -> StoredUpload:
     """A new file, or a new version of the target file or of the active file with this name.
     With `expected_version`, the target must still be at that version (NewerVersionError).
+    With `new_file_only`, an active file with this name is no target: FileNameTakenError.
     Past a storage limit, StorageFullError and nothing stored."""
     arguments = (name, content, telegram_file_id, limits, target_file_id, expected_version)
     try:
-        return await _store_upload(session, uploader, *arguments)
+        return await _store_upload(session, uploader, *arguments, new_file_only)
     except IntegrityError:
-        # Another upload of the same name won the race: this one becomes its replacement.
         await session.rollback()
-        return await _store_upload(session, uploader, *arguments)
+        if new_file_only:
+            raise FileNameTakenError from None
+        # Another upload of the same name won the race: this one becomes its replacement.
+        return await _store_upload(session, uploader, *arguments, new_file_only)
 
 
 async def _store_upload(
@@ -110,6 +119,7 @@ async def _store_upload(
     limits: quotas.StorageLimits,
     target_file_id: int | None,
     expected_version: int | None,
+    new_file_only: bool,
 ) -> StoredUpload:
     await quotas.lock_owner(session, uploader.user_id)  # held until the commit below
     file: File | None
@@ -129,6 +139,9 @@ async def _store_upload(
             )
             .with_for_update()
         )
+        if file is not None and new_file_only:
+            await session.rollback()
+            raise FileNameTakenError
     replaced = file is not None
     try:
         use = await quotas.storage_use(session, uploader.user_id)

@@ -87,6 +87,23 @@ class TelegramUser:
             raise AssertionError(f"no message #{message_id} in chat {self.chat_id} to reply to")
         return self._user_message(text=text, reply_to_message=self._world.message_dict(replied))
 
+    async def send_formatted(
+        self,
+        text: str,
+        entities: list[JsonDict],
+        reply_to: BotOutput | int | None = None,
+    ) -> JsonDict:
+        """Send a text with the entities a Telegram app would attach (a ``pre`` block, say),
+        in reply to a message of this chat when ``reply_to`` is given."""
+        content: dict[str, object] = {"text": text, "entities": entities}
+        if reply_to is not None:
+            message_id = reply_to.message_id if isinstance(reply_to, BotOutput) else reply_to
+            replied = self._chat.messages.get(message_id) if message_id is not None else None
+            if replied is None:
+                raise AssertionError(f"no message #{message_id} in chat {self.chat_id}")
+            content["reply_to_message"] = self._world.message_dict(replied)
+        return self._user_message(**content)
+
     async def send_document(
         self,
         filename: str | None,

@@ -50,7 +50,10 @@ V2_LINES[V2_LINES.index("value_10 = 10")] = "value_10 = 10 * 2"
 V2 = ("\n".join(V2_LINES) + "\n").encode()
 WEBAPP_URL = "https://review.example.com/app"
 NOT_FOUND = "Submission not found."
-UNKNOWN_TEXT = "Send me a .py file as a document to review it. /help lists the commands."
+UNKNOWN_TEXT = (
+    "Send me a .py file as a document, or paste code as a code block (between ``` lines), "
+    "to review it. /help lists the commands."
+)
 
 
 @pytest.fixture

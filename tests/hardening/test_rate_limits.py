@@ -57,6 +57,20 @@ async def test_the_upload_over_the_limit_gets_one_slow_down_answer_and_is_not_st
     assert "I review Python files" in (await fay.say("/help")).text
 
 
+async def test_pasted_code_counts_as_an_upload(bot_app: BotApp) -> None:
+    """A code block is stored like a document, so it is held to the same limit a minute."""
+    kai = await bot_app.registered("kai@example.com")
+    for number in range(UPLOADS - 1):
+        assert "Got" in (await kai.upload(f"doc_{number}.py", b"x = 1\n")).text
+    assert "Got snippet-1.py." in (await kai.say("```python\nx = 1\n```")).text
+    slow = await kai.say("```python\ny = 2\n```")
+    assert SLOW_UPLOADS in slow.text
+    documents = [f"doc_{number}.py" for number in range(UPLOADS - 1)]
+    assert await _stored_names(bot_app) == [*documents, "snippet-1.py"]
+    # Plain text is no upload: it still gets its answer.
+    assert "paste code as a code block" in (await kai.say("hello")).text
+
+
 async def test_the_update_over_the_limit_gets_one_slow_down_answer_then_silence(
     bot_app: BotApp,
 ) -> None:

@@ -23,7 +23,9 @@ def help_text() -> str:
     return _(
         "I review Python files with <b>ruff</b> and send the result here and by email.\n\n"
         "Send a <code>.py</code> file as a document to add it; a file with the same name "
-        "becomes its new version.\n\n"
+        "becomes its new version. Or paste code as a code block (between <code>```</code> "
+        "lines): it becomes <code>snippet-N.py</code>, and a code block sent in reply to a "
+        "result makes that file's next version.\n\n"
         "/files — your files: report, replace, download, history, delete\n"
         "/report — every check of your files, with CSV, XLSX and JSON exports\n"
         "/rules — the rules your files are checked with: presets, muted rules, your own "

@@ -5,11 +5,13 @@ Every handler reads the submission through `core.services.submissions.visible_su
 (inside the services): a forged or foreign id is answered "not found" and shows nothing."""
 
 from aiogram import F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, StateFilter
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ReviewAction, ReviewCallback, SubmitCallback
+from bot.code_blocks import message_code
 from bot.features.fixes import texts as fix_texts
 from bot.features.reviews import texts as review_texts
 from bot.features.reviews.keyboards import (
@@ -30,6 +32,7 @@ from core.services import review_chat, review_comments, submission_views, submis
 from core.services.accounts import AccountView
 from core.services.fixes import FixGate, FixInProgressError, FixNotStartedError
 from core.services.gate import GateChecker
+from core.team_errors import NotACommentReplyError
 
 # How a review button's callback data begins (a replied message's buttons name its submission).
 REVIEW_PREFIX = ReviewCallback.__prefix__ + ReviewCallback.__separator__
@@ -164,17 +167,23 @@ async def cmd_reviews(message: Message, session: AsyncSession, user_id: int) -> 
 
 async def on_comment_reply(message: Message, session: AsyncSession, user_id: int) -> None:
     """`12: text`, `12-14: text` or a general comment, in reply to a submission's notice; a
-    reply to anything else is answered as plain text is (`NotACommentReplyError`)."""
+    reply to anything else is answered as plain text is (`NotACommentReplyError`), or, when it
+    holds a code block, goes on to be reviewed as pasted code."""
     replied = message.reply_to_message
     assert replied is not None  # guaranteed by the filter
-    comment = await review_comments.comment_by_reply(
-        session,
-        user_id,
-        chat_id=message.chat.id,
-        message_id=replied.message_id,
-        text=message.text or "",
-        shown_submission_id=_submission_shown(replied),
-    )
+    try:
+        comment = await review_comments.comment_by_reply(
+            session,
+            user_id,
+            chat_id=message.chat.id,
+            message_id=replied.message_id,
+            text=message.text or "",
+            shown_submission_id=_submission_shown(replied),
+        )
+    except NotACommentReplyError:
+        if message_code(message) is not None:
+            raise SkipHandler from None  # pasted code, for the snippets router
+        raise
     await message.answer(
         review_texts.comment_saved(comment.first_line, comment.last_line),
         reply_markup=build_after_comment_kb(comment.submission_id),
