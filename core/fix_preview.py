@@ -12,15 +12,18 @@ there (a line break added at the end shows as an empty line added).
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.review import Applicability, Edit, Fix
+from core.source_excerpts import visible
 
 # Line breaks as ruff counts them (an edit's text may hold any of them).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # A preview shows at most this many lines on each side; the rest are counted.
 MAX_PREVIEW_LINES = 6
+# The longest line a page (the HTML report, the Mini App) shows of a preview, in characters.
+DOCUMENT_WIDTH = 500
 
 
 @dataclass(frozen=True)
@@ -110,3 +113,26 @@ def _fits(lines: Sequence[str], edit: Edit) -> bool:
     if edit.end_line > len(lines):  # only the start of the line after the last one
         return edit.end_line == len(lines) + 1 and edit.end_column == 1 and edit.line <= len(lines)
     return edit.line <= len(lines) and edit.end_column <= len(lines[edit.end_line - 1]) + 1
+
+
+def shown_preview(preview: FixPreview, width: int) -> FixPreview:
+    """The preview as a page shows it: control and bidi characters made visible and harmless
+    (`core.source_excerpts.visible`), each line cut to `width` characters with "…"."""
+
+    def shown(line: PreviewLine) -> PreviewLine:
+        text = visible(line.text)
+        return PreviewLine(line.number, text[:width] + "…" if len(text) > width else text)
+
+    message = visible(preview.message) if preview.message else None
+    return replace(
+        preview,
+        message=message,
+        before=tuple(map(shown, preview.before)),
+        after=tuple(map(shown, preview.after)),
+    )
+
+
+def document_fix(lines: Sequence[str], fix: Fix | None) -> FixPreview | None:
+    """An issue's fix as the HTML report and the Mini App show it (lines up to DOCUMENT_WIDTH
+    characters: they scroll sideways); None without a stored fix."""
+    return None if fix is None else shown_preview(fix_preview(lines, fix), DOCUMENT_WIDTH)
