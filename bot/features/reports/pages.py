@@ -9,6 +9,7 @@ the same check always pages the same way while its deliveries are still under wa
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
+from bot.features.reports import fix_texts
 from bot.features.reports import texts as report_texts
 from bot.features.reports.texts import TELEGRAM_TEXT_LIMIT, telegram_length
 from core.models import DeliveryChannel, DeliveryStatus
@@ -47,6 +48,7 @@ class _Item:
     fixable: bool
     heading: str
     continued: str
+    has_fix: bool = False  # its fix is shown (checks that stored it)
 
 
 @dataclass
@@ -67,7 +69,8 @@ def report_page(check: OwnedCheck, rules: Mapping[str, Rule], number: int) -> Re
         head.append(report_texts.page_line(number, len(pages)))
     body = ["", *page.lines] if page.lines else []
     if any(item.fixable for item in page.items):
-        body += ["", report_texts.fixable_legend()]
+        with_fix = any(item.has_fix for item in page.items)
+        body += ["", fix_texts.fix_legend() if with_fix else report_texts.fixable_legend()]
     text = "\n".join([*head, *body, "", *report_texts.marks_lines(report)])
     return ReportPage(
         text=text,
@@ -86,7 +89,7 @@ def _budget(report: CheckReport) -> int:
         report_texts.page_line(9998, 9999),
         "",
         "",
-        report_texts.fixable_legend(),
+        max(report_texts.fixable_legend(), fix_texts.fix_legend(), key=telegram_length),
         "",
         *report_texts.marks_lines(worst),
     ]
@@ -108,7 +111,15 @@ def _items(check: OwnedCheck, rules: Mapping[str, Rule]) -> Iterator[_Item]:
         continued = report_texts.rule_heading(code, name, len(issues), url, continued=True)
         for issue in issues:
             lines = report_texts.issue_lines(issue, check.source_line(issue.line))
-            yield _Item(lines, code, issue.fixable, heading=heading, continued=continued)
+            lines += fix_texts.fix_lines(issue, check.lines)
+            yield _Item(
+                lines,
+                code,
+                issue.fixable,
+                heading=heading,
+                continued=continued,
+                has_fix=issue.fix is not None,
+            )
 
 
 def _name(rules: Mapping[str, Rule], code: str) -> str | None:
