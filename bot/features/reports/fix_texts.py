@@ -35,13 +35,6 @@ def fix_label(applicability: Applicability) -> str:
             return _("a suggestion ruff never applies: make the change by hand")
 
 
-def fix_legend() -> str:
-    """The legend of a page whose fixes are shown (the 🔧 mark no longer means --fix alone)."""
-    return f"{FIXABLE_MARK} " + _(
-        "ruff has a fix: it is shown under the issue, with how to apply it"
-    )
-
-
 def fix_lines(issue: Issue, source: Sequence[str]) -> list[str]:
     """The lines shown under `issue` in a report page: none without a stored fix."""
     if issue.fix is None:

@@ -48,7 +48,6 @@ class _Item:
     fixable: bool
     heading: str
     continued: str
-    has_fix: bool = False  # its fix is shown (checks that stored it)
 
 
 @dataclass
@@ -69,8 +68,7 @@ def report_page(check: OwnedCheck, rules: Mapping[str, Rule], number: int) -> Re
         head.append(report_texts.page_line(number, len(pages)))
     body = ["", *page.lines] if page.lines else []
     if any(item.fixable for item in page.items):
-        with_fix = any(item.has_fix for item in page.items)
-        body += ["", fix_texts.fix_legend() if with_fix else report_texts.fixable_legend()]
+        body += ["", report_texts.fixable_legend()]
     text = "\n".join([*head, *body, "", *report_texts.marks_lines(report)])
     return ReportPage(
         text=text,
@@ -83,13 +81,16 @@ def report_page(check: OwnedCheck, rules: Mapping[str, Rule], number: int) -> Re
 def _budget(report: CheckReport) -> int:
     """How many UTF-16 units a page's items may take: the limit less the head with the longest
     page line, the legend, and the longest marks any delivery state can give."""
-    worst = replace(report, deliveries=dict.fromkeys(DeliveryChannel, _WORST_MARK))
+    # Each channel's own worst mark: an email's error shows as a short plain reason, the
+    # chat's as the error itself (cut to MAX_SHOWN_REASON).
+    marks = {channel: replace(_WORST_MARK, channel=channel) for channel in DeliveryChannel}
+    worst = replace(report, deliveries=marks)
     fixed = [
         *report_texts.report_head(report),
         report_texts.page_line(9998, 9999),
         "",
         "",
-        max(report_texts.fixable_legend(), fix_texts.fix_legend(), key=telegram_length),
+        report_texts.fixable_legend(),
         "",
         *report_texts.marks_lines(worst),
     ]
@@ -112,14 +113,7 @@ def _items(check: OwnedCheck, rules: Mapping[str, Rule]) -> Iterator[_Item]:
         for issue in issues:
             lines = report_texts.issue_lines(issue, check.source_line(issue.line))
             lines += fix_texts.fix_lines(issue, check.lines)
-            yield _Item(
-                lines,
-                code,
-                issue.fixable,
-                heading=heading,
-                continued=continued,
-                has_fix=issue.fix is not None,
-            )
+            yield _Item(lines, code, issue.fixable, heading=heading, continued=continued)
 
 
 def _name(rules: Mapping[str, Rule], code: str) -> str | None:
