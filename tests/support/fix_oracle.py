@@ -24,13 +24,16 @@ def ruff_fixed(content: bytes, code: str, folder: Path, *, unsafe: bool) -> byte
 
 
 def ruff_change(content: bytes, code: str, folder: Path, *, unsafe: bool) -> Change:
-    """The one run of lines ruff's fix of `code` changes (lines as ruff counts them)."""
+    """The lines ruff's fix of `code` changes (lines as ruff counts them): from the first
+    changed line to the last, unchanged ones between them included (a fix may edit in two
+    places, as B006's new default and the line it adds to the body)."""
     before = source_lines(content)
     after = source_lines(ruff_fixed(content, code, folder, unsafe=unsafe))
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     changed = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-    assert len(changed) == 1, changed
-    _tag, i1, i2, j1, j2 = changed[0]
+    assert changed, f"ruff's fix of {code} changed nothing"
+    i1, j1 = changed[0][1], changed[0][3]
+    i2, j2 = changed[-1][2], changed[-1][4]
     return (
         [(i1 + 1 + n, line) for n, line in enumerate(before[i1:i2])],
         [(j1 + 1 + n, line) for n, line in enumerate(after[j1:j2])],
