@@ -4,12 +4,15 @@ ruff's positions by hand; and properties of any edits (hypothesis)."""
 
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.app import Catalogues
+from bot.features.reports.fix_texts import fix_lines
 from core.diffs import source_lines
 from core.fix_preview import (
     MAX_PREVIEW_LINES,
@@ -18,8 +21,9 @@ from core.fix_preview import (
     document_fix,
     fix_preview,
 )
+from core.i18n import load_translations
 from core.presets import STRICT_RULES
-from core.review import Edit, Fix
+from core.review import Edit, Fix, Issue
 from infra.ruff.output import to_issue
 from tests.support.fix_oracle import ruff_change
 from tests.support.reports import RUFF
@@ -233,3 +237,21 @@ def test_edits_that_put_back_the_same_text_show_no_change(
         for e in edits
     ]
     assert changed_lines(lines, same) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("locale", "label"),
+    [
+        ("en", "safe fix: ruff check --fix and the bot's 🛠 Fix apply it"),
+        ("ru", "безопасное исправление: его применяют ruff check --fix и кнопка бота 🛠 Исправить"),
+    ],
+)
+def test_the_chat_shows_the_label_the_message_and_the_lines(locale: str, label: str) -> None:
+    issue = Issue("F401", "`os` imported but unused", 1, 8, 1, 10, True)
+    fix = _fix(Edit("", 1, 1, 2, 1), message="Remove <unused> import")
+    catalogues = Catalogues(load_translations())
+    with catalogues.context(), catalogues.use_locale(locale):
+        assert fix_lines(issue, LINES) == []  # a check stored before fixes were kept
+        shown = fix_lines(replace(issue, fix=fix), LINES)
+    head = f"🔧 Remove &lt;unused&gt; import — <i>{label}</i>"
+    assert shown == [head, "<pre>- 1 │ import os</pre>"]

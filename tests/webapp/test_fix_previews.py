@@ -10,13 +10,18 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from checks.worker import Worker
+from core.models import Check, DeliveryChannel, DeliveryStatus
 from core.presets import STRICT_RULES
+from core.services.reports import check_report
 from tests.fake_telegram import BotOutput
 from tests.support.app import Person
 from tests.support.fix_oracle import Change, ruff_change, ruff_fixed
 from tests.support.html_text import html_text
 from tests.support.people import seeded
+from tests.support.pipeline import wait_for_delivery
 from tests.support.reports import RUFF, every_page, read_html
 from tests.support.results import assert_result
 from tests.support.smtp import body_html, body_text
@@ -186,3 +191,48 @@ async def test_safe_unsafe_and_display_only_fixes_show_what_ruff_does(
 
 def _position(line: str) -> bool:
     return re.match(r"^\d+:\d+  ", line) is not None
+
+
+async def test_a_check_stored_before_fixes_were_kept_shows_what_it_showed(
+    mini_app: MiniApp, worker: Worker
+) -> None:
+    bot_app = mini_app.bot_app
+    ola = await seeded(bot_app, "ola@example.com")
+    assert " old.py" in (await ola.upload("old.py", b"import os\n")).text
+    result = await ola.chat.next_screen(timeout=30)
+    for channel in DeliveryChannel:  # the marks stay as they are while the test looks
+        await wait_for_delivery(bot_app.session_factory, channel, DeliveryStatus.SENT)
+    async with bot_app.session_factory() as session:  # as a check stored before #22 kept it
+        check = await session.scalar(select(Check))
+        assert check is not None
+        assert check.issues[0]["fix"]["applicability"] == "safe"
+        check.issues = [{k: v for k, v in i.items() if k != "fix"} for i in check.issues]
+        await session.commit()
+        check_id = check.id
+
+    report = await ola.click(result, "Full report")
+    body = report.text.split("❌ 1 issue\n", 1)[1].split("\n\nEmail: ", 1)[0]
+    assert body == (
+        "\nIssues by rule:\nF401 unused-import: 1\n\n"
+        "F401 unused-import · 1 issue · documentation\n"
+        "F401 1:8 `os` imported but unused 🔧\nimport os\n\n"
+        "🔧 ruff can fix it: ruff check --fix"
+    )
+    assert [e["type"] for e in report.entities if e["type"] == "pre"] == []
+
+    document = await ola.click(report, "📄 HTML report")
+    assert document.document is not None
+    assert b'<div class="fix' not in document.document
+    assert "🔧 ruff can fix it" in html_text(document.document.decode())
+
+    fragment = (await mini_app.part(f"/checks/{check_id}", ola)).text
+    assert '<div class="fix' not in fragment
+    assert "🔧</span> fixable" in fragment
+
+    async with bot_app.session_factory() as session:
+        stored = await check_report(session, check_id)
+    email = bot_app.resources.email_templates.check_report(
+        locale="en", recipient=ola.email, report=stored
+    )
+    assert "1:8  F401  `os` imported but unused  [fixable]\n" in body_text(email)
+    assert "<i>[fixable]</i>" in body_html(email)
