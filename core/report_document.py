@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment
 
+from core.fix_preview import FixPreview, document_fix
 from core.review import group_by_rule
 from core.rule_cards import issue_text
 from core.services.reports import OwnedCheck
@@ -25,6 +26,7 @@ class DocumentIssue:
     message: str
     source: str
     fixable: bool
+    fix: FixPreview | None = None  # ruff's fix, before → after (None: none, or an older check)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ def render_report_document(
                         check.source_line(issue.line), issue.column, SOURCE_WIDTH
                     ),
                     fixable=issue.fixable,
+                    fix=document_fix(check.lines, issue.fix),
                 )
                 for issue in issues
             ],

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from bot.features.reports.rule_cards import RULES_PAGE
 from bot.features.reports.texts import docs_link, preset_name
 from bot.shared.delivery_reason_texts import delivery_reason
+from core.fix_preview import document_fix
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus
 from core.ports import Rule
 from core.review import Issue, group_by_rule
@@ -240,6 +241,7 @@ def template_context(
         "docs": _docs_links(report.issues, data.rules),
         "self_url": self_url,
         "visible": _visible,
+        "fix_of": lambda issue: document_fix(owned.lines, issue.fix),
     }
 
 

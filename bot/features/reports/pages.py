@@ -9,6 +9,7 @@ the same check always pages the same way while its deliveries are still under wa
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
+from bot.features.reports import fix_texts
 from bot.features.reports import texts as report_texts
 from bot.features.reports.texts import TELEGRAM_TEXT_LIMIT, telegram_length
 from core.models import DeliveryChannel, DeliveryStatus
@@ -80,7 +81,10 @@ def report_page(check: OwnedCheck, rules: Mapping[str, Rule], number: int) -> Re
 def _budget(report: CheckReport) -> int:
     """How many UTF-16 units a page's items may take: the limit less the head with the longest
     page line, the legend, and the longest marks any delivery state can give."""
-    worst = replace(report, deliveries=dict.fromkeys(DeliveryChannel, _WORST_MARK))
+    # Each channel's own worst mark: an email's error shows as a short plain reason, the
+    # chat's as the error itself (cut to MAX_SHOWN_REASON).
+    marks = {channel: replace(_WORST_MARK, channel=channel) for channel in DeliveryChannel}
+    worst = replace(report, deliveries=marks)
     fixed = [
         *report_texts.report_head(report),
         report_texts.page_line(9998, 9999),
@@ -108,6 +112,7 @@ def _items(check: OwnedCheck, rules: Mapping[str, Rule]) -> Iterator[_Item]:
         continued = report_texts.rule_heading(code, name, len(issues), url, continued=True)
         for issue in issues:
             lines = report_texts.issue_lines(issue, check.source_line(issue.line))
+            lines += fix_texts.fix_lines(issue, check.lines)
             yield _Item(lines, code, issue.fixable, heading=heading, continued=continued)
 
 
