@@ -16,8 +16,9 @@ from core.grades import Grade, grade_issues
 from infra.ruff.output import to_issue
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
+from tests.support.html_text import html_text
 from tests.support.results import assert_result
-from tests.support.smtp import body_text
+from tests.support.smtp import body_html, body_text
 
 # 108 lines: F401 and F541 (heavy, 3 each), UP032 ×3 and C408 ×4 (light, 1 each): 13 per 108
 # lines is C. Fixing the two heavy ones leaves 7 per 107 lines (B); fixing four light ones
@@ -234,12 +235,31 @@ async def test_three_versions_go_c_b_a_by_the_named_fixes(
     target, named = _named(second)
     v3 = _step_is_exactly_enough(v2, named, target, tmp_path)
 
+    # The full report in the chat and its HTML document say the same.
+    report = await ann.click(second, "Full report")
+    assert {"🎓 Grade B, was C", "🪜 For A: fix 3× UP032, 1× C408"} <= set(
+        report.text.splitlines()
+    )
+    document = await ann.click(report, "📄 HTML report")
+    assert document.document is not None
+    document_text = " ".join(html_text(document.document.decode()).split())
+    assert "Grade B, was C. For A: fix 3× UP032, 1× C408." in document_text
+
     third = await _review(ann, v3)
     shown = assert_result(third, "shapes.py", 3, "❌ 3 issues")
     assert shown.grade == ["🎓 Grade A, was B"]  # nothing better to reach
 
-    mail = await bot_app.smtp.wait_for("ann@example.com", count=4)  # the code, v1, v2, v3
-    assert "Grade A, was B" in body_text(mail)
+    # The emails say the same: v2's (the third mail, after the code's) and v3's.
+    second_mail = await bot_app.smtp.wait_for("ann@example.com", count=3)
+    assert {"Grade B, was C.", "For A: fix 3× UP032, 1× C408."} <= set(
+        body_text(second_mail).splitlines()
+    )
+    assert "<b>Grade B, was C.</b>\n<br>For A: fix 3× UP032, 1× C408." in body_html(
+        second_mail
+    ).replace("\r\n", "\n")
+    third_mail = await bot_app.smtp.wait_for("ann@example.com", count=4)
+    assert "Grade A, was B." in body_text(third_mail).splitlines()
+    assert "For " not in body_text(third_mail)
 
     card = await ann.click(await ann.files(), "shapes.py · v3 · ✅")
     history = await ann.click(card, "History")
