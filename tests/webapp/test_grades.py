@@ -50,6 +50,9 @@ async def test_the_report_and_the_history_show_the_grades(
     assert '<figcaption id="grade-chart-caption">Grades: v1 C → v2 B</figcaption>' in (
         history.text
     )
+    chart = (await mini_app.api(f"/files/{file_id}/history", ann)).json()["grades"]
+    assert chart["text"] == "v1 C → v2 B"
+    assert [(p["number"], p["grade"]) for p in chart["points"]] == [(1, "C"), (2, "B")]
     # Two points, C lower than B (A at the top), each with its letter.
     assert '<polyline points="12,40 52,26"/>' in history.text
     assert '<text x="18" y="35">C</text>' in history.text
