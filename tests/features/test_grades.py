@@ -41,25 +41,35 @@ def _chosen(found: list[dict[str, Any]], named: Counter[str]) -> list[dict[str, 
     return chosen
 
 
-async def _review(person: Person, content: bytes) -> BotOutput:
-    acknowledged = await person.upload("shapes.py", content)
-    assert "shapes.py" in acknowledged.text, acknowledged.text
+async def _review(person: Person, content: bytes, name: str = "shapes.py") -> BotOutput:
+    acknowledged = await person.upload(name, content)
+    assert name in acknowledged.text, acknowledged.text
     return await person.chat.next_screen()
 
 
-def _step_is_exactly_enough(
-    content: bytes, named: Counter[str], target: Grade, folder: Path
+def _grade_shown(review: BotOutput, name: str) -> Grade:
+    """The grade a result says ("🎓 Grade B" or "🎓 Grade B, was C")."""
+    head = assert_result(review, name).grade[0]
+    found = re.fullmatch(r"🎓 Grade (?P<grade>[A-E])(, was [A-E])?", head)
+    assert found is not None, head
+    return Grade(found["grade"])
+
+
+async def _step_is_exactly_enough(
+    person: Person, content: bytes, named: Counter[str], target: Grade, folder: Path
 ) -> bytes:
-    """Applying the named fixes reaches `target` under ruff; leaving out any one does not.
-    Returns the fixed source."""
+    """Applying the named fixes reaches `target` under ruff; leaving out any one does not (each
+    such version checked by the bot, as probe.py). Returns the fixed source."""
     found = diagnostics(content, folder)
     chosen = _chosen(found, named)
     assert sum(named.values()) == len(chosen)
     fixed = apply_fixes(content, chosen)
     assert grade_by_ruff(fixed, folder) <= target  # A < B: as good or better
     for left_out in range(len(chosen)):
-        fewer = chosen[:left_out] + chosen[left_out + 1 :]
-        assert grade_by_ruff(apply_fixes(content, fewer), folder) > target, chosen[left_out]
+        fewer = apply_fixes(content, chosen[:left_out] + chosen[left_out + 1 :])
+        assert grade_by_ruff(fewer, folder) > target, chosen[left_out]
+        probe = await _review(person, fewer, "probe.py")
+        assert _grade_shown(probe, "probe.py") > target, chosen[left_out]
     return fixed
 
 
@@ -72,13 +82,13 @@ async def test_three_versions_go_c_b_a_by_the_named_fixes(
     shown = assert_result(first, "shapes.py", 1, "❌ 9 issues")
     assert shown.grade == ["🎓 Grade C", "🪜 For B: fix 1× F401, 1× F541"]
     target, named = _named(first)
-    v2 = _step_is_exactly_enough(SHAPES_V1, named, target, tmp_path)
+    v2 = await _step_is_exactly_enough(ann, SHAPES_V1, named, target, tmp_path)
 
     second = await _review(ann, v2)
     shown = assert_result(second, "shapes.py", 2, "❌ 7 issues")
     assert shown.grade == ["🎓 Grade B, was C", "🪜 For A: fix 3× UP032, 1× C408"]
     target, named = _named(second)
-    v3 = _step_is_exactly_enough(v2, named, target, tmp_path)
+    v3 = await _step_is_exactly_enough(ann, v2, named, target, tmp_path)
 
     # The full report in the chat and its HTML document say the same.
     report = await ann.click(second, "Full report")
@@ -95,18 +105,23 @@ async def test_three_versions_go_c_b_a_by_the_named_fixes(
     assert shown.grade == ["🎓 Grade A, was B"]  # nothing better to reach
 
     # The emails say the same: v2's (the third mail, after the code's) and v3's.
-    second_mail = await bot_app.smtp.wait_for("ann@example.com", count=3)
+    # the code, v1, two probes, v2, four probes, v3
+    await bot_app.smtp.wait_for("ann@example.com", count=10)
+    second_mail, third_mail = (
+        next(m for m in bot_app.smtp.messages if m["Subject"].startswith(subject))
+        for subject in ("reviewbot: shapes.py v2 ", "reviewbot: shapes.py v3 ")
+    )
     assert {"Grade B, was C.", "For A: fix 3× UP032, 1× C408."} <= set(
         body_text(second_mail).splitlines()
     )
     assert "<b>Grade B, was C.</b>\n<br>For A: fix 3× UP032, 1× C408." in body_html(
         second_mail
     ).replace("\r\n", "\n")
-    third_mail = await bot_app.smtp.wait_for("ann@example.com", count=4)
     assert "Grade A, was B." in body_text(third_mail).splitlines()
     assert "For " not in body_text(third_mail)
 
-    card = await ann.click(await ann.files(), "shapes.py · v3 · ✅")
+    files = await ann.files()
+    card = await ann.click(files, "shapes.py · v3 · ✅")
     history = await ann.click(card, "History")
     assert "🎓 Grades: v1 C → v2 B → v3 A" in history.text.splitlines()
     assert bot_app.telegram.refused == []
