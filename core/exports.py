@@ -30,6 +30,7 @@ FIELDS = (
     "result",
     "issue_count",
     "issues_truncated",
+    "grade",
     "email_status",
     "email_sent_at",
     "email_attempts",
@@ -81,6 +82,7 @@ def export_row(entry: LogEntry) -> Row:
         "issue_count": entry.issue_count,
         # True: the report lists only the first issues (MAX_ISSUES_PER_CHECK) of issue_count.
         "issues_truncated": entry.issues_truncated,
+        "grade": entry.grade.value if entry.grade else None,  # A..E (core/grades.py)
         **_delivery("email", entry.email),
         **_delivery("chat", entry.chat),
     }

@@ -2,7 +2,7 @@
 its two deliveries. Files the user deleted keep their checks in the log."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from core.grades import Grade
 from core.models import (
     Check,
     CheckResult,
@@ -22,6 +23,7 @@ from core.models import (
     FileVersion,
     RulePreset,
 )
+from core.services.grades import check_grades
 
 PAGE_SIZE = 8
 
@@ -59,6 +61,8 @@ class LogEntry:
     issues_truncated: bool = False
     # A check under a team's rules before review (core/services/gate.py): logged, never sent.
     gate: bool = False
+    # Its grade (core/grades.py): read for the exports only (None: not read, or no grade).
+    grade: Grade | None = None
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,9 @@ async def check_log_page(session: AsyncSession, user_id: int, page: int) -> Chec
 async def check_log_entries(session: AsyncSession, user_id: int) -> list[LogEntry]:
     """The user's whole check log, newest first (for the exports)."""
     rows = await session.execute(_log_query(user_id))
-    return [_entry(row) for row in rows]
+    entries = [_entry(row) for row in rows]
+    grades = await check_grades(session, [entry.check_id for entry in entries])
+    return [replace(entry, grade=grades.get(entry.check_id)) for entry in entries]
 
 
 class DeliveryFilter(StrEnum):

@@ -17,6 +17,7 @@ from core.diffs import IssueDiff, Reviewed, diff_issues
 from core.errors import FileNotFoundForUserError
 from core.models import Check, CheckResult, CheckState, File, FileStatus, FileVersion
 from core.review import Issue
+from core.services.grades import VersionGrade, version_grades
 
 HISTORY_PAGE_SIZE = 5  # versions per screen, newest first
 
@@ -49,6 +50,8 @@ class FileHistory:
     page: int
     pages: int
     total: int  # versions in all
+    # The grades of this page's versions, oldest first (core/services/grades.py).
+    grades: tuple[VersionGrade, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,15 @@ async def file_history(
         for row in reversed(versions)
         for check in [latest.get(row.id)]
     ]
+    grades = await version_grades(session, file_id, [row.number for row in versions])
     return FileHistory(
-        file_id=file_id, name=name, entries=entries, page=page, pages=pages, total=total
+        file_id=file_id,
+        name=name,
+        entries=entries,
+        page=page,
+        pages=pages,
+        total=total,
+        grades=tuple(grades),
     )
 
 

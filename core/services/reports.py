@@ -5,12 +5,14 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.diffs import source_lines
 from core.errors import FileNotFoundForUserError
+from core.grades import Grade, Grading
 from core.models import (
     LARGEST_ID,
     Check,
@@ -27,6 +29,7 @@ from core.models import (
 )
 from core.review import Issue
 from core.ruff_config import ReviewConfig
+from core.services.grades import grading, previous_grades
 from core.services.history import VersionDiff, diff_since_previous
 
 
@@ -59,6 +62,10 @@ class CheckReport:
     diff: VersionDiff | None = None
     # Every issue found, when more were found than kept (None: `issues` holds them all).
     found_count: int | None = None
+    # Lines of the checked version (the grade's scale), and the grade of the version before
+    # (its latest own check; None for a first version or one without a grade): core/grades.py.
+    line_count: int = 0
+    previous_grade: Grade | None = None
 
     @property
     def issue_count(self) -> int:
@@ -68,6 +75,11 @@ class CheckReport:
     def issues_truncated(self) -> bool:
         """Only the first `len(issues)` of `issue_count` issues were kept."""
         return self.issue_count > len(self.issues)
+
+    @cached_property
+    def grading(self) -> Grading | None:
+        """The grade and the next step (None when the check could not run)."""
+        return grading(self.result, self.issues, self.line_count, self.issue_count)
 
 
 async def check_report(session: AsyncSession, check_id: int) -> CheckReport:
@@ -110,6 +122,7 @@ async def _reports(
             sent_at=d.sent_at,
             last_error=d.last_error,
         )
+    previous = await previous_grades(session, {(f, n) for _check, n, f, _name in rows})
     reports = {}
     for check, number, file_id, name in rows:
         reports[check.id] = CheckReport(
@@ -133,6 +146,8 @@ async def _reports(
                 else None
             ),
             found_count=check.issue_count if check.issues_truncated else None,
+            line_count=check.line_count,
+            previous_grade=previous.get((file_id, number)),
         )
     return reports
 

@@ -17,8 +17,10 @@ from bot.callbacks import ReportAction, ReportCallback
 from checks.check_job import CheckJob
 from checks.outbox import RetryPolicy
 from checks.worker import Worker
+from core.grades import grade_issues
 from core.models import (
     Check,
+    CheckResult,
     Delivery,
     DeliveryChannel,
     DeliveryStatus,
@@ -27,6 +29,7 @@ from core.models import (
     TelegramAccount,
     User,
 )
+from core.review import Issue
 from core.services.files import Uploader, delete_file, store_upload
 from infra.database import SessionFactory
 from infra.ruff.runner import RuffRunner
@@ -46,13 +49,14 @@ from tests.support.smtp import code_in
 FIELDS = [
     "check_id", "file", "version", "preset", "config_hash", "muted_rules", "ruff_version",
     "started_at", "finished_at",
-    "result", "issue_count", "issues_truncated", "email_status", "email_sent_at", "email_attempts",
-    "chat_status", "chat_sent_at", "chat_attempts",
+    "result", "issue_count", "issues_truncated", "grade", "email_status", "email_sent_at",
+    "email_attempts", "chat_status", "chat_sent_at", "chat_attempts",
 ]  # fmt: skip
 ENGLISH_HEADERS = [
     "Check no.", "File name", "Version no.", "Rule preset", "Own configuration (SHA-256)",
     "Muted rules", "ruff version", "Started (UTC)",
-    "Finished (UTC)", "Check result", "Issue count", "Only the first issues kept", "Email status",
+    "Finished (UTC)", "Check result", "Issue count", "Only the first issues kept", "Grade (A–E)",
+    "Email status",
     "Email sent (UTC)", "Email attempts", "Chat status", "Chat sent (UTC)", "Chat attempts",
 ]  # fmt: skip
 MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
@@ -112,6 +116,14 @@ async def _log_rows(session_factory: SessionFactory, email: str) -> list[dict[st
             "result": check.result.value,
             "issue_count": check.issue_count,
             "issues_truncated": check.issues_truncated,
+            # The grade of what it found (core/grades.py, tested in tests/teaching/).
+            "grade": None
+            if check.result is CheckResult.ERROR
+            else grade_issues(
+                [Issue.from_json(item) for item in check.issues],
+                check.line_count,
+                check.issue_count,
+            ).grade.value,
         }
         for prefix, channel in (
             ("email", DeliveryChannel.EMAIL),

@@ -4,7 +4,7 @@ could not run: …"). The one place in the tests that knows this wording (Englis
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tests.fake_telegram import BotOutput, FakeTelegram
 
@@ -22,14 +22,19 @@ def heading(name: str, version: int) -> str:
     return f"Review of {name}, version {version}"
 
 
+GRADE_MARKS = ("🎓 ", "🪜 ")  # the grade line and the next step's, under the status line
+
+
 @dataclass(frozen=True)
 class Result:
-    """A result message: the file's name and version, its status line, and the lines after."""
+    """A result message: the file's name and version, its status line, its grade lines ("🎓
+    Grade B, was C", "🪜 For A: fix 1× F401"), and the lines after."""
 
     name: str
     version: int
     status: str
     rest: list[str]
+    grade: list[str] = field(default_factory=list)
 
 
 def read_result(text: str) -> Result | None:
@@ -39,7 +44,10 @@ def read_result(text: str) -> Result | None:
     if found is None:
         return None
     status, *rest = after.split("\n") if after else [""]
-    return Result(found["name"], int(found["version"]), status, rest)
+    grade = []
+    while rest and rest[0].startswith(GRADE_MARKS):
+        grade.append(rest.pop(0))
+    return Result(found["name"], int(found["version"]), status, rest, grade)
 
 
 def is_result(text: str, name: str | None = None) -> bool:

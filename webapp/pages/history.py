@@ -14,6 +14,7 @@ from core.services.history import (
     file_history,
 )
 from webapp.app import Ctx, Page, WebApp
+from webapp.grades import GradeChart, grade_chart
 from webapp.text_diff import TextDiff, text_diff
 
 PAGE_SIZE = 20  # versions listed at once; older ones load as the list scrolls
@@ -45,6 +46,7 @@ class HistoryView:
     b: int
     view: DiffView
     comparison: Comparison | None  # None on the later pages of the list
+    grades: GradeChart | None = None  # this page's versions' grades as a line (webapp/grades.py)
 
 
 async def history(ctx: Ctx) -> Page:
@@ -79,6 +81,7 @@ async def history(ctx: Ctx) -> Page:
         b=b,
         view=view,
         comparison=comparison,
+        grades=grade_chart(found.grades),
     )
     template = "history/page.html" if comparison is not None else "history/more.html"
     return Page(template, data)

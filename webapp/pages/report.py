@@ -23,6 +23,7 @@ from core.review import Issue, group_by_rule
 from core.services.reports import CheckReport, OwnedCheck, own_check_report
 from core.source_excerpts import visible
 from webapp.app import Ctx, Page, WebApp
+from webapp.grades import GradeView, grade_view
 from webapp.highlight import SourceMap, highlight_lines
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class ReportData:
     rules: list[RuleCount]
     issues: list[Issue]  # ruff's messages as ruff wrote them (pages show them `visible`)
     deliveries: list[DeliveryView]
+    grade: GradeView | None = None  # None when the check could not run (webapp/grades.py)
 
     @property
     def fixable(self) -> bool:
@@ -129,6 +131,7 @@ def report_data(owned: OwnedCheck, rules: Mapping[str, Rule], rule: str | None) 
         ],
         issues=issues,
         deliveries=_deliveries(report),
+        grade=grade_view(report),
     )
 
 

@@ -146,6 +146,7 @@ def export_headers() -> dict[str, str]:
         "result": _("Check result"),
         "issue_count": _("Issue count"),
         "issues_truncated": _("Only the first issues kept"),
+        "grade": _("Grade (A–E)"),
         "email_status": _("Email status"),
         "email_sent_at": _("Email sent (UTC)"),
         "email_attempts": _("Email attempts"),

@@ -3,6 +3,7 @@
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.features.reports.grade_texts import grades_over_versions
 from bot.features.reports.texts import issue_message
 from bot.shared.formatting import quote, when
 from bot.shared.texts import size_label
@@ -90,7 +91,8 @@ def history_screen(history: FileHistory) -> str:
         )
         tail = ["", f"<i>{note}</i>"]
     body = [line for entry in history.entries for line in _entry(entry)]
-    return "\n".join([head, "", *body, *tail])
+    grades = grades_over_versions(history.grades)
+    return "\n".join([head, *([grades] if grades else []), "", *body, *tail])
 
 
 def button_newer() -> str:

@@ -7,6 +7,7 @@ from typing import Protocol
 from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
+from bot.features.reports.grade_texts import grade_lines
 from bot.shared.delivery_reason_texts import delivery_reason
 from bot.shared.formatting import number, quote, when
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus, RulePreset
@@ -140,6 +141,7 @@ def check_result_message(report: CheckReport) -> str:
             name=quote(report.file_name), version=report.version
         ),
         result_line(report),
+        *grade_lines(report.grading, report.previous_grade),
         *truncated_lines(report),
     ]
     if report.diff is None:
@@ -194,6 +196,7 @@ def report_head(report: CheckReport) -> list[str]:
         ),
         *([muted_line(report.muted_rules)] if report.muted_rules else []),
         result_line(report),
+        *grade_lines(report.grading, report.previous_grade),
         *truncated_lines(report),
     ]
 
