@@ -38,6 +38,7 @@ from core.i18n import load_translations
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus, FileStatus, RulePreset
 from core.report_document import render_report_document
 from core.review import Issue
+from core.rule_cards import issue_text
 from core.services.check_log import CheckLogPage, LogDelivery, LogEntry
 from core.services.files import FileCard, FilePage, FileSummary
 from core.services.fixes import FixOutcome, FixPreview, unified_diff
@@ -280,7 +281,8 @@ def test_every_template_shows_random_names_and_messages_literally(
     assert name in body_part(mail, "plain")
     shown = html_text(body_part(mail, "html"))
     assert name in shown
-    for message in rule_messages:
+    for issue in issues:  # as the person's language shows it (a rule card's reason, names)
+        message = issue_text(locale, issue.code, issue.message)
         assert _lines(message) in _lines(body_part(mail, "plain"))
         assert _lines(message) in _lines(shown)
 

@@ -46,7 +46,7 @@ async def test_result_arrives_in_chat_and_by_email_with_delivery_marks(
     mail = await bot_app.smtp.wait_for("uma@example.com", count=2)  # after the code's mail
     assert mail["Subject"] == f"reviewbot: messy.py v1 has {expected} issues"
     text = body_text(mail)
-    assert "1:8  F401  `os` imported but unused  [fixable]" in text
+    assert "1:8  F401  `os` imported but unused  [safe fix: Remove unused import: `os`]" in text
     issue_lines = [line for line in text.splitlines() if re.match(r"\d+:\d+  ", line)]
     assert len(issue_lines) == expected
 

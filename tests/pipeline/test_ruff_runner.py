@@ -6,12 +6,13 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
 
 from core.models import RulePreset
-from core.review import SYNTAX_ERROR_CODE, Issue
+from core.review import SYNTAX_ERROR_CODE, Edit, Fix, Issue
 from core.ruff_config import ReviewConfig
 from infra.ruff.runner import RuffError, RuffRunner
 
@@ -35,6 +36,24 @@ def MyFunc(items, mode):
 SAMPLES = {1: WITH_ISSUES, 2: CLEAN, 3: BROKEN, 4: NON_ASCII, 5: PRESETS_DIFFER}
 
 
+def _fix(fix: dict[str, Any] | None) -> Fix | None:
+    """ruff's fix as the runner keeps it (ruff spells display-only `displayonly`)."""
+    if fix is None:
+        return None
+    edits = tuple(
+        Edit(
+            content=edit["content"],
+            line=edit["location"]["row"],
+            column=edit["location"]["column"],
+            end_line=edit["end_location"]["row"],
+            end_column=edit["end_location"]["column"],
+        )
+        for edit in fix["edits"]
+    )
+    spelled = {"displayonly": "display-only"}
+    return Fix(spelled.get(fix["applicability"], fix["applicability"]), fix["message"], edits)
+
+
 def ruff_directly(source: bytes, directory: Path, *args: str) -> list[Issue]:
     """What the ruff binary itself reports on a copy of the source, as sorted Issues."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -53,6 +72,7 @@ def ruff_directly(source: bytes, directory: Path, *args: str) -> list[Issue]:
             end_column=item["end_location"]["column"],
             fixable=item["fix"] is not None,
             url=item["url"],
+            fix=_fix(item["fix"]),
         )
         for item in json.loads(result.stdout)
     ]
