@@ -59,6 +59,10 @@ class CheckReport:
     diff: VersionDiff | None = None
     # Every issue found, when more were found than kept (None: `issues` holds them all).
     found_count: int | None = None
+    # The file's baseline it was judged against (core/services/baselines.py): the version's
+    # number, and how many of `issues` it accepted (marked `accepted`). None: no baseline.
+    baseline_version: int | None = None
+    accepted_count: int = 0
 
     @property
     def issue_count(self) -> int:
@@ -133,6 +137,8 @@ async def _reports(
                 else None
             ),
             found_count=check.issue_count if check.issues_truncated else None,
+            baseline_version=check.baseline_version,
+            accepted_count=check.accepted_count,
         )
     return reports
 
@@ -164,6 +170,8 @@ class CheckSummary:
     result: CheckResult
     issue_count: int
     error: str | None
+    baseline_version: int | None = None  # judged against the file's baseline of this version
+    accepted_count: int = 0
 
 
 async def latest_check_summary(
@@ -173,7 +181,15 @@ async def latest_check_summary(
     deliveries); None before the first, or for a file that is not the user's."""
     row = (
         await session.execute(
-            select(Check.id, FileVersion.number, Check.result, Check.issue_count, Check.error)
+            select(
+                Check.id,
+                FileVersion.number,
+                Check.result,
+                Check.issue_count,
+                Check.error,
+                Check.baseline_version,
+                Check.accepted_count,
+            )
             .join(FileVersion, FileVersion.id == Check.version_id)
             .join(File, File.id == FileVersion.file_id)
             .where(File.id == file_id, File.user_id == user_id, Check.gate.is_(False))

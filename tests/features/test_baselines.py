@@ -1,0 +1,122 @@
+"""A file's baseline: its owner accepts the current issues on the card, and later versions fail
+only on issues beyond them (docs/baselines.md)."""
+
+from checks.worker import Worker
+from tests.fake_telegram import BotOutput
+from tests.support.app import BotApp, Person
+from tests.support.presses import assert_refused, button_data
+from tests.support.results import assert_result, issues
+
+NAME = "lesson.py"
+# Twelve undefined names (F821), one a line: the issues the teacher accepts.
+OLD = "".join(f"value_{n:02} = missing_{n:02}\n" for n in range(1, 13))
+MOVED = "# Lesson 3: loops\n" * 10 + OLD  # the same twelve, ten lines down
+NEW_LINE = "total = brand_new_name\n"
+V1 = OLD.encode()
+V2 = (MOVED + NEW_LINE).encode()
+V3 = MOVED.encode()
+V4 = (MOVED + "# done\n").encode()
+
+
+async def _upload_and_review(person: Person, content: bytes) -> BotOutput:
+    acknowledged = await person.upload(NAME, content)
+    assert NAME in acknowledged.text, acknowledged.text
+    return await person.chat.next_screen()
+
+
+async def _press(person: Person, screen: BotOutput, button: str) -> tuple[str, BotOutput]:
+    """Press a card's baseline button: the notice on its answer, and the card shown again."""
+    await person.chat.click(screen, button)
+    answer = await person.chat.next_screen()
+    assert answer.kind == "callback_answer", answer.describe()
+    return answer.text, await person.chat.next_screen()
+
+
+async def _card(person: Person, version: int, mark: str) -> BotOutput:
+    return await person.click(await person.files(), f"{NAME} · v{version} · {mark}")
+
+
+async def test_a_baseline_fails_only_new_issues_until_it_is_cleared(
+    bot_app: BotApp, worker: Worker
+) -> None:
+    tess = await bot_app.registered("tess@example.com")
+
+    first = await _upload_and_review(tess, V1)
+    assert_result(first, NAME, 1, issues(12))
+    card = await _card(tess, 1, "✅")
+    assert "Baseline" not in card.text
+    assert not card.has_button("Clear baseline")
+    notice, card = await _press(tess, card, "☑️ Accept current issues")
+    assert notice == ("Version 1 is the baseline: its 12 issues no longer fail later versions.")
+    assert "Baseline: version 1 (12 accepted issues)" in card.text.splitlines()
+    assert card.has_button("Clear baseline")
+    assert not card.has_button("☑️ Accept current issues")  # version 1 is the baseline already
+
+    # The twelve moved ten lines down, and one new issue: it fails, naming only the new one.
+    second = assert_result(
+        await _upload_and_review(tess, V2),
+        NAME,
+        2,
+        "❌ 1 new issue beyond the baseline of version 1 (12 accepted)",
+    )
+    assert second.rest == [
+        "0 fixed, 1 new since version 1",
+        "☑️ 12 accepted issues, not counted: F821 ×12",
+        "F821 23:9 Undefined name `brand_new_name`",
+    ]
+
+    # Without it: passes against the baseline, the twelve still there.
+    third = assert_result(
+        await _upload_and_review(tess, V3),
+        NAME,
+        3,
+        "✅ Passes against the baseline of version 1 (12 accepted issues remain)",
+    )
+    assert third.rest == [
+        "1 fixed, 0 new since version 2",
+        "☑️ 12 accepted issues, not counted: F821 ×12",
+    ]
+    card = await _card(tess, 3, "✅")
+    lines = card.text.splitlines()
+    assert "Baseline: version 1 (12 accepted issues)" in lines
+    assert (
+        "Last check: v3, ✅ Passes against the baseline of version 1 (12 accepted issues remain)"
+        in lines
+    )
+
+    # The report screen lists the accepted issues apart, under their own heading.
+    report = await tess.click(card, "Report")
+    assert "☑️ Accepted by the baseline of version 1: 12 issues" in report.text
+    assert "Issues by rule:" not in report.text  # nothing new to list
+
+    # Cleared: the next version fails with all twelve again.
+    card = await _card(tess, 3, "✅")
+    notice, card = await _press(tess, card, "Clear baseline")
+    assert notice == "Baseline cleared: later versions are judged on every issue."
+    assert "Baseline" not in card.text
+    assert card.has_button("☑️ Accept current issues")
+    fourth = assert_result(await _upload_and_review(tess, V4), NAME, 4, issues(12))
+    assert fourth.rest[0] == "0 fixed, 0 new since version 3"
+    assert not any("accepted" in line for line in fourth.rest)
+    assert bot_app.telegram.refused == []
+
+
+async def test_a_strangers_forged_baseline_buttons_change_nothing(
+    bot_app: BotApp, worker: Worker
+) -> None:
+    owner = await bot_app.registered("owner-bl@example.com")
+    await _upload_and_review(owner, V1)
+    card = await _card(owner, 1, "✅")
+    accept = button_data(card, "☑️ Accept current issues")
+    _notice, card = await _press(owner, card, "☑️ Accept current issues")
+    clear = button_data(card, "Clear baseline")
+
+    thief = await bot_app.registered("thief-bl@example.com")
+    await _upload_and_review(thief, b"x = 1\n")
+    screen = await thief.say("/help")
+    for data in (clear, accept, accept.replace(":a:", ":c:")):
+        await assert_refused(thief, data, on=screen)
+
+    card = await _card(owner, 1, "✅")
+    assert "Baseline: version 1 (12 accepted issues)" in card.text.splitlines()
+    assert bot_app.telegram.refused == []
