@@ -30,6 +30,8 @@ FIELDS = (
     "result",
     "issue_count",
     "issues_truncated",
+    "baseline_version",
+    "accepted_count",
     "email_status",
     "email_sent_at",
     "email_attempts",
@@ -81,6 +83,10 @@ def export_row(entry: LogEntry) -> Row:
         "issue_count": entry.issue_count,
         # True: the report lists only the first issues (MAX_ISSUES_PER_CHECK) of issue_count.
         "issues_truncated": entry.issues_truncated,
+        # The file's baseline the check was judged against (its version), and how many of the
+        # issues it accepted: docs/baselines.md.
+        "baseline_version": entry.baseline_version,
+        "accepted_count": entry.accepted_count,
         **_delivery("email", entry.email),
         **_delivery("chat", entry.chat),
     }

@@ -59,6 +59,9 @@ class LogEntry:
     issues_truncated: bool = False
     # A check under a team's rules before review (core/services/gate.py): logged, never sent.
     gate: bool = False
+    # Judged against the file's baseline of this version, which accepted `accepted_count`.
+    baseline_version: int | None = None
+    accepted_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,8 @@ def _log_query(user_id: int) -> Select[*tuple[Any, ...]]:
             _Chat.last_error,
             Check.issues_truncated,
             Check.gate,
+            Check.baseline_version,
+            Check.accepted_count,
         )
         .join(FileVersion, FileVersion.id == Check.version_id)
         .join(File, File.id == FileVersion.file_id)
@@ -125,7 +130,7 @@ def _delivery(
 
 def _entry(row: Any) -> LogEntry:
     """A row of `_log_query`: twelve columns of the check, four per delivery, then whether
-    the check's issues were truncated."""
+    the check's issues were truncated, whether it was a gate's, and its baseline."""
     check_id, name, file_status, number, preset, ruff_version, started, finished = row[:8]
     result, issue_count, config_hash, muted = row[8:12]
     return LogEntry(
@@ -145,6 +150,8 @@ def _entry(row: Any) -> LogEntry:
         chat=_delivery(*row[16:20]),
         issues_truncated=bool(row[20]),
         gate=bool(row[21]),
+        baseline_version=row[22],
+        accepted_count=row[23] or 0,
     )
 
 

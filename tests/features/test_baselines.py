@@ -1,11 +1,18 @@
 """A file's baseline: its owner accepts the current issues on the card, and later versions fail
 only on issues beyond them (docs/baselines.md)."""
 
+import csv
+import io
+
+import openpyxl
+
 from checks.worker import Worker
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
+from tests.support.html_text import html_text
 from tests.support.presses import assert_refused, button_data
 from tests.support.results import assert_result, issues
+from tests.support.smtp import body_text
 
 NAME = "lesson.py"
 # Twelve undefined names (F821), one a line: the issues the teacher accepts.
@@ -65,6 +72,15 @@ async def test_a_baseline_fails_only_new_issues_until_it_is_cleared(
         "F821 23:9 Undefined name `brand_new_name`",
     ]
 
+    mail = await bot_app.smtp.wait_for("tess@example.com", count=3)  # the code, v1, v2
+    assert mail["Subject"] == "reviewbot: lesson.py v2 has 1 new issue beyond its baseline"
+    html = mail.get_body(preferencelist=("html",))
+    assert html is not None
+    for text in (body_text(mail), html_text(html.get_content())):
+        new = text.index("1 new issue beyond the baseline of version 1:")
+        accepted = text.index("Accepted by the baseline, not counted (12):")
+        assert new < text.index("brand_new_name") < accepted < text.index("missing_01"), text
+
     # Without it: passes against the baseline, the twelve still there.
     third = assert_result(
         await _upload_and_review(tess, V3),
@@ -76,6 +92,11 @@ async def test_a_baseline_fails_only_new_issues_until_it_is_cleared(
         "1 fixed, 0 new since version 2",
         "☑️ 12 accepted issues, not counted: F821 ×12",
     ]
+    mail = await bot_app.smtp.wait_for("tess@example.com", count=4)
+    assert mail["Subject"] == "reviewbot: lesson.py v3 passes against its baseline"
+    assert "Passes against the baseline of version 1 (12 accepted issues remain)." in (
+        body_text(mail)
+    )
     card = await _card(tess, 3, "✅")
     lines = card.text.splitlines()
     assert "Baseline: version 1 (12 accepted issues)" in lines
@@ -98,7 +119,41 @@ async def test_a_baseline_fails_only_new_issues_until_it_is_cleared(
     fourth = assert_result(await _upload_and_review(tess, V4), NAME, 4, issues(12))
     assert fourth.rest[0] == "0 fixed, 0 new since version 3"
     assert not any("accepted" in line for line in fourth.rest)
+
+    # The check log's exports carry what each check was judged against (newest first).
+    log = await tess.say("/report")
+    expected = [["", "0"], ["1", "12"], ["1", "12"], ["", "0"]]
+    csv_rows = _export_columns(await _document(tess, log, "⬇️ CSV"))
+    assert csv_rows == expected
+    xlsx_rows = _export_columns(await _document(tess, log, "⬇️ XLSX"))
+    assert xlsx_rows == expected
     assert bot_app.telegram.refused == []
+
+
+async def _document(person: Person, screen: BotOutput, button: str) -> bytes:
+    document = await person.click(screen, button)
+    assert document.kind == "document", document.describe()
+    assert document.document is not None
+    assert document.filename is not None
+    return document.document if document.filename.endswith(".csv") else _xlsx_as_csv(document)
+
+
+def _xlsx_as_csv(document: BotOutput) -> bytes:
+    assert document.document is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(document.document)).active
+    assert sheet is not None
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        ["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)
+    )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _export_columns(document: bytes) -> list[list[str]]:
+    """The baseline's two columns of an export, by their headers, a row per check."""
+    header, *rows = csv.reader(io.StringIO(document.decode("utf-8-sig"), newline=""))
+    columns = [header.index("Baseline version"), header.index("Accepted by the baseline")]
+    return [[row[column] for column in columns] for row in rows]
 
 
 async def test_a_strangers_forged_baseline_buttons_change_nothing(

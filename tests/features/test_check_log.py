@@ -46,13 +46,15 @@ from tests.support.smtp import code_in
 FIELDS = [
     "check_id", "file", "version", "preset", "config_hash", "muted_rules", "ruff_version",
     "started_at", "finished_at",
-    "result", "issue_count", "issues_truncated", "email_status", "email_sent_at", "email_attempts",
-    "chat_status", "chat_sent_at", "chat_attempts",
+    "result", "issue_count", "issues_truncated", "baseline_version", "accepted_count",
+    "email_status", "email_sent_at", "email_attempts", "chat_status", "chat_sent_at",
+    "chat_attempts",
 ]  # fmt: skip
 ENGLISH_HEADERS = [
     "Check no.", "File name", "Version no.", "Rule preset", "Own configuration (SHA-256)",
     "Muted rules", "ruff version", "Started (UTC)",
-    "Finished (UTC)", "Check result", "Issue count", "Only the first issues kept", "Email status",
+    "Finished (UTC)", "Check result", "Issue count", "Only the first issues kept",
+    "Baseline version", "Accepted by the baseline", "Email status",
     "Email sent (UTC)", "Email attempts", "Chat status", "Chat sent (UTC)", "Chat attempts",
 ]  # fmt: skip
 MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
@@ -112,6 +114,8 @@ async def _log_rows(session_factory: SessionFactory, email: str) -> list[dict[st
             "result": check.result.value,
             "issue_count": check.issue_count,
             "issues_truncated": check.issues_truncated,
+            "baseline_version": check.baseline_version,
+            "accepted_count": check.accepted_count,
         }
         for prefix, channel in (
             ("email", DeliveryChannel.EMAIL),

@@ -146,6 +146,8 @@ def export_headers() -> dict[str, str]:
         "result": _("Check result"),
         "issue_count": _("Issue count"),
         "issues_truncated": _("Only the first issues kept"),
+        "baseline_version": _("Baseline version"),
+        "accepted_count": _("Accepted by the baseline"),
         "email_status": _("Email status"),
         "email_sent_at": _("Email sent (UTC)"),
         "email_attempts": _("Email attempts"),
