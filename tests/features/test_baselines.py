@@ -11,6 +11,7 @@ from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.html_text import html_text
 from tests.support.presses import assert_refused, button_data
+from tests.support.reports import read_html
 from tests.support.results import assert_result, issues
 from tests.support.smtp import body_text
 
@@ -109,6 +110,14 @@ async def test_a_baseline_fails_only_new_issues_until_it_is_cleared(
     report = await tess.click(card, "Report")
     assert "☑️ Accepted by the baseline of version 1: 12 issues" in report.text
     assert "Issues by rule:" not in report.text  # nothing new to list
+    document = await tess.click(report, "📄 HTML report")
+    assert document.document is not None
+    read_html(document.document)  # tags balance
+    text = html_text(document.document.decode())
+    judged = "Passes against the baseline of version 1 (12 accepted issues remain)."
+    assert text.index(judged) < text.index("Accepted by the baseline, not counted (12):")
+    assert "Issues by rule" not in text
+    assert text.count("Undefined name `missing_") == 12
 
     # Cleared: the next version fails with all twelve again.
     card = await _card(tess, 3, "✅")

@@ -23,6 +23,7 @@ from core.services.reports import CheckReport, OwnedCheck, own_check_report
 from core.source_excerpts import visible
 from webapp.app import Ctx, Page, WebApp
 from webapp.highlight import SourceMap, highlight_lines
+from webapp.report_baseline import baseline_context
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,9 @@ class ReportData:
     rules: list[RuleCount]
     issues: list[Issue]  # ruff's messages as ruff wrote them (pages show them `visible`)
     deliveries: list[DeliveryView]
+    # Judged against the file's baseline of this version, which accepted `accepted_count`.
+    baseline_version: int | None = None
+    accepted_count: int = 0
 
     @property
     def fixable(self) -> bool:
@@ -128,6 +132,8 @@ def report_data(owned: OwnedCheck, rules: Mapping[str, Rule], rule: str | None) 
         ],
         issues=issues,
         deliveries=_deliveries(report),
+        baseline_version=report.baseline_version,
+        accepted_count=report.accepted_count,
     )
 
 
@@ -240,6 +246,7 @@ def template_context(
         "docs": _docs_links(report.issues, data.rules),
         "self_url": self_url,
         "visible": _visible,
+        **baseline_context(report),
     }
 
 
