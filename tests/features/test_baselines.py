@@ -13,7 +13,7 @@ from tests.support.html_text import html_text
 from tests.support.presses import assert_refused, button_data
 from tests.support.reports import read_html
 from tests.support.results import assert_result, issues
-from tests.support.smtp import body_text
+from tests.support.smtp import body_text, code_in
 
 NAME = "lesson.py"
 # Twelve undefined names (F821), one a line: the issues the teacher accepts.
@@ -183,4 +183,28 @@ async def test_a_strangers_forged_baseline_buttons_change_nothing(
 
     card = await _card(owner, 1, "✅")
     assert "Baseline: version 1 (12 accepted issues)" in card.text.splitlines()
+    assert bot_app.telegram.refused == []
+
+
+async def test_a_russian_teacher_accepts_and_reads_the_result_in_russian(
+    bot_app: BotApp, worker: Worker
+) -> None:
+    ivan = bot_app.person("ivan-bl@example.com", language_code="ru")
+    await ivan.say("/start")
+    await ivan.say(ivan.email)
+    assert "подтверждён" in (await ivan.say(code_in(await bot_app.smtp.wait_for(ivan.email)))).text
+    await _upload_and_review(ivan, V1)
+    card = await ivan.click(await ivan.say("/files"), f"{NAME} · v1 · ✅")
+    notice, card = await _press(ivan, card, "☑️ Принять текущие замечания")
+    assert notice == (
+        "Версия 1 теперь базовая: её 12 замечаний больше не проваливают следующие версии."
+    )
+    assert "Базовая версия: 1 (12 принятых замечаний)" in card.text.splitlines()
+    second = await _upload_and_review(ivan, V2)
+    lines = second.text.splitlines()
+    assert lines[1] == "❌ 1 новое замечание сверх базовой версии 1 (принято: 12)"
+    assert "☑️ 12 принятых замечаний не учитываются: F821 ×12" in lines
+    mail = await bot_app.smtp.wait_for(ivan.email, count=3)
+    assert mail["Subject"] == ("reviewbot: в lesson.py v2 1 новое замечание сверх базовой версии")
+    assert "Принято базовой версией, не учитывается (12):" in body_text(mail)
     assert bot_app.telegram.refused == []

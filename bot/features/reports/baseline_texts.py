@@ -98,5 +98,5 @@ def cleared_notice(cleared: bool) -> str:
 def not_checked_yet(version: int) -> str:
     """Accepting a version whose check has not finished (or could not run)."""
     return _(
-        "Version {version} has no finished check yet: accept its issues once its result came."
+        "Version {version} has no finished check yet: accept its issues once its result has come."
     ).format(version=version)
