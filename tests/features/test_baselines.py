@@ -106,6 +106,12 @@ async def test_a_baseline_fails_only_new_issues_until_it_is_cleared(
         in lines
     )
 
+    history = await tess.click(card, "History")
+    entries = [line for line in history.text.splitlines() if line.startswith("v")]
+    assert entries[0].endswith("✅ passes against the baseline (12 accepted issues)"), entries
+    assert entries[1].endswith("❌ 13 issues"), entries
+    card = await _card(tess, 3, "✅")
+
     # The report screen lists the accepted issues apart, under their own heading.
     report = await tess.click(card, "Report")
     assert "☑️ Accepted by the baseline of version 1: 12 issues" in report.text
@@ -131,6 +137,7 @@ async def test_a_baseline_fails_only_new_issues_until_it_is_cleared(
 
     # The check log's exports carry what each check was judged against (newest first).
     log = await tess.say("/report")
+    assert "✅ passes against the baseline (12 accepted issues)" in log.text
     expected = [["", "0"], ["1", "12"], ["1", "12"], ["", "0"]]
     csv_rows = _export_columns(await _document(tess, log, "⬇️ CSV"))
     assert csv_rows == expected

@@ -5,6 +5,7 @@ from datetime import datetime
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.features.reports import baseline_texts
 from bot.shared.formatting import quote, when
 from core.models import CheckResult, DeliveryStatus
 from core.services.check_log import PAGE_SIZE, CheckLogPage, LogDelivery, LogEntry
@@ -26,6 +27,8 @@ def _cut(name: str, most: int) -> str:
 def _result(entry: LogEntry) -> str:
     mark = RESULT_MARKS[entry.result]
     match entry.result:
+        case CheckResult.PASSED if entry.accepted_count:
+            return f"{mark} " + baseline_texts.passes_short(entry.accepted_count)
         case CheckResult.PASSED:
             return f"{mark} " + _("no issues")
         case CheckResult.ERROR:

@@ -35,6 +35,16 @@ def judged_line(
     ).format(new=number(new), version=baseline_version, count=number(accepted))
 
 
+def passes_short(accepted: int) -> str:
+    """A passed check's short state in lists (history, check log) when a baseline accepted
+    some of its issues: "passes against the baseline (12 accepted issues)"."""
+    return ngettext(
+        "passes against the baseline ({count} accepted issue)",
+        "passes against the baseline ({count} accepted issues)",
+        accepted,
+    ).format(count=number(accepted))
+
+
 def accepted_summary(accepted: Sequence[Issue], count: int) -> str:
     """The accepted issues in one line, by rule: "☑️ Accepted, not counted: F841 ×10, F401 ×2"
     (`count`: how many were accepted, some of which may not be kept)."""
