@@ -6,11 +6,12 @@ import io
 
 import openpyxl
 
+from bot.callbacks import BaselineAction, BaselineCallback, FileCallback
 from checks.worker import Worker
 from tests.fake_telegram import BotOutput
 from tests.support.app import BotApp, Person
 from tests.support.html_text import html_text
-from tests.support.presses import assert_refused, button_data
+from tests.support.presses import assert_refused, button_data, press_data
 from tests.support.reports import read_html
 from tests.support.results import assert_result, issues
 from tests.support.smtp import body_text, code_in
@@ -214,4 +215,21 @@ async def test_a_russian_teacher_accepts_and_reads_the_result_in_russian(
     mail = await bot_app.smtp.wait_for(ivan.email, count=3)
     assert mail["Subject"] == ("reviewbot: в lesson.py v2 1 новое замечание сверх базовой версии")
     assert "Принято базовой версией, не учитывается (12):" in body_text(mail)
+    assert bot_app.telegram.refused == []
+
+
+async def test_accepting_a_version_not_checked_yet_says_to_wait(bot_app: BotApp) -> None:
+    kim = await bot_app.registered("kim-bl@example.com")
+    await kim.upload(NAME, V1)  # no worker: it stays unchecked
+    card = await _card(kim, 1, "🆕")
+    assert not card.has_button("☑️ Accept current issues")
+    file_id = FileCallback.unpack(button_data(card, "History")).file_id
+    forged = BaselineCallback(action=BaselineAction.ACCEPT, file_id=file_id).pack()
+    answer = await press_data(kim, forged, on=card)
+    assert (answer.kind, answer.show_alert) == ("callback_answer", True)
+    assert answer.text == (
+        "Version 1 has no finished check yet: accept its issues once its result has come."
+    )
+    card = await _card(kim, 1, "🆕")
+    assert "Baseline" not in card.text
     assert bot_app.telegram.refused == []
