@@ -9,6 +9,7 @@ writes (checks/baseline_rows.py); team gate checks are never judged.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +19,9 @@ from core.diffs import Reviewed, diff_issues
 from core.errors import DomainError, FileNotFoundForUserError
 from core.models import LARGEST_ID, Check, CheckResult, File, FileStatus, FileVersion, utcnow
 from core.review import Issue
+
+if TYPE_CHECKING:
+    from core.services.reports import CheckSummary
 
 
 class NotCheckedYetError(DomainError):
@@ -56,6 +60,20 @@ def judge(baseline_version: int, baseline: Reviewed, later: Reviewed, total: int
     issues = [replace(issue, accepted=id(issue) in kept) for issue in later.issues]
     accepted = len(diff.remaining)
     return Judgement(baseline_version, issues, accepted, passed=accepted == max(total, 0))
+
+
+def can_accept(
+    current_version: int, last_check: "CheckSummary | None", baseline: BaselineView | None
+) -> bool:
+    """Whether a card offers "Accept current issues": the latest check is of the current
+    version, finished with issues, and that version is not the baseline already."""
+    return (
+        last_check is not None
+        and last_check.version == current_version
+        and last_check.result is not CheckResult.ERROR
+        and last_check.issue_count > 0
+        and (baseline is None or baseline.version != current_version)
+    )
 
 
 def split_accepted(issues: Sequence[Issue]) -> tuple[list[Issue], list[Issue]]:

@@ -42,3 +42,34 @@ async def test_the_report_page_says_what_the_baseline_accepted(
     assert "❌ 1 new issue beyond the baseline of version 1 (2 accepted)" in text
     assert "☑️ 2 accepted issues, not counted: F821 ×2" in text
     assert page.text.count("☑️ accepted by the baseline") == 2
+
+
+async def test_the_mini_apps_card_accepts_and_clears_the_baseline(
+    mini_app: MiniApp, worker: Worker
+) -> None:
+    bea = await seeded(mini_app.bot_app, "bea-bl@example.com")
+    await checked(mini_app, bea, "lesson.py", V1)
+    files = (await mini_app.api("/files", bea)).json()["items"]
+    file_id = files[0]["id"]
+    card = await mini_app.part(f"/files/{file_id}", bea)
+    assert "☑️ Accept current issues" in card.text
+    assert "Clear baseline" not in card.text
+    suffix = f"/api/files/{file_id}/baseline"
+
+    eve = await seeded(mini_app.bot_app, "eve-bl@example.com")
+    for method in ("POST", "DELETE"):
+        assert (await mini_app.request(method, suffix, eve)).status == 404
+
+    accepted = await mini_app.request("POST", suffix, bea)
+    assert accepted.status == 200
+    assert accepted.json() == {"baseline_version": 1, "accepted": 2}
+    card = await mini_app.part(f"/files/{file_id}", bea)
+    assert "Baseline" in html_text(card.text)
+    assert "version 1 (2 accepted issues)" in html_text(card.text)
+    assert "☑️ Accept current issues" not in card.text
+    assert "Clear baseline" in card.text
+
+    cleared = await mini_app.request("DELETE", suffix, bea)
+    assert (cleared.status, cleared.json()) == (200, {"cleared": True})
+    card = await mini_app.part(f"/files/{file_id}", bea)
+    assert "accepted issues" not in card.text

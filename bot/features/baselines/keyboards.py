@@ -4,8 +4,7 @@ from aiogram.types import InlineKeyboardButton
 
 from bot.callbacks import BaselineAction, BaselineCallback
 from bot.features.reports import baseline_texts
-from core.models import CheckResult
-from core.services.baselines import BaselineView
+from core.services.baselines import BaselineView, can_accept
 from core.services.files import FileCard
 from core.services.reports import CheckSummary
 
@@ -16,14 +15,7 @@ def baseline_rows(
     """One row: Accept when the current version's check found issues and is not the baseline
     already; Clear while there is a baseline. No row when neither applies."""
     row = []
-    can_accept = (
-        last_check is not None
-        and last_check.version == card.version
-        and last_check.result is not CheckResult.ERROR
-        and last_check.issue_count > 0
-        and (baseline is None or baseline.version != card.version)
-    )
-    if can_accept:
+    if can_accept(card.version, last_check, baseline):
         row.append(_button(baseline_texts.button_accept(), BaselineAction.ACCEPT, card.id, page))
     if baseline is not None:
         row.append(_button(baseline_texts.button_clear(), BaselineAction.CLEAR, card.id, page))
