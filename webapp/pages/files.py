@@ -1,4 +1,4 @@
-"""Files: the list, a file's card, and Replace, Delete and Download."""
+"""Files: the list, a file's card, and Replace, Delete, Download and its baseline."""
 
 from dataclasses import dataclass
 from urllib.parse import quote
