@@ -225,3 +225,16 @@ class TeamGroupCallback(CallbackData, prefix="tg"):
     """In a group chat: link this group to the presser's team `team_id` (its owner only)."""
 
     team_id: DbInt
+
+
+class BaselineAction(StrEnum):
+    ACCEPT = "a"  # make the file's current version its baseline
+    CLEAR = "c"
+
+
+class BaselineCallback(CallbackData, prefix="bl"):
+    """A file card's baseline buttons (docs/baselines.md); `page` is the list's, for Back."""
+
+    action: BaselineAction
+    file_id: DbInt
+    page: DbInt = 0

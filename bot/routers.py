@@ -5,6 +5,7 @@ from aiogram import Router
 from bot.features.accounts import router as accounts
 from bot.features.admin import router as admin
 from bot.features.auth import router as auth
+from bot.features.baselines import router as baselines
 from bot.features.check_log import router as check_log
 from bot.features.dashboard import router as dashboard
 from bot.features.errors import router as errors
@@ -33,6 +34,7 @@ def build_routers() -> list[Router]:
         auth,
         accounts,
         files,
+        baselines,
         history,
         reports,
         fixes,

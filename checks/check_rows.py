@@ -56,13 +56,17 @@ def check_row(
         "result": result,
         "issue_count": total,
         "issues_truncated": total > len(found),
-        "issues": [_issue_json(issue) for issue in found],
+        "issues": [issue_json(issue) for issue in found],
         "error": error[:MAX_ERROR_LENGTH] if error is not None else None,
         "line_count": line_count,
+        # Set when the file has a baseline (checks/baseline_rows.py): every row of a bulk insert
+        # carries the same keys.
+        "baseline_version": None,
+        "accepted_count": 0,
     }
 
 
-def _issue_json(issue: Issue) -> dict[str, Any]:
+def issue_json(issue: Issue) -> dict[str, Any]:
     """Issue.to_json's dictionary, built without dataclasses.asdict's deep copies."""
     data = {name: getattr(issue, name) for name in _ISSUE_FIELDS}
     if issue.fix is not None:

@@ -36,6 +36,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, defer
 
+from checks import baseline_rows
 from checks.check_rows import CHECKS, RuffRun, check_row, write_with_outbox
 from core.limits import DEFAULT_PIPELINE_LIMITS
 from core.models import (
@@ -233,13 +234,18 @@ async def record_results(
         return []
     finished_at = utcnow()
     ids = [version_id for version_id, _file_id, _number in versions]
+    # Files with a baseline: their new issues only fail the check (docs/baselines.md).
+    judgements = await baseline_rows.judge_batch(session, versions, results)
     rows = [
-        check_row(
-            version_id,
-            run,
-            finished_at,
-            issues=results[version_id],
-            line_count=(line_counts or {}).get(version_id, 0),
+        baseline_rows.apply(
+            check_row(
+                version_id,
+                run,
+                finished_at,
+                issues=results[version_id],
+                line_count=(line_counts or {}).get(version_id, 0),
+            ),
+            judgements.get(version_id),
         )
         for version_id in ids
     ]

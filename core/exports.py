@@ -31,6 +31,8 @@ FIELDS = (
     "issue_count",
     "issues_truncated",
     "grade",
+    "baseline_version",
+    "accepted_count",
     "email_status",
     "email_sent_at",
     "email_attempts",
@@ -83,6 +85,10 @@ def export_row(entry: LogEntry) -> Row:
         # True: the report lists only the first issues (MAX_ISSUES_PER_CHECK) of issue_count.
         "issues_truncated": entry.issues_truncated,
         "grade": entry.grade.value if entry.grade else None,  # A..E (core/grades.py)
+        # The file's baseline the check was judged against (its version), and how many of the
+        # issues it accepted: docs/baselines.md.
+        "baseline_version": entry.baseline_version,
+        "accepted_count": entry.accepted_count,
         **_delivery("email", entry.email),
         **_delivery("chat", entry.chat),
     }

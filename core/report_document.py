@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from jinja2 import Environment
 
 from core.fix_preview import FixPreview, document_fix
-from core.review import group_by_rule
+from core.review import Issue, group_by_rule
 from core.rule_cards import issue_text
+from core.services.baselines import split_accepted
 from core.services.reports import OwnedCheck
 from core.source_excerpts import source_excerpt, visible
 
@@ -42,13 +43,36 @@ def render_report_document(
     environment: Environment, locale: str, check: OwnedCheck, rule_names: Mapping[str, str]
 ) -> bytes:
     """The document in the language of `environment` (a Jinja environment with autoescape for
-    `.html` and the translations installed, e.g. `EmailTemplates.environment(locale)`)."""
-    rules = [
+    `.html` and the translations installed, e.g. `EmailTemplates.environment(locale)`).
+    With a baseline the issues beyond it are grouped first, the accepted ones apart."""
+    report = check.report
+    new, accepted = (
+        split_accepted(report.issues)
+        if report.baseline_version is not None
+        else (report.issues, [])
+    )
+    template = environment.get_template(TEMPLATE)
+    return template.render(
+        locale=locale,
+        report=report,
+        rules=_rules(check, locale, rule_names, new),
+        accepted_rules=_rules(check, locale, rule_names, accepted, anchor="accepted-rule-"),
+    ).encode("utf-8")
+
+
+def _rules(
+    check: OwnedCheck,
+    locale: str,
+    rule_names: Mapping[str, str],
+    found: list[Issue],
+    anchor: str = "rule-",
+) -> list[DocumentRule]:
+    return [
         DocumentRule(
             code=code,
             name=rule_names.get(code, ""),
             url=next((i.url for i in issues if i.url and i.url.startswith("https://")), None),
-            anchor="rule-" + _NOT_IN_ANCHOR.sub("-", code),
+            anchor=anchor + _NOT_IN_ANCHOR.sub("-", code),
             issues=[
                 DocumentIssue(
                     line=issue.line,
@@ -63,7 +87,5 @@ def render_report_document(
                 for issue in issues
             ],
         )
-        for code, issues in group_by_rule(check.report.issues)
+        for code, issues in group_by_rule(found)
     ]
-    template = environment.get_template(TEMPLATE)
-    return template.render(locale=locale, report=check.report, rules=rules).encode("utf-8")

@@ -6,6 +6,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.features.fallback import texts as fallback_texts
+from bot.features.reports import baseline_texts
 from bot.features.rules import texts as rules_texts
 from bot.shared import limit_texts
 from bot.shared import texts as shared_texts
@@ -13,6 +14,7 @@ from bot.shared.formatting import quote
 from bot.shared.team_error_texts import team_error_text
 from bot.shared.texts import file_not_found, size_label, something_went_wrong
 from core import errors, team_errors
+from core.services.baselines import NotCheckedYetError
 
 
 def refusal(error: errors.UploadRefusedError) -> str:
@@ -172,6 +174,8 @@ def error_text(error: errors.DomainError) -> str:  # noqa: PLR0911, PLR0912 - on
                 "This file has changed since: it is at version {version} now. Open its latest "
                 "report to fix that one."
             ).format(version=version)
+        case NotCheckedYetError(version=version):
+            return baseline_texts.not_checked_yet(version)
         case errors.NothingToFixError():
             return _("There is nothing to fix: the file would stay exactly as it is.")
         # Review by people (bot/features/reviews).

@@ -63,6 +63,9 @@ class LogEntry:
     gate: bool = False
     # Its grade (core/grades.py): read for the exports only (None: not read, or no grade).
     grade: Grade | None = None
+    # Judged against the file's baseline of this version, which accepted `accepted_count`.
+    baseline_version: int | None = None
+    accepted_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ def _log_query(user_id: int) -> Select[*tuple[Any, ...]]:
             _Chat.last_error,
             Check.issues_truncated,
             Check.gate,
+            Check.baseline_version,
+            Check.accepted_count,
         )
         .join(FileVersion, FileVersion.id == Check.version_id)
         .join(File, File.id == FileVersion.file_id)
@@ -129,7 +134,7 @@ def _delivery(
 
 def _entry(row: Any) -> LogEntry:
     """A row of `_log_query`: twelve columns of the check, four per delivery, then whether
-    the check's issues were truncated."""
+    the check's issues were truncated, whether it was a gate's, and its baseline."""
     check_id, name, file_status, number, preset, ruff_version, started, finished = row[:8]
     result, issue_count, config_hash, muted = row[8:12]
     return LogEntry(
@@ -149,6 +154,8 @@ def _entry(row: Any) -> LogEntry:
         chat=_delivery(*row[16:20]),
         issues_truncated=bool(row[20]),
         gate=bool(row[21]),
+        baseline_version=row[22],
+        accepted_count=row[23] or 0,
     )
 
 

@@ -40,6 +40,7 @@ class VersionEntry:
     result: CheckResult | None
     issue_count: int
     diff: VersionDiff | None
+    accepted_count: int = 0  # issues its file's baseline accepted (core/services/baselines.py)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class _CheckRow:
     version_id: int
     result: CheckResult
     issue_count: int
+    accepted_count: int = 0
 
 
 async def file_history(
@@ -107,6 +109,7 @@ async def file_history(
             result=check.result if check else None,
             issue_count=check.issue_count if check else 0,
             diff=diffs.get(row.number),
+            accepted_count=check.accepted_count if check else 0,
         )
         for row in reversed(versions)
         for check in [latest.get(row.id)]
@@ -254,7 +257,7 @@ async def _active_file(session: AsyncSession, user_id: int, file_id: int) -> tup
 async def _latest_checks(session: AsyncSession, version_ids: list[int]) -> dict[int, _CheckRow]:
     """The newest check of each version (a version retried after errors has several)."""
     rows = await session.execute(
-        select(Check.id, Check.version_id, Check.result, Check.issue_count)
+        select(Check.id, Check.version_id, Check.result, Check.issue_count, Check.accepted_count)
         .where(Check.version_id.in_(version_ids), Check.gate.is_(False))
         .order_by(Check.id)
     )

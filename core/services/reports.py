@@ -66,6 +66,10 @@ class CheckReport:
     # (its latest own check; None for a first version or one without a grade): core/grades.py.
     line_count: int = 0
     previous_grade: Grade | None = None
+    # The file's baseline it was judged against (core/services/baselines.py): the version's
+    # number, and how many of `issues` it accepted (marked `accepted`). None: no baseline.
+    baseline_version: int | None = None
+    accepted_count: int = 0
 
     @property
     def issue_count(self) -> int:
@@ -148,6 +152,8 @@ async def _reports(
             found_count=check.issue_count if check.issues_truncated else None,
             line_count=check.line_count,
             previous_grade=previous.get((file_id, number)),
+            baseline_version=check.baseline_version,
+            accepted_count=check.accepted_count,
         )
     return reports
 
@@ -179,6 +185,8 @@ class CheckSummary:
     result: CheckResult
     issue_count: int
     error: str | None
+    baseline_version: int | None = None  # judged against the file's baseline of this version
+    accepted_count: int = 0
 
 
 async def latest_check_summary(
@@ -188,7 +196,15 @@ async def latest_check_summary(
     deliveries); None before the first, or for a file that is not the user's."""
     row = (
         await session.execute(
-            select(Check.id, FileVersion.number, Check.result, Check.issue_count, Check.error)
+            select(
+                Check.id,
+                FileVersion.number,
+                Check.result,
+                Check.issue_count,
+                Check.error,
+                Check.baseline_version,
+                Check.accepted_count,
+            )
             .join(FileVersion, FileVersion.id == Check.version_id)
             .join(File, File.id == FileVersion.file_id)
             .where(File.id == file_id, File.user_id == user_id, Check.gate.is_(False))

@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from core.i18n import DEFAULT_LOCALE
 from core.review import Issue
 from core.rule_cards import issue_text
+from core.services.baselines import split_accepted
 from core.services.reports import CheckReport
 from infra.mail.mailers import compose
 
@@ -95,15 +96,23 @@ def _issue_message(locale: str, issue: Issue) -> str:
 
 
 def _report_context(report: CheckReport, link: ReportLink | None) -> dict[str, Any]:
-    if report.diff is not None and report.diff.issues.new:
+    accepted: list[Issue] = []
+    issues: list[Issue] = []
+    judged = report.baseline_version is not None and report.error is None
+    if judged:  # the issues beyond the baseline, then those it accepted (docs/baselines.md)
+        beyond, accepted = split_accepted(report.issues)
+        new, remaining, issues = [], [], beyond[:MAX_EMAIL_ISSUES]
+        accepted = accepted[: MAX_EMAIL_ISSUES - len(issues)]
+    elif report.diff is not None and report.diff.issues.new:
         new = list(report.diff.issues.new[:MAX_EMAIL_ISSUES])
         remaining = list(report.diff.issues.remaining[: MAX_EMAIL_ISSUES - len(new)])
-        issues: list[Issue] = []
     else:
         new, remaining = [], []
         issues = report.issues[:MAX_EMAIL_ISSUES]
-    listed = len(new) + len(remaining) + len(issues)
+    listed = len(new) + len(remaining) + len(issues) + len(accepted)
     return {
+        "baseline": report.baseline_version if judged else None,
+        "accepted": _cut(accepted),
         "report": report,
         "result": report.result.value,
         "new": _cut(new),

@@ -49,14 +49,15 @@ from tests.support.smtp import code_in
 FIELDS = [
     "check_id", "file", "version", "preset", "config_hash", "muted_rules", "ruff_version",
     "started_at", "finished_at",
-    "result", "issue_count", "issues_truncated", "grade", "email_status", "email_sent_at",
-    "email_attempts", "chat_status", "chat_sent_at", "chat_attempts",
+    "result", "issue_count", "issues_truncated", "grade", "baseline_version", "accepted_count",
+    "email_status", "email_sent_at", "email_attempts", "chat_status", "chat_sent_at",
+    "chat_attempts",
 ]  # fmt: skip
 ENGLISH_HEADERS = [
     "Check no.", "File name", "Version no.", "Rule preset", "Own configuration (SHA-256)",
     "Muted rules", "ruff version", "Started (UTC)",
     "Finished (UTC)", "Check result", "Issue count", "Only the first issues kept", "Grade (A–E)",
-    "Email status",
+    "Baseline version", "Accepted by the baseline", "Email status",
     "Email sent (UTC)", "Email attempts", "Chat status", "Chat sent (UTC)", "Chat attempts",
 ]  # fmt: skip
 MESSY = b"import os\nimport sys\n\n\ndef f(x):\n    if x == None:\n        return undefined\n"
@@ -124,6 +125,8 @@ async def _log_rows(session_factory: SessionFactory, email: str) -> list[dict[st
                 check.line_count,
                 check.issue_count,
             ).grade.value,
+            "baseline_version": check.baseline_version,
+            "accepted_count": check.accepted_count,
         }
         for prefix, channel in (
             ("email", DeliveryChannel.EMAIL),

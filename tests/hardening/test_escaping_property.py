@@ -305,8 +305,9 @@ def test_every_template_shows_random_names_and_messages_literally(
 
 HEADERS = {field: field for field in ("check_id", "file", "version", "preset", "config_hash",
     "muted_rules", "ruff_version", "started_at", "finished_at", "result", "issue_count",
-    "issues_truncated", "grade", "email_status", "email_sent_at", "email_attempts",
-    "chat_status", "chat_sent_at", "chat_attempts")}  # fmt: skip
+    "issues_truncated", "grade", "baseline_version", "accepted_count", "email_status",
+    "email_sent_at", "email_attempts", "chat_status", "chat_sent_at",
+    "chat_attempts")}  # fmt: skip
 
 # Addresses of many shapes; those the registration accepts (in the form it stores) are used.
 local_parts = st.one_of(

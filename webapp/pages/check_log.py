@@ -10,6 +10,7 @@ from aiogram.utils.i18n import ngettext
 from aiohttp import web
 
 from bot.features.check_log import texts as check_log_texts
+from bot.features.reports import baseline_texts
 from bot.features.reports.texts import MAX_SHOWN_REASON, preset_name, shorten
 from bot.shared.delivery_reason_texts import delivery_reason
 from core import exports
@@ -125,6 +126,8 @@ def _delivery(
 
 def _result_label(entry: LogEntry) -> str:
     match entry.result:
+        case CheckResult.PASSED if entry.accepted_count:
+            return baseline_texts.passes_short(entry.accepted_count)
         case CheckResult.PASSED:
             return _("no issues")
         case CheckResult.ERROR:

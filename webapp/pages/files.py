@@ -1,4 +1,4 @@
-"""Files: the list, a file's card, and Replace, Delete and Download."""
+"""Files: the list, a file's card, and Replace, Delete, Download and its baseline."""
 
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -6,7 +6,8 @@ from urllib.parse import quote
 from aiohttp import BodyPartReader, web
 
 from core.errors import UploadRefusal, UploadRefusedError
-from core.services import files, quotas, uploads
+from core.services import baselines, files, quotas, uploads
+from core.services.baselines import BaselineView, can_accept
 from core.services.files import FileCard, Uploader
 from core.services.reports import CheckSummary, latest_check_summary
 from webapp.app import Ctx, Page, WebApp
@@ -18,6 +19,8 @@ PAGE_SIZE = 50
 class FileCardView:
     file: FileCard
     last_check: CheckSummary | None
+    baseline: BaselineView | None = None  # docs/baselines.md
+    can_accept: bool = False  # "Accept current issues" is offered
 
 
 async def file_list(ctx: Ctx) -> Page:
@@ -31,7 +34,9 @@ async def file_card(ctx: Ctx) -> Page:
     file_id = ctx.match_id("file_id")
     card = await files.get_file_card(ctx.session, ctx.viewer.user_id, file_id)
     last = await latest_check_summary(ctx.session, ctx.viewer.user_id, file_id)
-    return Page("files/card.html", FileCardView(file=card, last_check=last))
+    baseline = await baselines.file_baseline(ctx.session, ctx.viewer.user_id, file_id)
+    view = FileCardView(card, last, baseline, can_accept(card.version, last, baseline))
+    return Page("files/card.html", view)
 
 
 async def delete(ctx: Ctx) -> web.StreamResponse:
@@ -49,6 +54,19 @@ async def download(ctx: Ctx) -> web.StreamResponse:
         ctx.session, ctx.viewer.user_id, ctx.match_id("file_id")
     )
     return attachment(content.name, content.content)
+
+
+async def accept_baseline(ctx: Ctx) -> web.StreamResponse:
+    """The current version becomes the file's baseline (as the chat card's button)."""
+    accepted = await baselines.accept_current(
+        ctx.session, ctx.viewer.user_id, ctx.match_id("file_id")
+    )
+    return web.json_response({"baseline_version": accepted.version, "accepted": accepted.accepted})
+
+
+async def clear_baseline(ctx: Ctx) -> web.StreamResponse:
+    cleared = await baselines.clear(ctx.session, ctx.viewer.user_id, ctx.match_id("file_id"))
+    return web.json_response({"cleared": cleared})
 
 
 def attachment(name: str, content: bytes) -> web.Response:
@@ -118,3 +136,5 @@ def register(webapp: WebApp) -> None:
     webapp.action("DELETE", "/files/{file_id}", delete)
     webapp.action("GET", "/files/{file_id}/download", download)
     webapp.action("POST", "/files/{file_id}/versions", replace)
+    webapp.action("POST", "/files/{file_id}/baseline", accept_baseline)
+    webapp.action("DELETE", "/files/{file_id}/baseline", clear_baseline)

@@ -25,6 +25,7 @@ from core.source_excerpts import visible
 from webapp.app import Ctx, Page, WebApp
 from webapp.grades import GradeView, grade_view
 from webapp.highlight import SourceMap, highlight_lines
+from webapp.report_baseline import baseline_context
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,9 @@ class ReportData:
     issues: list[Issue]  # ruff's messages as ruff wrote them (pages show them `visible`)
     deliveries: list[DeliveryView]
     grade: GradeView | None = None  # None when the check could not run (webapp/grades.py)
+    # Judged against the file's baseline of this version, which accepted `accepted_count`.
+    baseline_version: int | None = None
+    accepted_count: int = 0
 
     @property
     def fixable(self) -> bool:
@@ -132,6 +136,8 @@ def report_data(owned: OwnedCheck, rules: Mapping[str, Rule], rule: str | None) 
         issues=issues,
         deliveries=_deliveries(report),
         grade=grade_view(report),
+        baseline_version=report.baseline_version,
+        accepted_count=report.accepted_count,
     )
 
 
@@ -245,6 +251,7 @@ def template_context(
         "self_url": self_url,
         "visible": _visible,
         "fix_of": lambda issue: document_fix(owned.lines, issue.fix),
+        **baseline_context(report),
     }
 
 

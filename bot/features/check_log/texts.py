@@ -5,6 +5,7 @@ from datetime import datetime
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.features.reports import baseline_texts
 from bot.shared.formatting import quote, when
 from core.models import CheckResult, DeliveryStatus
 from core.services.check_log import PAGE_SIZE, CheckLogPage, LogDelivery, LogEntry
@@ -26,6 +27,8 @@ def _cut(name: str, most: int) -> str:
 def _result(entry: LogEntry) -> str:
     mark = RESULT_MARKS[entry.result]
     match entry.result:
+        case CheckResult.PASSED if entry.accepted_count:
+            return f"{mark} " + baseline_texts.passes_short(entry.accepted_count)
         case CheckResult.PASSED:
             return f"{mark} " + _("no issues")
         case CheckResult.ERROR:
@@ -147,6 +150,8 @@ def export_headers() -> dict[str, str]:
         "issue_count": _("Issue count"),
         "issues_truncated": _("Only the first issues kept"),
         "grade": _("Grade (A–E)"),
+        "baseline_version": _("Baseline version"),
+        "accepted_count": _("Accepted by the baseline"),
         "email_status": _("Email status"),
         "email_sent_at": _("Email sent (UTC)"),
         "email_attempts": _("Email attempts"),

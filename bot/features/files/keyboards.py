@@ -1,5 +1,7 @@
 """Keyboards of /files: the list, a file's card, and the delete confirmation."""
 
+from collections.abc import Sequence
+
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -57,6 +59,7 @@ def build_file_card_kb(
     webapp_url: str = "",
     *,
     can_submit: bool = False,
+    extra_rows: Sequence[list[InlineKeyboardButton]] = (),
 ) -> InlineKeyboardMarkup:
     """The card's buttons; Report opens the report of the file's latest check (a note that no
     check has run yet before the first). With WEBAPP_URL, "🌐 Open" beside History opens the
@@ -83,6 +86,7 @@ def build_file_card_kb(
              file_button(file_texts.button_download(), FileAction.DOWNLOAD)],
             history,
             *([submit] if can_submit else []),
+            *extra_rows,
             [_button(shared_texts.button_back(), FilesPageCallback(page=page))],
         ]
     )  # fmt: skip

@@ -3,10 +3,11 @@
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import FileAction, FileCallback, FilesPageCallback
+from bot.features.baselines.keyboards import baseline_rows
 from bot.features.files import texts as file_texts
 from bot.features.files.keyboards import (
     build_back_to_card_kb,
@@ -21,7 +22,7 @@ from bot.shared import texts as shared_texts
 from bot.states import ReplaceFlow
 from core.config import Settings
 from core.ports import RuleCatalog
-from core.services import files, reports
+from core.services import baselines, files, reports
 from core.services.accounts import AccountView
 
 
@@ -52,17 +53,28 @@ async def on_file_open(
     user_id: int,
     settings: Settings,
 ) -> None:
-    card = await files.get_file_card(session, user_id, callback_data.file_id)
-    last_check = await reports.latest_check_summary(session, user_id, card.id)
     await show(
         callback,
-        file_texts.file_card(card, last_check),
+        *await card_screen(session, user_id, callback_data.file_id, callback_data.page, settings),
+    )
+
+
+async def card_screen(
+    session: AsyncSession, user_id: int, file_id: int, page: int, settings: Settings
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A file's card with its buttons (also shown again after its baseline changed)."""
+    card = await files.get_file_card(session, user_id, file_id)
+    last_check = await reports.latest_check_summary(session, user_id, card.id)
+    baseline = await baselines.file_baseline(session, user_id, card.id)
+    return (
+        file_texts.file_card(card, last_check, baseline),
         build_file_card_kb(
             card.id,
-            callback_data.page,
+            page,
             last_check.check_id if last_check else None,
             settings.webapp_url,
             can_submit=card.can_submit,
+            extra_rows=baseline_rows(card, last_check, baseline, page),
         ),
     )
 

@@ -6,11 +6,13 @@ Each function returns ready HTML; whatever came from a person passes through `qu
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.features.reports import baseline_texts
 from bot.features.reports.texts import last_check_line
 from bot.features.reviews import texts as review_texts
 from bot.shared.formatting import quote, when
 from bot.shared.texts import size_label
 from core.models import FileStatus
+from core.services.baselines import BaselineView
 from core.services.files import FileCard, FilePage, FileSummary
 from core.services.reports import CheckSummary
 
@@ -86,7 +88,10 @@ def button_keep() -> str:
     return _("No, keep it")
 
 
-def file_card(card: FileCard, last_check: CheckSummary | None) -> str:
+def file_card(
+    card: FileCard, last_check: CheckSummary | None, baseline: BaselineView | None = None
+) -> str:
+    baseline_line = baseline_texts.card_line(baseline)
     lines = [
         f"📄 <b>{quote(card.name)}</b>",
         _("Version: {version}").format(version=card.version),
@@ -94,6 +99,7 @@ def file_card(card: FileCard, last_check: CheckSummary | None) -> str:
         _("Uploaded: {when}").format(when=when(card.uploaded_at)),
         _("Status: {status}").format(status=status_label(card.status)),
         last_check_line(last_check),
+        *([baseline_line] if baseline_line else []),
         *(review_texts.file_review_line(review) for review in card.reviews),
     ]
     return "\n".join(lines)

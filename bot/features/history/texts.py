@@ -3,6 +3,7 @@
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from bot.features.reports import baseline_texts
 from bot.features.reports.grade_texts import grades_over_versions
 from bot.features.reports.texts import issue_message
 from bot.shared.formatting import quote, when
@@ -22,6 +23,8 @@ def _state(entry: VersionEntry) -> str:
     match entry.result:
         case None:
             return "🕓 " + _("not checked yet")
+        case CheckResult.PASSED if entry.accepted_count:
+            return "✅ " + baseline_texts.passes_short(entry.accepted_count)
         case CheckResult.PASSED:
             return "✅ " + _("no issues")
         case CheckResult.FAILED:

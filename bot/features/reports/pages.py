@@ -9,12 +9,13 @@ the same check always pages the same way while its deliveries are still under wa
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-from bot.features.reports import fix_texts
+from bot.features.reports import baseline_texts, fix_texts
 from bot.features.reports import texts as report_texts
 from bot.features.reports.texts import TELEGRAM_TEXT_LIMIT, telegram_length
 from core.models import DeliveryChannel, DeliveryStatus
 from core.ports import Rule
-from core.review import group_by_rule
+from core.review import Issue, group_by_rule
+from core.services.baselines import split_accepted
 from core.services.reports import CheckReport, DeliveryMark, OwnedCheck
 
 # At most this many items on a page: readable, and a page keeps few entities and rule buttons.
@@ -98,7 +99,25 @@ def _budget(report: CheckReport) -> int:
 
 
 def _items(check: OwnedCheck, rules: Mapping[str, Rule]) -> Iterator[_Item]:
-    groups = group_by_rule(check.report.issues)
+    """The summary and the issues by rule; with a baseline, the new issues only, then the
+    accepted ones apart, under one heading of their own."""
+    new, accepted = split_accepted(check.report.issues)
+    yield from _rule_items(check, rules, new)
+    version = check.report.baseline_version
+    if accepted and version is not None:
+        count = check.report.accepted_count
+        heading = baseline_texts.accepted_heading(version, count, continued=False)
+        continued = baseline_texts.accepted_heading(version, count, continued=True)
+        for code, issues in group_by_rule(accepted):
+            for issue in issues:
+                lines = report_texts.issue_lines(issue, check.source_line(issue.line))
+                yield _Item(lines, code, issue.fixable, heading=heading, continued=continued)
+
+
+def _rule_items(
+    check: OwnedCheck, rules: Mapping[str, Rule], found: list[Issue]
+) -> Iterator[_Item]:
+    groups = group_by_rule(found)
     heading = report_texts.summary_heading(continued=False)
     continued = report_texts.summary_heading(continued=True)
     for code, issues in groups:

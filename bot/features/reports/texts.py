@@ -7,12 +7,14 @@ from typing import Protocol
 from aiogram.utils.i18n import get_i18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
+from bot.features.reports import baseline_texts
 from bot.features.reports.grade_texts import grade_lines
 from bot.shared.delivery_reason_texts import delivery_reason
 from bot.shared.formatting import number, quote, when
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus, RulePreset
 from core.review import Issue
 from core.rule_cards import issue_text
+from core.services.baselines import split_accepted
 from core.services.history import VersionDiff
 from core.services.reports import CheckReport, CheckSummary, DeliveryMark
 from core.source_excerpts import source_excerpt, visible
@@ -70,10 +72,18 @@ class CheckOutcome(Protocol):
     def issue_count(self) -> int: ...
     @property
     def error(self) -> str | None: ...
+    @property
+    def baseline_version(self) -> int | None: ...
+    @property
+    def accepted_count(self) -> int: ...
 
 
 def result_line(report: CheckOutcome) -> str:
     mark = RESULT_MARKS[report.result]
+    if report.baseline_version is not None and report.result is not CheckResult.ERROR:
+        return baseline_texts.judged_line(
+            report.result, report.baseline_version, report.issue_count, report.accepted_count
+        )
     match report.result:
         case CheckResult.PASSED:
             return f"{mark} " + _("Passed: no issues.")
@@ -144,6 +154,14 @@ def check_result_message(report: CheckReport) -> str:
         *grade_lines(report.grading, report.previous_grade),
         *truncated_lines(report),
     ]
+    if report.baseline_version is not None and report.result is not CheckResult.ERROR:
+        # Judged against the baseline: the new issues listed, the accepted ones counted apart.
+        new, accepted = split_accepted(report.issues)
+        if report.diff is not None:
+            head.append(changes_line(report.diff))
+        if report.accepted_count:
+            head.append(baseline_texts.accepted_summary(accepted, report.accepted_count))
+        return _with_issues(head, new, report.issue_count - report.accepted_count, most=10)
     if report.diff is None:
         return _with_issues(head, report.issues, report.issue_count, most=10)
     changes = report.diff.issues
