@@ -213,6 +213,7 @@ async def test_a_check_stored_before_fixes_were_kept_shows_what_it_showed(
     report = await ola.click(result, "Full report")
     body = report.text.split("❌ 1 issue\n", 1)[1].split("\n\nEmail: ", 1)[0]
     assert body == (
+        "🎓 Grade B\n🪜 For A: fix 1× F401\n"
         "\nIssues by rule:\nF401 unused-import: 1\n\n"
         "F401 unused-import · 1 issue · documentation\n"
         "F401 1:8 `os` imported but unused 🔧\nimport os\n\n"
