@@ -10,7 +10,7 @@ from jinja2 import Environment
 
 from core.fix_preview import FixPreview, document_fix
 from core.review import Issue, group_by_rule
-from core.rule_cards import issue_text
+from core.rule_cards import localized_message
 from core.services.baselines import split_accepted
 from core.services.reports import OwnedCheck
 from core.source_excerpts import source_excerpt, visible
@@ -77,7 +77,7 @@ def _rules(
                 DocumentIssue(
                     line=issue.line,
                     column=issue.column,
-                    message=visible(issue_text(locale, issue.code, issue.message)),
+                    message=visible(localized_message(locale, issue)),
                     source=source_excerpt(
                         check.source_line(issue.line), issue.column, SOURCE_WIDTH
                     ),

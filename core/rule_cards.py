@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from core.review import Issue
+
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 CARD_FIELDS = ("reason", "what", "why", "fix", "bad", "good")
 # The examples are checked in files of this name unless a card names its own (`filename`,
@@ -98,3 +100,8 @@ def issue_text(language: str, code: str, message: str) -> str:
     if not quoted:
         return card.reason
     return f"{card.reason.rstrip('.')}: {', '.join(f'`{text}`' for text in quoted)}"
+
+
+def localized_message(language: str, issue: Issue) -> str:
+    """`issue_text` of an issue: what every listing of issues shows in `language`."""
+    return issue_text(language, issue.code, issue.message)

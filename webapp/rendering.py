@@ -12,15 +12,10 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from core.i18n import DEFAULT_LOCALE
-from core.review import Issue
-from core.rule_cards import issue_text
+from core.rule_cards import localized_message
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-
-
-def _issue_message(locale: str, issue: Issue) -> str:
-    return issue_text(locale, issue.code, issue.message)
 
 
 class Templates:
@@ -38,7 +33,7 @@ class Templates:
             environment.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
             environment.globals.update(globals_, locale=locale)
             # An issue's message in the language (a rule card's reason where there is one).
-            environment.globals["issue_message"] = partial(_issue_message, locale)
+            environment.globals["issue_message"] = partial(localized_message, locale)
             self._environments[locale] = environment
 
     def render(self, locale: str, name: str, **context: Any) -> str:

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from core.i18n import DEFAULT_LOCALE
 from core.review import Issue
-from core.rule_cards import issue_text
+from core.rule_cards import localized_message
 from core.services.baselines import split_accepted
 from core.services.reports import CheckReport
 from infra.mail.mailers import compose
@@ -56,7 +56,7 @@ class EmailTemplates:
             )
             environment.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
             # An issue's message in the language (a rule card's reason where there is one).
-            environment.globals["issue_message"] = partial(_issue_message, locale)
+            environment.globals["issue_message"] = partial(localized_message, locale)
             self._environments[locale] = environment
 
     def environment(self, locale: str) -> Environment:
@@ -89,10 +89,6 @@ class EmailTemplates:
         return compose(
             sender=self.sender, recipient=recipient, subject=subject, text=text, html=html
         )
-
-
-def _issue_message(locale: str, issue: Issue) -> str:
-    return issue_text(locale, issue.code, issue.message)
 
 
 def _report_context(report: CheckReport, link: ReportLink | None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from bot.shared.delivery_reason_texts import delivery_reason
 from bot.shared.formatting import number, quote, when
 from core.models import CheckResult, DeliveryChannel, DeliveryStatus, RulePreset
 from core.review import Issue
-from core.rule_cards import issue_text
+from core.rule_cards import localized_message
 from core.services.baselines import split_accepted
 from core.services.history import VersionDiff
 from core.services.reports import CheckReport, CheckSummary, DeliveryMark
@@ -111,7 +111,7 @@ def truncated_lines(report: CheckReport) -> list[str]:
 def issue_message(issue: Issue) -> str:
     """The issue's message in the person's language (core/rule_cards.py: a rule with a card
     in it shows the card's reason and the names ruff's message quotes)."""
-    return issue_text(get_i18n().current_locale, issue.code, issue.message)
+    return localized_message(get_i18n().current_locale, issue)
 
 
 def issue_line(issue: Issue) -> str:
